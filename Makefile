@@ -1,0 +1,73 @@
+# Cordée: `make demo` serves the portal with demo data; `make test` runs the whole suite.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+
+# A Python >= 3.12: python3.13 / python3.12 on PATH, or one installed by pyenv.
+PYTHON ?= $(shell for c in python3.13 python3.12; do \
+	  if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then command -v $$c; exit; fi; done; \
+	  root=$$(pyenv root 2>/dev/null || echo $$HOME/.pyenv); \
+	  for d in $$(ls -d $$root/versions/3.1[2-9]* 2>/dev/null | sort -rV); do \
+	    if [ -x $$d/bin/python3 ]; then echo $$d/bin/python3; exit; fi; done; \
+	  if command -v python3 >/dev/null 2>&1 && python3 -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then command -v python3; fi)
+
+DEMO_ENV := DEBUG=true
+TEST_ENV := CORDEE_TESTING=true
+
+.PHONY: demo test test-fast test-e2e lint format bench migrate seed messages clean help
+
+help:
+	@echo "make demo   set up and serve the portal with demo data on http://127.0.0.1:8000"
+	@echo "make test   set up and run the whole test suite (DATABASE_URL or SQLite)"
+	@echo "make lint   ruff check, ruff format --check, makemigrations --check"
+	@echo "make bench  print benchmark figures"
+
+$(VENV)/bin/python:
+	@if [ -z "$(PYTHON)" ]; then echo "Cordée needs Python 3.12 or newer: install python3.12 (or pyenv install 3.12) and retry." >&2; exit 1; fi
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+
+$(STAMP): pyproject.toml | $(VENV)/bin/python
+	$(PIP) install -q -e .
+	@touch $@
+
+$(TEST_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(PIP) install -q -e '.[test]'
+	@touch $@ $(STAMP)
+
+messages: $(STAMP)
+	@if command -v msgfmt >/dev/null 2>&1; then $(DEMO_ENV) $(PY) manage.py compilemessages -v0 --ignore=.venv; \
+	else echo "msgfmt not found (apt-get install gettext): French texts stay untranslated." >&2; fi
+
+migrate: $(STAMP)
+	$(DEMO_ENV) $(PY) manage.py migrate --noinput -v0
+
+seed: migrate
+	$(DEMO_ENV) $(PY) manage.py seed_demo
+
+demo: seed
+	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+test: $(TEST_STAMP)
+	$(TEST_ENV) $(PY) -m pytest -p no:cacheprovider -n $${PYTEST_WORKERS:-2} -m "not e2e" $(PYTEST_ARGS)
+
+test-e2e: $(TEST_STAMP)
+	$(TEST_ENV) DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -p no:cacheprovider -m e2e $(PYTEST_ARGS)
+
+lint: $(TEST_STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
+
+format: $(TEST_STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: $(TEST_STAMP)
+	$(TEST_ENV) $(PY) -m bench
+
+clean:
+	rm -rf $(VENV) var db.sqlite3

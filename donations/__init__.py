@@ -1,0 +1,1 @@
+"""Giving: payroll round-up pledges, card donations, matching and disbursements."""

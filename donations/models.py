@@ -1,0 +1,1 @@
+"""Donations models (giving issue)."""

@@ -1,0 +1,1 @@
+"""Engagement: the catalogue of associations and missions, sessions and enrolments."""

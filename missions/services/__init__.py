@@ -1,0 +1,1 @@
+"""Writes of the missions app (catalogue provisioning now; enrolment rules join here)."""

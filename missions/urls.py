@@ -1,0 +1,11 @@
+"""URLs of the missions app that are not Wagtail pages."""
+
+from django.urls import path
+
+from missions import feeds
+
+app_name = "missions"
+
+urlpatterns = [
+    path("feeds/missions/", feeds.MissionFeed(), name="feed"),
+]

@@ -1,0 +1,206 @@
+"""Tenancy and people: companies, their e-mail domains, employee profiles and roles, home page."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+CURRENCY_VALIDATOR = RegexValidator(r"^[A-Z]{3}$", _("An ISO 4217 code such as EUR."))
+DOMAIN_VALIDATOR = RegexValidator(
+    r"^(?=.{3,253}$)([a-z0-9-]+\.)+[a-z]{2,}$", _("A lower-case domain such as example.com.")
+)
+
+
+class Company(models.Model):
+    """An employer: a tenant of the platform, with its engagement rules."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    currency = models.CharField(
+        _("currency"), max_length=3, default="EUR", validators=[CURRENCY_VALIDATOR]
+    )
+    fiscal_year_start_month = models.PositiveSmallIntegerField(
+        _("fiscal year start month"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Paris")
+    yearly_quota_days = models.DecimalField(
+        _("yearly work-time quota (days)"),
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal("2.0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    hours_per_day = models.DecimalField(
+        _("hours per work day"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("7.00"),
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("24"))],
+    )
+    approval_required = models.BooleanField(
+        _("work-time missions need manager approval"), default=True
+    )
+    hourly_valuation_cents = models.BigIntegerField(
+        _("hourly valuation of skills sponsorship (cents)"),
+        default=5000,
+        validators=[MinValueValidator(0)],
+    )
+    brand_colour = models.CharField(
+        _("brand colour"),
+        max_length=7,
+        default="#1f5f8b",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("A colour such as #1f5f8b."))],
+    )
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    csr_group = models.OneToOneField(
+        Group,
+        verbose_name=_("CSR officers' group"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="csr_company",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("company")
+        verbose_name_plural = _("companies")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fiscal_year_start_month__gte=1, fiscal_year_start_month__lte=12),
+                name="company_fiscal_month_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(hourly_valuation_cents__gte=0), name="company_valuation_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def yearly_quota_hours(self) -> Decimal:
+        return self.yearly_quota_days * self.hours_per_day
+
+
+class CompanyDomain(models.Model):
+    """An e-mail domain whose verified addresses belong to one company."""
+
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.CASCADE, related_name="domains"
+    )
+    domain = models.CharField(
+        _("e-mail domain"), max_length=253, unique=True, validators=[DOMAIN_VALIDATOR]
+    )
+
+    class Meta:
+        verbose_name = _("e-mail domain")
+        verbose_name_plural = _("e-mail domains")
+        ordering = ["domain"]
+
+    def __str__(self) -> str:
+        return self.domain
+
+    def save(self, *args, **kwargs) -> None:
+        self.domain = self.domain.strip().lower()
+        super().save(*args, **kwargs)
+
+
+class EmployeeProfile(models.Model):
+    """A person's place in their company: payroll id, team, manager and roles."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="profile",
+    )
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="employees"
+    )
+    employee_number = models.CharField(_("employee number"), max_length=40, blank=True)
+    department = models.CharField(_("department"), max_length=120, blank=True)
+    site = models.CharField(_("site"), max_length=120, blank=True)
+    manager = models.ForeignKey(
+        "self",
+        verbose_name=_("manager"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports",
+    )
+    is_csr_officer = models.BooleanField(_("CSR officer"), default=False)
+    is_executive = models.BooleanField(_("executive"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("employee profile")
+        verbose_name_plural = _("employee profiles")
+        ordering = ["user__last_name", "user__first_name", "user__email"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "employee_number"],
+                condition=~Q(employee_number=""),
+                name="profile_employee_number_unique_per_company",
+            ),
+            models.CheckConstraint(
+                condition=~Q(manager=models.F("pk")), name="profile_not_own_manager"
+            ),
+        ]
+        indexes = [models.Index(fields=["company", "department"])]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.user.get_full_name() or self.user.email
+
+    @property
+    def is_manager(self) -> bool:
+        """A manager is anyone with at least one report (not a stored role)."""
+        return self.reports.exists()
+
+    @property
+    def roles(self) -> list[str]:
+        roles = ["employee"]
+        if self.is_csr_officer:
+            roles.append("csr_officer")
+        if self.is_executive:
+            roles.append("executive")
+        if self.is_manager:
+            roles.append("manager")
+        return roles
+
+
+class HomePage(Page):
+    """The portal's landing page: a welcome and the next missions open to the visitor."""
+
+    intro = models.CharField(_("intro"), max_length=300, blank=True)
+    body = RichTextField(_("body"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("home page")

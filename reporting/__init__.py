@@ -1,0 +1,1 @@
+"""Impact: metrics, dashboard and the PDF impact report."""

@@ -1,0 +1,46 @@
+"""Shared fixtures: the site tree, two companies and their people."""
+
+import pytest
+
+from missions.services.catalogue import ensure_site_tree
+from tests.factories import CompanyFactory, make_employee
+
+
+@pytest.fixture(autouse=True)
+def _no_shared_state(settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+
+
+@pytest.fixture
+def site_tree(db):
+    return ensure_site_tree()
+
+
+@pytest.fixture
+def company_a(site_tree):
+    return CompanyFactory(name="Alpha Industries", slug="alpha", domains=["alpha.example"])
+
+
+@pytest.fixture
+def company_b(site_tree):
+    return CompanyFactory(name="Beta Conseil", slug="beta", domains=["beta.example"])
+
+
+@pytest.fixture
+def employee_a(company_a):
+    return make_employee(company_a, email="ana@alpha.example", first_name="Ana")
+
+
+@pytest.fixture
+def employee_b(company_b):
+    return make_employee(company_b, email="bob@beta.example", first_name="Bob")
+
+
+@pytest.fixture
+def csr_a(company_a):
+    return make_employee(company_a, email="csr@alpha.example", is_csr_officer=True)
+
+
+@pytest.fixture
+def csr_b(company_b):
+    return make_employee(company_b, email="csr@beta.example", is_csr_officer=True)
