@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 
 if TYPE_CHECKING:
@@ -16,7 +17,7 @@ def profile_of(user) -> EmployeeProfile | None:
         return None
     try:
         return user.profile
-    except Exception:  # RelatedObjectDoesNotExist: a superuser without a company
+    except ObjectDoesNotExist:  # a platform admin without a company
         return None
 
 
