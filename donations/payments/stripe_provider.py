@@ -1,0 +1,132 @@
+"""Stripe PaymentIntents: the only module of Cordée that imports `stripe`."""
+
+from __future__ import annotations
+
+import json
+
+import stripe
+from django.conf import settings
+
+from donations.exceptions import InvalidWebhook, PaymentProviderError
+from donations.payments.base import PaymentProvider
+from donations.payments.types import (
+    PaymentIntentResult,
+    PaymentRequest,
+    PaymentState,
+    ProviderEvent,
+)
+
+WEBHOOK_TOLERANCE_SECONDS = 300
+
+
+def _get(obj, key, default=None):
+    try:
+        return obj[key]
+    except (KeyError, TypeError):
+        return default
+
+
+class StripeProvider(PaymentProvider):
+    name = "stripe"
+
+    def __init__(
+        self,
+        *,
+        secret_key: str,
+        publishable_key: str = "",
+        webhook_secret: str = "",
+        api_base: str | None = None,
+    ):
+        options = {"base_addresses": {"api": api_base}} if api_base else {}
+        # Retries reuse the idempotency key, so a network error never charges twice.
+        self.client = stripe.StripeClient(secret_key, max_network_retries=2, **options)
+        self.publishable_key = publishable_key
+        self.webhook_secret = webhook_secret
+        self.js_url = getattr(settings, "STRIPE_JS_URL", "https://js.stripe.com/v3/")
+
+    def create_payment(self, request: PaymentRequest) -> PaymentIntentResult:
+        try:
+            intent = self.client.v1.payment_intents.create(
+                params={
+                    "amount": request.amount_cents,
+                    "currency": request.currency.lower(),
+                    "payment_method_types": ["card"],
+                    "metadata": dict(request.metadata),
+                },
+                options={"idempotency_key": request.idempotency_key},
+            )
+        except stripe.StripeError as exc:
+            raise PaymentProviderError(str(exc.user_message or exc)) from exc
+        return PaymentIntentResult(intent.id, intent.client_secret, intent.status)
+
+    def retrieve_payment(self, external_id: str) -> PaymentState:
+        try:
+            intent = self.client.v1.payment_intents.retrieve(external_id)
+            charge = _get(intent, "latest_charge")
+            refunded = 0
+            if isinstance(charge, str):
+                charge = self.client.v1.charges.retrieve(charge)
+            if charge is not None:
+                refunded = int(_get(charge, "amount_refunded", 0) or 0)
+        except stripe.StripeError as exc:
+            raise PaymentProviderError(str(exc)) from exc
+        status = {
+            "succeeded": PaymentState.SUCCEEDED,
+            "canceled": PaymentState.FAILED,
+        }.get(intent.status, PaymentState.PENDING)
+        error = _get(intent, "last_payment_error")
+        if intent.status == "requires_payment_method" and error:
+            status = PaymentState.FAILED
+        return PaymentState(
+            external_id=intent.id,
+            status=status,
+            amount_cents=int(intent.amount),
+            currency=str(intent.currency).upper(),
+            refunded_cents=refunded,
+            metadata={k: str(v) for k, v in (_get(intent, "metadata") or {}).items()},
+            failure_message=str(_get(error, "message", "") or "") if error else "",
+        )
+
+    def refund(self, external_id: str, *, amount_cents: int | None = None) -> None:
+        params: dict = {"payment_intent": external_id}
+        if amount_cents is not None:
+            params["amount"] = amount_cents
+        try:
+            self.client.v1.refunds.create(params=params)
+        except stripe.StripeError as exc:
+            raise PaymentProviderError(str(exc)) from exc
+
+    def parse_webhook(self, payload: bytes, signature_header: str) -> ProviderEvent:
+        if not self.webhook_secret:
+            raise InvalidWebhook("no webhook secret configured")
+        try:
+            stripe.WebhookSignature.verify_header(
+                payload.decode("utf-8"),
+                signature_header,
+                self.webhook_secret,
+                WEBHOOK_TOLERANCE_SECONDS,
+            )
+            body = json.loads(payload)
+            obj = body["data"]["object"]
+            object_type = str(obj.get("object", ""))
+            object_id = str(obj.get("id", ""))
+            payment_id = None
+            if object_type == "payment_intent":
+                payment_id = object_id
+            elif object_type in ("charge", "refund") and isinstance(obj.get("payment_intent"), str):
+                payment_id = obj["payment_intent"]
+            return ProviderEvent(
+                id=str(body["id"]),
+                type=str(body["type"]),
+                object_type=object_type,
+                object_id=object_id,
+                payment_id=payment_id,
+            )
+        except (
+            stripe.SignatureVerificationError,
+            ValueError,
+            KeyError,
+            TypeError,
+            AttributeError,
+        ) as exc:
+            raise InvalidWebhook(str(exc)) from exc

@@ -1,0 +1,1 @@
+"""Writes of giving: pledges, payroll runs, matching, card payments, disbursements."""

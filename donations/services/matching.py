@@ -1,0 +1,167 @@
+"""Company matching: the match of a donation under the policy's cap and budget, and its reversal.
+
+The policy row is the budget lock: every match or reversal takes `select_for_update` on it, so
+concurrent confirmations are serialised and `spent_cents` (bounded by a database check) can
+never pass the budget.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from donations.models import Donation, Match, MatchingPolicy
+from donations.services.audit import log_action
+
+
+def policy_for(donation: Donation) -> MatchingPolicy | None:
+    day = timezone.localtime(donation.occurred_at).date()
+    return (
+        MatchingPolicy.objects.filter(
+            company_id=donation.company_id, period_start__lte=day, period_end__gt=day
+        )
+        .order_by("-period_start")
+        .first()
+    )
+
+
+def _eligible(policy: MatchingPolicy, donation: Donation, scope: dict) -> bool:
+    if donation.currency != policy.currency or donation.amount_cents <= 0:
+        return False
+    if donation.source == Donation.Source.PAYROLL and not policy.match_payroll:
+        return False
+    if donation.source == Donation.Source.CARD and not policy.match_card:
+        return False
+    if donation.source == Donation.Source.ADJUSTMENT:
+        return False
+    associations, causes = scope["associations"], scope["causes"]
+    if associations and donation.association_id not in associations:
+        return False
+    if causes:
+        donation_causes = scope["association_causes"].get(donation.association_id, set())
+        if not donation_causes & causes:
+            return False
+    return True
+
+
+def _scope(policy: MatchingPolicy, association_ids: set[int]) -> dict:
+    from missions.models import AssociationPage
+
+    causes = set(policy.causes.values_list("id", flat=True))
+    association_causes: dict[int, set[int]] = defaultdict(set)
+    if causes:
+        through = AssociationPage.causes.through
+        for aid, cid in through.objects.filter(associationpage_id__in=association_ids).values_list(
+            "associationpage_id", "cause_id"
+        ):
+            association_causes[aid].add(cid)
+    return {
+        "associations": set(policy.associations.values_list("id", flat=True)),
+        "causes": causes,
+        "association_causes": association_causes,
+    }
+
+
+def wanted_match_cents(policy: MatchingPolicy, amount_cents: int) -> int:
+    """The ratio applied, rounded down to the cent (1:1 doubles, 1:2 halves)."""
+    return amount_cents * policy.ratio_numerator // policy.ratio_denominator
+
+
+def match_donations(donations: list[Donation]) -> list[Match]:
+    """Match these donations (one transaction, the policy locked); already matched ones are skipped.
+
+    Returns the matches created. A match is partial when the employee's cap or the budget
+    leaves less than the ratio asks; nothing is created when nothing is left.
+    """
+    by_policy: dict[int, list[Donation]] = defaultdict(list)
+    policies: dict[int, MatchingPolicy] = {}
+    for donation in donations:
+        policy = policy_for(donation)
+        if policy:
+            policies[policy.pk] = policy
+            by_policy[policy.pk].append(donation)
+    created: list[Match] = []
+    with transaction.atomic():
+        for policy_id, items in by_policy.items():
+            policy = MatchingPolicy.objects.select_for_update().get(pk=policy_id)
+            already = set(
+                Match.objects.filter(donation__in=items).values_list("donation_id", flat=True)
+            )
+            items = [d for d in items if d.pk not in already]
+            scope = _scope(policy, {d.association_id for d in items})
+            donors = {d.donor_id for d in items}
+            used = defaultdict(
+                int,
+                Match.objects.filter(
+                    policy=policy, status=Match.Status.ACTIVE, employee_id__in=donors
+                )
+                .values("employee_id")
+                .annotate(total=Sum("amount_cents"))
+                .values_list("employee_id", "total"),
+            )
+            left_budget = policy.yearly_budget_cents - policy.spent_cents
+            new: list[Match] = []
+            for donation in items:
+                if not _eligible(policy, donation, scope):
+                    continue
+                wanted = wanted_match_cents(policy, donation.amount_cents)
+                left_cap = policy.employee_yearly_cap_cents - used[donation.donor_id]
+                amount = min(wanted, left_cap, left_budget)
+                if amount <= 0:
+                    continue
+                used[donation.donor_id] += amount
+                left_budget -= amount
+                new.append(
+                    Match(
+                        donation=donation,
+                        policy=policy,
+                        company_id=donation.company_id,
+                        employee_id=donation.donor_id,
+                        association_id=donation.association_id,
+                        amount_cents=amount,
+                        currency=donation.currency,
+                        is_partial=amount < wanted,
+                    )
+                )
+            if new:
+                Match.objects.bulk_create(new, batch_size=2000)
+                policy.spent_cents = policy.yearly_budget_cents - left_budget
+                policy.save(update_fields=["spent_cents"])
+                created.extend(new)
+    return created
+
+
+def match_donation(donation: Donation) -> Match | None:
+    matches = match_donations([donation])
+    return matches[0] if matches else None
+
+
+def reverse_match(
+    *, donation: Donation, when: dt.datetime | None = None, actor=None
+) -> Match | None:
+    """Give the match of a refunded donation back to the budget and the employee's cap."""
+    with transaction.atomic():
+        match = Match.objects.filter(donation=donation).first()
+        if match is None or match.status == Match.Status.REVERSED:
+            return match
+        policy = MatchingPolicy.objects.select_for_update().get(pk=match.policy_id)
+        match = Match.objects.select_for_update().get(pk=match.pk)
+        if match.status == Match.Status.REVERSED:
+            return match
+        match.status = Match.Status.REVERSED
+        match.reversed_at = when or timezone.now()
+        match.save(update_fields=["status", "reversed_at"])
+        policy.spent_cents -= match.amount_cents
+        policy.save(update_fields=["spent_cents"])
+        log_action(
+            action="match.reversed",
+            obj=match,
+            actor=actor,
+            company=policy.company,
+            data={"amount_cents": match.amount_cents},
+        )
+    return match

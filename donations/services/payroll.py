@@ -1,0 +1,349 @@
+"""Monthly payroll round-up: import net pay, compute deductions, preview, export, confirm."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from donations.exceptions import (
+    InvalidAdjustment,
+    InvalidPayrollFile,
+    PayrollRunLocked,
+    PayrollRunNotReady,
+)
+from donations.models import Donation, PayrollLine, PayrollRun, Pledge
+from donations.months import add_months, month_of
+from donations.services.audit import log_action
+from donations.services.matching import match_donations
+from donations.services.payroll_csv import parse_net_pay_file
+from donations.services.pledges import (
+    active_pledges_for_month,
+    compute_deduction,
+    split_by_allocations,
+)
+from portal.models import Company, EmployeeProfile
+
+BATCH = 2000
+DIFF_LIST_LIMIT = 200
+
+
+def async_threshold() -> int:
+    """Runs with more lines than this are computed by a Celery task."""
+    return getattr(settings, "CORDEE_PAYROLL_ASYNC_THRESHOLD", 2000)
+
+
+def open_payroll_run(*, company: Company, month: dt.date) -> PayrollRun:
+    run, _ = PayrollRun.objects.get_or_create(
+        company=company, month=month_of(month), defaults={"currency": company.currency}
+    )
+    return run
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    run: PayrollRun
+    lines: int
+    queued: bool
+
+
+def import_net_pay(
+    *,
+    run: PayrollRun,
+    data: bytes,
+    filename: str = "",
+    excluded_lines: set[int] | frozenset[int] = frozenset(),
+    actor=None,
+) -> ImportResult:
+    """Replace a draft or previewed run's net pay with a clean file, then compute it.
+
+    Raises InvalidPayrollFile (nothing written) unless every error is on an excluded line.
+    """
+    employees = dict(
+        EmployeeProfile.objects.filter(company_id=run.company_id)
+        .exclude(employee_number="")
+        .values_list("employee_number", "id")
+    )
+    rows = parse_net_pay_file(
+        data, known_employee_numbers=set(employees), excluded_lines=set(excluded_lines)
+    )
+    with transaction.atomic():
+        run = PayrollRun.objects.select_for_update().get(pk=run.pk)
+        if run.is_locked:
+            raise PayrollRunLocked("This run is exported or confirmed; it no longer changes.")
+        run.lines.all().delete()
+        PayrollLine.objects.bulk_create(
+            (
+                PayrollLine(
+                    run=run,
+                    employee_id=employees[row.employee_number],
+                    employee_number=row.employee_number,
+                    net_pay_cents=row.net_pay_cents,
+                )
+                for row in rows
+            ),
+            batch_size=BATCH,
+        )
+        run.source_filename = filename[:255]
+        run.excluded_lines = sorted(excluded_lines)
+        run.uploaded_at = timezone.now()
+        run.progress_done, run.progress_total = 0, len(rows)
+        queued = len(rows) > async_threshold()
+        run.status = PayrollRun.Status.COMPUTING if queued else PayrollRun.Status.DRAFT
+        run.save()
+        log_action(
+            action="payroll.imported",
+            obj=run,
+            actor=actor,
+            company=run.company,
+            data={"lines": len(rows), "excluded_lines": sorted(excluded_lines)},
+        )
+        if queued:
+            from donations.tasks import compute_payroll_run_task
+
+            run_id = run.pk
+            transaction.on_commit(lambda: compute_payroll_run_task.delay(run_id))
+    if not queued:
+        compute_payroll_run(run_id=run.pk)
+        run.refresh_from_db()
+    return ImportResult(run=run, lines=len(rows), queued=queued)
+
+
+def compute_payroll_run(*, run_id: int) -> PayrollRun:
+    """Deduction per line from the pledge that applies to the month; totals and diff. Idempotent."""
+    run = PayrollRun.objects.select_related("company").get(pk=run_id)
+    if run.is_locked:
+        return run
+    pledges = {p.employee_id: p for p in active_pledges_for_month(run.company, run.month)}
+    line_ids = list(run.lines.order_by("pk").values_list("pk", flat=True))
+    done = 0
+    for start in range(0, len(line_ids), BATCH):
+        chunk = list(PayrollLine.objects.filter(pk__in=line_ids[start : start + BATCH]))
+        for line in chunk:
+            pledge = pledges.get(line.employee_id)
+            line.pledge = pledge
+            line.deduction_cents = (
+                compute_deduction(
+                    rule=pledge.rule,
+                    net_pay_cents=line.net_pay_cents,
+                    fixed_amount_cents=pledge.fixed_amount_cents,
+                    cap_cents=pledge.monthly_cap_cents,
+                )
+                if pledge
+                else 0
+            )
+        with transaction.atomic():
+            PayrollLine.objects.bulk_update(chunk, ["pledge", "deduction_cents"], batch_size=BATCH)
+        done += len(chunk)
+        PayrollRun.objects.filter(pk=run.pk).update(progress_done=done)
+    with transaction.atomic():
+        run = PayrollRun.objects.select_for_update().get(pk=run.pk)
+        if run.is_locked:
+            return run
+        totals = run.lines.aggregate(net=Sum("net_pay_cents"), deduction=Sum("deduction_cents"))
+        run.total_net_pay_cents = totals["net"] or 0
+        run.total_deduction_cents = totals["deduction"] or 0
+        run.diff = payroll_diff(run, pledges)
+        run.progress_done = done
+        run.status = PayrollRun.Status.PREVIEWED
+        run.save()
+    return run
+
+
+def payroll_diff(run: PayrollRun, pledges: dict[int, Pledge]) -> dict:
+    """New, changed, stopped pledges against the previous run; pledgers missing from the file."""
+    previous = (
+        PayrollRun.objects.filter(company_id=run.company_id, month__lt=run.month)
+        .order_by("-month")
+        .first()
+    )
+    before = (
+        dict(previous.lines.filter(pledge__isnull=False).values_list("employee_id", "pledge_id"))
+        if previous
+        else {}
+    )
+    now = dict(run.lines.filter(pledge__isnull=False).values_list("employee_id", "pledge_id"))
+    in_file = set(run.lines.values_list("employee_id", flat=True))
+    new = [e for e in now if e not in before]
+    changed = [e for e, p in now.items() if e in before and before[e] != p]
+    stopped = [e for e in before if e not in now and e in in_file]
+    missing = [e for e in pledges if e not in in_file]
+    numbers = dict(
+        EmployeeProfile.objects.filter(
+            pk__in=[*new, *changed, *stopped, *missing][:4000]
+        ).values_list("pk", "employee_number")
+    )
+
+    def listed(ids: list[int]) -> dict:
+        return {
+            "count": len(ids),
+            "employees": sorted(numbers.get(i, "?") for i in ids[:DIFF_LIST_LIMIT]),
+        }
+
+    return {
+        "previous_month": previous.month.isoformat() if previous else None,
+        "new": listed(new),
+        "changed": listed(changed),
+        "stopped": listed(stopped),
+        "missing": listed(missing),
+    }
+
+
+def export_deductions(*, run: PayrollRun, actor=None) -> str:
+    """The deduction file for the payroll software (`;`, comma decimals); marks the run exported."""
+    with transaction.atomic():
+        run = PayrollRun.objects.select_for_update().get(pk=run.pk)
+        if run.status in (PayrollRun.Status.DRAFT, PayrollRun.Status.COMPUTING):
+            raise PayrollRunNotReady("Upload the net-pay file and wait for the preview first.")
+        if run.status == PayrollRun.Status.PREVIEWED:
+            run.status = PayrollRun.Status.EXPORTED
+            run.exported_at = timezone.now()
+            run.save(update_fields=["status", "exported_at"])
+            log_action(action="payroll.exported", obj=run, actor=actor, company=run.company)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(["employee_number", "amount", "label"])
+    label = f"Arrondi solidaire {run.month:%m/%Y}"
+    for number, cents in (
+        run.lines.filter(deduction_cents__gt=0)
+        .order_by("employee_number")
+        .values_list("employee_number", "deduction_cents")
+        .iterator(chunk_size=BATCH)
+    ):
+        writer.writerow([number, f"{cents // 100},{cents % 100:02d}", label])
+    return out.getvalue()
+
+
+def _occurred_at(month: dt.date) -> dt.datetime:
+    """Payday: the run month's last day, or now for a run confirmed within its own month."""
+    last_day = add_months(month, 1) - dt.timedelta(days=1)
+    payday = dt.datetime.combine(last_day, dt.time(12, 0), tzinfo=dt.UTC)
+    return min(payday, timezone.now())
+
+
+def confirm_payroll_run(*, run: PayrollRun, actor=None) -> int:
+    """Create the run's donations and matches in one transaction; returns the rows written.
+
+    A confirmed run is never changed: confirming it again writes nothing and returns 0.
+    """
+    with transaction.atomic():
+        run = PayrollRun.objects.select_for_update().select_related("company").get(pk=run.pk)
+        if run.status == PayrollRun.Status.CONFIRMED:
+            return 0
+        if run.status != PayrollRun.Status.EXPORTED:
+            raise PayrollRunNotReady("Export the deduction file before confirming the run.")
+        occurred_at = _occurred_at(run.month)
+        donations: list[Donation] = []
+        lines = (
+            run.lines.filter(deduction_cents__gt=0, pledge__isnull=False)
+            .select_related("pledge")
+            .prefetch_related("pledge__allocations")
+        )
+        for line in lines.iterator(chunk_size=BATCH):
+            shares = [(a.association_id, a.percent) for a in line.pledge.allocations.all()]
+            for association_id, cents in split_by_allocations(line.deduction_cents, shares):
+                donations.append(
+                    Donation(
+                        donor_id=line.employee_id,
+                        company_id=run.company_id,
+                        association_id=association_id,
+                        amount_cents=cents,
+                        currency=run.currency,
+                        source=Donation.Source.PAYROLL,
+                        occurred_at=occurred_at,
+                        external_reference=f"payroll:{line.pk}:{association_id}",
+                        payroll_line=line,
+                    )
+                )
+        Donation.objects.bulk_create(donations, batch_size=BATCH)
+        if not all(d.pk for d in donations):
+            # SQLite before 3.35 and some backends do not return ids from bulk inserts.
+            refs = {d.external_reference: d for d in donations}
+            for pk, ref in Donation.objects.filter(payroll_line__run=run).values_list(
+                "pk", "external_reference"
+            ):
+                refs[ref].pk = pk
+        matches = match_donations(donations)
+        run.status = PayrollRun.Status.CONFIRMED
+        run.confirmed_at = timezone.now()
+        run.confirmed_by = actor if getattr(actor, "is_authenticated", False) else None
+        run.save(update_fields=["status", "confirmed_at", "confirmed_by"])
+        log_action(
+            action="payroll.confirmed",
+            obj=run,
+            actor=actor,
+            company=run.company,
+            data={"donations": len(donations), "matches": len(matches)},
+        )
+    return len(donations) + len(matches)
+
+
+def add_adjustment(
+    *,
+    run: PayrollRun,
+    employee: EmployeeProfile,
+    association_id: int,
+    amount_cents: int,
+    reason: str,
+    actor=None,
+) -> Donation:
+    """Correct a confirmed run with a new entry (positive or negative); the run stays as it was."""
+    if run.status != PayrollRun.Status.CONFIRMED:
+        raise InvalidAdjustment("Only a confirmed run takes adjustments; edit the file instead.")
+    if employee.company_id != run.company_id:
+        raise InvalidAdjustment("This employee is not in the run's company.")
+    if amount_cents == 0:
+        raise InvalidAdjustment("An adjustment cannot be zero.")
+    if not reason.strip():
+        raise InvalidAdjustment("Say why the run is corrected.")
+    with transaction.atomic():
+        PayrollRun.objects.select_for_update().get(pk=run.pk)
+        if amount_cents < 0:
+            given = (
+                Donation.objects.filter(
+                    donor=employee,
+                    association_id=association_id,
+                    company_id=run.company_id,
+                )
+                .filter(Q(payroll_line__run=run) | Q(source=Donation.Source.ADJUSTMENT))
+                .aggregate(total=Sum("amount_cents"))["total"]
+                or 0
+            )
+            if given + amount_cents < 0:
+                raise InvalidAdjustment("The correction would take back more than was given.")
+        donation = Donation.objects.create(
+            donor=employee,
+            company_id=run.company_id,
+            association_id=association_id,
+            amount_cents=amount_cents,
+            currency=run.currency,
+            source=Donation.Source.ADJUSTMENT,
+            occurred_at=timezone.now(),
+            external_reference=f"adjustment:{run.pk}:{uuid.uuid4().hex}",
+        )
+        log_action(
+            action="payroll.adjusted",
+            obj=donation,
+            actor=actor,
+            company=run.company,
+            data={"run": run.pk, "amount_cents": amount_cents, "reason": reason[:500]},
+        )
+    return donation
+
+
+__all__ = [
+    "InvalidPayrollFile",
+    "add_adjustment",
+    "compute_payroll_run",
+    "confirm_payroll_run",
+    "export_deductions",
+    "import_net_pay",
+    "open_payroll_run",
+]

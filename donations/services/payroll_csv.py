@@ -1,0 +1,158 @@
+"""The net-pay file from the payroll software: parse, check line by line, never write.
+
+Format (docs in templates/donations/payroll_run_detail.html): a header line then one line per
+employee, columns `employee_number` and `net_pay` (aliases: matricule, net, net_a_payer…),
+separated by `;` or `,`; UTF-8 with or without BOM; decimals with a comma or a dot
+(`2 345,67`, `2345.67`; with `,` as separator a comma decimal must be quoted).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+
+from donations.exceptions import FileError, InvalidPayrollFile
+
+NUMBER_ALIASES = {"employeenumber", "employee", "employeeid", "matricule", "payrollid", "number"}
+PAY_ALIASES = {"netpay", "net", "netapayer", "salairenet", "netpaycents", "montantnet"}
+AMOUNT_RE = re.compile(r"^(\d{1,10})(?:\.(\d{1,2}))?$")
+MAX_LINES = 500_000
+
+
+@dataclass(frozen=True)
+class NetPayRow:
+    line: int
+    employee_number: str
+    net_pay_cents: int
+
+
+@dataclass
+class ParsedNetPay:
+    rows: list[NetPayRow] = field(default_factory=list)
+    errors: list[FileError] = field(default_factory=list)
+
+
+def _norm_header(name: str) -> str:
+    return re.sub(r"[^a-z]", "", name.strip().lower().replace("à", "a"))
+
+
+def parse_amount(text: str) -> int:
+    """`2 345,67` / `2345.67` / `2.345,67` → 234567; ValueError with the reason otherwise."""
+    value = text.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+    if not value:
+        raise ValueError("empty")
+    if value.startswith("-"):
+        raise ValueError("negative")
+    if "," in value:
+        # French notation: the dots, if any, group thousands.
+        value = value.replace(".", "").replace(",", ".")
+    match = AMOUNT_RE.match(value)
+    if not match:
+        raise ValueError("not a number")
+    euros, cents = match.group(1), (match.group(2) or "").ljust(2, "0")
+    return int(euros) * 100 + int(cents)
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InvalidPayrollFile(
+            [FileError(line, "encoding", "not UTF-8 (export the file as UTF-8)")],
+            excludable=False,
+        ) from None
+
+
+def parse_net_pay_file(
+    data: bytes,
+    *,
+    known_employee_numbers: set[str] | None = None,
+    excluded_lines: set[int] | frozenset[int] = frozenset(),
+) -> list[NetPayRow]:
+    """The clean rows, or InvalidPayrollFile listing every error (lines excluded are skipped)."""
+    text = _decode(data)
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise InvalidPayrollFile([FileError(line, "file", "binary content")], excludable=False)
+    lines = text.splitlines()
+    header_index = next((i for i, raw in enumerate(lines) if raw.strip()), None)
+    if header_index is None:
+        raise InvalidPayrollFile([FileError(1, "header", "the file is empty")], excludable=False)
+    header_line = lines[header_index]
+    delimiter = (
+        ";" if header_line.count(";") >= header_line.count(",") and ";" in header_line else ","
+    )
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+        parsed = _read(reader, known_employee_numbers, excluded_lines)
+    except csv.Error as exc:
+        line = getattr(reader, "line_num", 0) or 1
+        raise InvalidPayrollFile(
+            [FileError(line, "file", f"unreadable CSV ({exc})")], excludable=False
+        ) from None
+    if parsed.errors:
+        raise InvalidPayrollFile(parsed.errors)
+    return parsed.rows
+
+
+def _read(reader, known: set[str] | None, excluded: set[int] | frozenset[int]) -> ParsedNetPay:
+    result = ParsedNetPay()
+    header = None
+    for raw in reader:
+        if not any(cell.strip() for cell in raw):
+            continue
+        header = [_norm_header(c) for c in raw]
+        header_line = reader.line_num
+        break
+    number_col = next((i for i, h in enumerate(header or []) if h in NUMBER_ALIASES), None)
+    pay_col = next((i for i, h in enumerate(header or []) if h in PAY_ALIASES), None)
+    missing = []
+    if number_col is None:
+        missing.append(FileError(1, "employee_number", "missing column"))
+    if pay_col is None:
+        missing.append(FileError(1, "net_pay", "missing column"))
+    if missing:
+        raise InvalidPayrollFile(missing, excludable=False)
+    seen: dict[str, int] = {}
+    width = len(header)
+    for raw in reader:
+        line = reader.line_num
+        if line > MAX_LINES + header_line:
+            raise InvalidPayrollFile(
+                [FileError(line, "file", f"more than {MAX_LINES} lines")], excludable=False
+            )
+        if not any(cell.strip() for cell in raw):
+            continue
+        if line in excluded:
+            continue
+        errors = []
+        if len(raw) != width:
+            errors.append(FileError(line, "row", f"{len(raw)} fields instead of {width}"))
+            result.errors.extend(errors)
+            continue
+        number = raw[number_col].strip()
+        if not number:
+            errors.append(FileError(line, "employee_number", "empty"))
+        elif len(number) > 40:
+            errors.append(FileError(line, "employee_number", "longer than 40 characters"))
+        elif number in seen:
+            errors.append(FileError(line, "employee_number", f"duplicate of line {seen[number]}"))
+        elif known is not None and number not in known:
+            errors.append(FileError(line, "employee_number", "unknown employee"))
+        try:
+            cents = parse_amount(raw[pay_col])
+        except ValueError as exc:
+            errors.append(FileError(line, "net_pay", str(exc)))
+            cents = None
+        if number and number not in seen:
+            seen[number] = line
+        if errors:
+            result.errors.extend(errors)
+        else:
+            result.rows.append(NetPayRow(line, number, cents))
+    return result
