@@ -1,0 +1,177 @@
+"""Reporting periods: a fiscal year, quarter, month or custom dates, and the one before it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.utils.translation import gettext as _
+
+
+class InvalidPeriod(ValueError):
+    """A period that cannot exist (end before start, unknown kind, month 13...)."""
+
+
+KINDS = ("year", "quarter", "month", "custom")
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + (day.month - 1) + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A half-open range of calendar days [start, end) read in the company's time zone.
+
+    `year` is the fiscal year that *starts* in that calendar year (a company whose year starts
+    in April has fiscal 2026 = April 2026 to March 2027); quarters are fiscal quarters.
+    """
+
+    kind: str
+    start: dt.date
+    end: dt.date  # exclusive
+    year: int | None = None
+    number: int | None = None  # quarter 1-4 or month 1-12
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days
+
+    @property
+    def last_day(self) -> dt.date:
+        return self.end - dt.timedelta(days=1)
+
+    def bounds(self, tz: str) -> tuple[dt.datetime, dt.datetime]:
+        """Aware datetimes of the start and end, midnight in the company's zone."""
+        zone = ZoneInfo(tz)
+        return (
+            dt.datetime.combine(self.start, dt.time.min, tzinfo=zone),
+            dt.datetime.combine(self.end, dt.time.min, tzinfo=zone),
+        )
+
+    def months(self) -> list[dt.date]:
+        """First day of each calendar month the period touches, in order."""
+        months, cursor = [], self.start.replace(day=1)
+        while cursor < self.end:
+            months.append(cursor)
+            cursor = _add_months(cursor, 1)
+        return months
+
+    def previous(self, *, fiscal_start_month: int = 1) -> Period:
+        """The period of the same kind just before (custom: the same number of days)."""
+        if self.kind == "year":
+            return year_period(self.year - 1, fiscal_start_month=fiscal_start_month)
+        if self.kind == "quarter":
+            year, quarter = (self.year, self.number - 1) if self.number > 1 else (self.year - 1, 4)
+            return quarter_period(year, quarter, fiscal_start_month=fiscal_start_month)
+        if self.kind == "month":
+            first = _add_months(self.start, -1)
+            return month_period(first.year, first.month)
+        return custom_period(self.start - dt.timedelta(days=self.days), self.start)
+
+    @property
+    def label(self) -> str:
+        if self.kind == "year":
+            if self.start.month == 1:
+                return str(self.year)
+            return _("Fiscal year %(start)s/%(end)s") % {
+                "start": self.start.year,
+                "end": self.last_day.year,
+            }
+        if self.kind == "quarter":
+            return _("Q%(q)s %(year)s") % {"q": self.number, "year": self.year}
+        if self.kind == "month":
+            from django.utils.formats import date_format
+
+            return date_format(self.start, "F Y")
+        from django.utils.formats import date_format
+
+        return _("%(start)s to %(end)s") % {
+            "start": date_format(self.start, "SHORT_DATE_FORMAT"),
+            "end": date_format(self.last_day, "SHORT_DATE_FORMAT"),
+        }
+
+    def as_dict(self) -> dict:
+        return {
+            "kind": self.kind,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "year": self.year,
+            "number": self.number,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Period:
+        return cls(
+            kind=data["kind"],
+            start=dt.date.fromisoformat(data["start"]),
+            end=dt.date.fromisoformat(data["end"]),
+            year=data.get("year"),
+            number=data.get("number"),
+        )
+
+
+def year_period(year: int, *, fiscal_start_month: int = 1) -> Period:
+    start = dt.date(year, fiscal_start_month, 1)
+    return Period("year", start, _add_months(start, 12), year=year)
+
+
+def quarter_period(year: int, quarter: int, *, fiscal_start_month: int = 1) -> Period:
+    if not 1 <= quarter <= 4:
+        raise InvalidPeriod("quarter must be 1 to 4")
+    start = _add_months(dt.date(year, fiscal_start_month, 1), 3 * (quarter - 1))
+    return Period("quarter", start, _add_months(start, 3), year=year, number=quarter)
+
+
+def month_period(year: int, month: int) -> Period:
+    if not 1 <= month <= 12:
+        raise InvalidPeriod("month must be 1 to 12")
+    start = dt.date(year, month, 1)
+    return Period("month", start, _add_months(start, 1), year=year, number=month)
+
+
+def custom_period(start: dt.date, end: dt.date) -> Period:
+    """Custom dates; `end` is exclusive here (callers holding an inclusive last day add one)."""
+    if end <= start:
+        raise InvalidPeriod("the period must end after it starts")
+    if (end - start).days > 366 * 5:
+        raise InvalidPeriod("a custom period is at most five years long")
+    return Period("custom", start, end)
+
+
+def current_fiscal_year(today: dt.date, *, fiscal_start_month: int = 1) -> int:
+    return today.year if today.month >= fiscal_start_month else today.year - 1
+
+
+def parse_period(params, *, fiscal_start_month: int, today: dt.date) -> Period:
+    """Build a period from GET-like parameters; raises InvalidPeriod on nonsense.
+
+    kind=year&year=2026 · kind=quarter&year=2026&quarter=2 · kind=month&year=2026&month=3 ·
+    kind=custom&start=2026-01-01&end=2026-06-30 (end inclusive, as a person types it).
+    Missing parameters fall back to the current fiscal year.
+    """
+    kind = params.get("kind") or "year"
+    if kind not in KINDS:
+        raise InvalidPeriod("unknown period kind")
+    try:
+        default_year = current_fiscal_year(today, fiscal_start_month=fiscal_start_month)
+        year = int(params.get("year") or default_year)
+        if not 2000 <= year <= 2100:
+            raise InvalidPeriod("year out of range")
+        if kind == "year":
+            return year_period(year, fiscal_start_month=fiscal_start_month)
+        if kind == "quarter":
+            return quarter_period(
+                year, int(params.get("quarter") or 1), fiscal_start_month=fiscal_start_month
+            )
+        if kind == "month":
+            return month_period(year, int(params.get("month") or today.month))
+        start = dt.date.fromisoformat(params.get("start") or "")
+        last = dt.date.fromisoformat(params.get("end") or "")
+        return custom_period(start, last + dt.timedelta(days=1))
+    except (TypeError, ValueError) as exc:
+        if isinstance(exc, InvalidPeriod):
+            raise
+        raise InvalidPeriod(str(exc)) from exc

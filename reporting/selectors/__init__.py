@@ -1,0 +1,1 @@
+"""Reads of the reporting app: the impact metrics."""

@@ -1,0 +1,586 @@
+"""Impact metrics of one company over one period, aggregated in SQL, as a JSON-ready dict.
+
+Every figure comes from an aggregate query (aggregate / values().annotate()); Python only
+combines a handful of aggregated rows (allocating a mission's hours across its causes, merging
+hours and money per association). Hours are carried as integer hundredths so that breakdowns
+sum exactly to their totals. Money is integer cents in the company's currency.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.db.models import Avg, Count, DecimalField, Exists, F, OuterRef, Q, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from missions.models import (
+    WORK_TIME_KINDS,
+    AssociationPage,
+    Enrolment,
+    EnrolmentStatus,
+    MissionKind,
+    MissionPage,
+    SustainableDevelopmentGoal,
+)
+from portal.models import Company, EmployeeProfile
+from reporting import sources
+from reporting.periods import Period
+
+HOURS = Coalesce(
+    "hours", Value(Decimal(0)), output_field=DecimalField(max_digits=12, decimal_places=2)
+)
+UNCLASSIFIED = "__none__"
+QUOTE_LIMIT = 12
+TOP_LIMIT = 10
+
+
+def centihours(value) -> int:
+    """Hours (Decimal or None) as integer hundredths of an hour."""
+    return int((Decimal(value or 0) * 100).quantize(Decimal(1)))
+
+
+def as_hours(value: int) -> float:
+    return round(value / 100, 2)
+
+
+def split_evenly(total: int, keys: list) -> dict:
+    """Share an integer among keys so the shares sum to the total (largest remainder)."""
+    if not keys:
+        return {}
+    base, rest = divmod(total, len(keys))
+    return {key: base + (1 if i < rest else 0) for i, key in enumerate(keys)}
+
+
+def _ratio(part, whole) -> float:
+    return round(part / whole, 4) if whole else 0.0
+
+
+# --------------------------------------------------------------------------------------------
+# Query building blocks
+
+
+def attended(company: Company, start: dt.datetime, end: dt.datetime):
+    """Attended enrolments of the company's employees in sessions starting in [start, end)."""
+    return Enrolment.objects.filter(
+        employee__company=company,
+        status=EnrolmentStatus.ATTENDED,
+        session__start__gte=start,
+        session__start__lt=end,
+    ).order_by()
+
+
+def _money_queries(company: Company, start: dt.datetime, end: dt.datetime):
+    donations = sources.donations(company, start, end)
+    return donations, sources.matches(donations)
+
+
+# --------------------------------------------------------------------------------------------
+# Headline figures
+
+
+def _kpis(company: Company, period: Period) -> dict:
+    start, end = period.bounds(company.time_zone)
+    enrolments = attended(company, start, end)
+    totals = enrolments.aggregate(
+        sum_hours=Sum(HOURS),
+        volunteers=Count("employee", distinct=True),
+        sessions=Count("session", distinct=True),
+        missions=Count("session__mission", distinct=True),
+        work_time_hours=Sum(
+            HOURS,
+            filter=Q(
+                session__mission__kind__in=WORK_TIME_KINDS, session__mission__on_work_time=True
+            ),
+        ),
+        skills_hours=Sum(HOURS, filter=Q(session__mission__kind=MissionKind.SKILLS_SPONSORSHIP)),
+    )
+    headcount = EmployeeProfile.objects.filter(company=company).count()
+
+    donations, matches = _money_queries(company, start, end)
+    money = {"payroll": 0, "card": 0, "donations": 0, "donors": 0, "roundup_months": 0}
+    if donations is not None:
+        agg = donations.aggregate(
+            total=Sum("amount_cents"),
+            payroll=Sum("amount_cents", filter=Q(source__in=sources.PAYROLL_SOURCES)),
+            card=Sum("amount_cents", filter=Q(source="card")),
+            donors=Count("donor", distinct=True),
+        )
+        money.update(
+            donations=agg["total"] or 0,
+            payroll=agg["payroll"] or 0,
+            card=agg["card"] or 0,
+            donors=agg["donors"] or 0,
+        )
+        # Donor-months with a payroll gift: the denominator of the average monthly round-up.
+        money["roundup_months"] = (
+            donations.filter(source__in=sources.PAYROLL_SOURCES)
+            .annotate(month=TruncMonth("occurred_at", tzinfo=ZoneInfo(company.time_zone)))
+            .values("donor", "month")
+            .distinct()
+            .count()
+        )
+    matched = (matches.aggregate(total=Sum("amount_cents"))["total"] or 0) if matches else 0
+
+    # Participants: attended a session, gave, or had a pledge in force during the period.
+    profile = OuterRef("pk")
+    participation = Q(Exists(enrolments.filter(employee=profile)))
+    if donations is not None:
+        participation |= Q(Exists(donations.filter(donor=profile)))
+    active = sources.pledges(company, period.start, period.end)
+    pledgers = 0
+    if active is not None:
+        participation |= Q(Exists(active.filter(employee=profile)))
+        pledgers = active.values("employee").distinct().count()
+    participants = EmployeeProfile.objects.filter(company=company).filter(participation).count()
+
+    supported = _supported_association_ids(enrolments, donations)
+    hours = centihours(totals["sum_hours"])
+    work_time = centihours(totals["work_time_hours"])
+    skills = centihours(totals["skills_hours"])
+    hours_per_day = Decimal(company.hours_per_day)
+    work_time_days = float((Decimal(work_time) / 100 / hours_per_day).quantize(Decimal("0.1")))
+    quota_days = float(
+        (Decimal(headcount) * company.yearly_quota_days * Decimal(_year_share(period))).quantize(
+            Decimal("0.1")
+        )
+    )
+    feedback = _feedback_summary(enrolments)
+    return {
+        "headcount": headcount,
+        "participants": participants,
+        "participation_rate": _ratio(participants, headcount),
+        "volunteers": totals["volunteers"] or 0,
+        "volunteer_rate": _ratio(totals["volunteers"] or 0, headcount),
+        "sessions": totals["sessions"] or 0,
+        "missions": totals["missions"] or 0,
+        "hours": as_hours(hours),
+        "work_time_hours": as_hours(work_time),
+        "work_time_days": work_time_days,
+        "quota_days": quota_days,
+        "quota_use_rate": _ratio(work_time_days, quota_days),
+        "skills_hours": as_hours(skills),
+        "hourly_valuation_cents": company.hourly_valuation_cents,
+        "skills_valuation_cents": skills * company.hourly_valuation_cents // 100,
+        "payroll_cents": money["payroll"],
+        "card_cents": money["card"],
+        "donations_cents": money["donations"],
+        "matches_cents": matched,
+        "total_to_associations_cents": money["donations"] + matched,
+        "donors": money["donors"],
+        "pledgers": pledgers,
+        "average_monthly_roundup_cents": (
+            money["payroll"] // money["roundup_months"] if money["roundup_months"] else 0
+        ),
+        "associations_supported": len(supported),
+        **feedback,
+    }
+
+
+def _year_share(period: Period) -> float:
+    """Share of a year the period covers, to prorate the yearly work-time quota."""
+    if period.kind == "year":
+        return 1.0
+    return period.days / 365
+
+
+def _supported_association_ids(enrolments, donations) -> set[int]:
+    ids = set(enrolments.values_list("session__mission__association_id", flat=True).distinct())
+    if donations is not None:
+        ids |= set(donations.values_list("association_id", flat=True).distinct())
+    return ids
+
+
+def _feedback_summary(enrolments) -> dict:
+    rows = sources.feedback(enrolments)
+    agg = (
+        rows.aggregate(
+            n=Count("pk"),
+            satisfaction=Avg("satisfaction"),
+            meaning=Avg("meaning"),
+            recommend=Count("pk", filter=Q(would_recommend=True)),
+        )
+        if rows is not None
+        else {"n": 0}
+    )
+    n = agg["n"] or 0
+    if not n:
+        return {
+            "feedback_count": 0,
+            "satisfaction_avg": None,
+            "meaning_avg": None,
+            "recommend_rate": None,
+        }
+    return {
+        "feedback_count": n,
+        "satisfaction_avg": round(float(agg["satisfaction"]), 2),
+        "meaning_avg": round(float(agg["meaning"]), 2),
+        "recommend_rate": _ratio(agg["recommend"], n),
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Breakdowns
+
+
+def _hours_by_kind(enrolments) -> list[dict]:
+    rows = {
+        row["kind"]: row
+        for row in enrolments.values(kind=F("session__mission__kind")).annotate(
+            sum_hours=Sum(HOURS), volunteers=Count("employee", distinct=True)
+        )
+    }
+    return [
+        {
+            "key": kind.value,
+            "label": str(kind.label),
+            "hours": as_hours(centihours(rows.get(kind.value, {}).get("sum_hours"))),
+            "volunteers": rows.get(kind.value, {}).get("volunteers", 0),
+        }
+        for kind in MissionKind
+    ]
+
+
+def _by_person_field(enrolments, donations, field: str) -> list[dict]:
+    """Hours, volunteers and gifts per value of an EmployeeProfile field (site, department)."""
+    out: dict[str, dict] = defaultdict(lambda: {"hours": 0, "volunteers": 0, "donations_cents": 0})
+    for row in enrolments.values(value=F(f"employee__{field}")).annotate(
+        sum_hours=Sum(HOURS), volunteers=Count("employee", distinct=True)
+    ):
+        out[row["value"] or ""]["hours"] += centihours(row["sum_hours"])
+        out[row["value"] or ""]["volunteers"] += row["volunteers"]
+    if donations is not None:
+        for row in donations.values(value=F(f"donor__{field}")).annotate(total=Sum("amount_cents")):
+            out[row["value"] or ""]["donations_cents"] += row["total"] or 0
+    rows = [
+        {
+            "label": value or _("Not specified"),
+            "hours": as_hours(data["hours"]),
+            "volunteers": data["volunteers"],
+            "donations_cents": data["donations_cents"],
+        }
+        for value, data in out.items()
+    ]
+    return sorted(rows, key=lambda r: (-r["hours"], -r["donations_cents"], r["label"]))
+
+
+def _per_mission_hours(enrolments) -> dict[int, int]:
+    return {
+        row["mission"]: centihours(row["sum_hours"])
+        for row in enrolments.values(mission=F("session__mission")).annotate(sum_hours=Sum(HOURS))
+    }
+
+
+def _per_association_money(donations, matches) -> dict[int, int]:
+    money: dict[int, int] = defaultdict(int)
+    if donations is not None:
+        for row in donations.values("association").annotate(total=Sum("amount_cents")):
+            money[row["association"]] += row["total"] or 0
+    if matches is not None:
+        for row in matches.values("association").annotate(total=Sum("amount_cents")):
+            money[row["association"]] += row["total"] or 0
+    return money
+
+
+def _allocate(amounts: dict[int, int], mapping: dict[int, list]) -> dict:
+    """Split each owner's amount evenly among its categories (or UNCLASSIFIED)."""
+    shares: dict = defaultdict(int)
+    for owner, amount in amounts.items():
+        for key, part in split_evenly(amount, mapping.get(owner) or [UNCLASSIFIED]).items():
+            shares[key] += part
+    return shares
+
+
+def _cause_and_sdg_breakdowns(mission_hours, association_money) -> tuple[list, list]:
+    from missions.models import Cause
+
+    mission_causes: dict[int, list] = defaultdict(list)
+    mission_sdgs: dict[int, set] = defaultdict(set)
+    for mission_id, cause_id, sdg in MissionPage.causes.through.objects.filter(
+        missionpage_id__in=list(mission_hours)
+    ).values_list("missionpage_id", "cause_id", "cause__sdgs__number"):
+        if cause_id not in mission_causes[mission_id]:
+            mission_causes[mission_id].append(cause_id)
+        if sdg is not None:
+            mission_sdgs[mission_id].add(sdg)
+    association_causes: dict[int, list] = defaultdict(list)
+    association_sdgs: dict[int, set] = defaultdict(set)
+    for association_id, cause_id, sdg in AssociationPage.causes.through.objects.filter(
+        associationpage_id__in=list(association_money)
+    ).values_list("associationpage_id", "cause_id", "cause__sdgs__number"):
+        if cause_id not in association_causes[association_id]:
+            association_causes[association_id].append(cause_id)
+        if sdg is not None:
+            association_sdgs[association_id].add(sdg)
+
+    cause_hours = _allocate(mission_hours, mission_causes)
+    cause_money = _allocate(association_money, association_causes)
+    names = dict(
+        Cause.objects.filter(
+            pk__in=(set(cause_hours) | set(cause_money)) - {UNCLASSIFIED}
+        ).values_list("pk", "name")
+    )
+    by_cause = [
+        {
+            "key": str(key),
+            "label": names.get(key, _("No cause given")),
+            "hours": as_hours(cause_hours.get(key, 0)),
+            "money_cents": cause_money.get(key, 0),
+        }
+        for key in set(cause_hours) | set(cause_money)
+    ]
+    by_cause.sort(key=lambda r: (-r["hours"], -r["money_cents"], r["label"]))
+
+    sdg_hours = _allocate(mission_hours, {k: sorted(v) for k, v in mission_sdgs.items()})
+    sdg_money = _allocate(association_money, {k: sorted(v) for k, v in association_sdgs.items()})
+    goal_names = dict(SustainableDevelopmentGoal.objects.values_list("number", "name"))
+    by_sdg = [
+        {
+            "number": key if key != UNCLASSIFIED else None,
+            "label": (
+                _("SDG %(n)s · %(name)s") % {"n": key, "name": _(goal_names.get(key, ""))}
+                if key != UNCLASSIFIED
+                else _("No SDG mapped")
+            ),
+            "hours": as_hours(sdg_hours.get(key, 0)),
+            "money_cents": sdg_money.get(key, 0),
+        }
+        for key in set(sdg_hours) | set(sdg_money)
+    ]
+    by_sdg.sort(key=lambda r: (r["number"] is None, r["number"] or 0))
+    return by_cause, by_sdg
+
+
+def _monthly(company: Company, period: Period) -> dict[str, dict]:
+    start, end = period.bounds(company.time_zone)
+    zone = ZoneInfo(company.time_zone)
+    months = {
+        m.strftime("%Y-%m"): {"hours": 0, "volunteers": 0, "donations_cents": 0, "matches_cents": 0}
+        for m in period.months()
+    }
+
+    def key(value) -> str:
+        if isinstance(value, dt.datetime):
+            value = timezone.localtime(value, zone) if timezone.is_aware(value) else value
+        return value.strftime("%Y-%m")
+
+    for row in (
+        attended(company, start, end)
+        .annotate(month=TruncMonth("session__start", tzinfo=zone))
+        .values("month")
+        .annotate(sum_hours=Sum(HOURS), volunteers=Count("employee", distinct=True))
+    ):
+        months[key(row["month"])]["hours"] += centihours(row["sum_hours"])
+        months[key(row["month"])]["volunteers"] += row["volunteers"]
+    donations, matches = _money_queries(company, start, end)
+    if donations is not None:
+        for row in (
+            donations.annotate(month=TruncMonth("occurred_at", tzinfo=zone))
+            .values("month")
+            .annotate(total=Sum("amount_cents"))
+        ):
+            months[key(row["month"])]["donations_cents"] += row["total"] or 0
+    if matches is not None:
+        for row in (
+            matches.annotate(month=TruncMonth("donation__occurred_at", tzinfo=zone))
+            .values("month")
+            .annotate(total=Sum("amount_cents"))
+        ):
+            months[key(row["month"])]["matches_cents"] += row["total"] or 0
+    return months
+
+
+def _by_month(company: Company, period: Period, previous: Period) -> list[dict]:
+    current = _monthly(company, period)
+    before = list(_monthly(company, previous).values())
+    rows = []
+    for i, (month, data) in enumerate(current.items()):
+        prior = before[i] if i < len(before) else {"hours": 0, "donations_cents": 0}
+        rows.append(
+            {
+                "month": month,
+                "hours": as_hours(data["hours"]),
+                "volunteers": data["volunteers"],
+                "donations_cents": data["donations_cents"],
+                "matches_cents": data["matches_cents"],
+                "previous_hours": as_hours(prior["hours"]),
+                "previous_donations_cents": prior["donations_cents"],
+            }
+        )
+    return rows
+
+
+def _associations(enrolments, association_money, mission_hours_by_association) -> list[dict]:
+    """Every association supported, with a short profile, biggest contribution first."""
+    volunteers = {
+        row["association"]: row["volunteers"]
+        for row in enrolments.values(association=F("session__mission__association")).annotate(
+            volunteers=Count("employee", distinct=True)
+        )
+    }
+    ids = set(association_money) | set(mission_hours_by_association)
+    profiles = {
+        row["pk"]: row
+        for row in AssociationPage.objects.filter(pk__in=ids).values(
+            "pk", "title", "city", "summary", "website"
+        )
+    }
+    causes: dict[int, list[str]] = defaultdict(list)
+    for association_id, name in AssociationPage.causes.through.objects.filter(
+        associationpage_id__in=ids
+    ).values_list("associationpage_id", "cause__name"):
+        causes[association_id].append(name)
+    rows = [
+        {
+            "id": pk,
+            "name": profiles.get(pk, {}).get("title", "?"),
+            "city": profiles.get(pk, {}).get("city", ""),
+            "summary": profiles.get(pk, {}).get("summary", ""),
+            "website": profiles.get(pk, {}).get("website", ""),
+            "causes": sorted(causes.get(pk, [])),
+            "hours": as_hours(mission_hours_by_association.get(pk, 0)),
+            "volunteers": volunteers.get(pk, 0),
+            "money_cents": association_money.get(pk, 0),
+        }
+        for pk in ids
+    ]
+    return sorted(rows, key=lambda r: (-r["hours"], -r["money_cents"], r["name"]))
+
+
+def _top_missions(enrolments) -> list[dict]:
+    kinds = dict(MissionKind.choices)
+    rows = (
+        enrolments.values(
+            mission_id=F("session__mission"),
+            title=F("session__mission__title"),
+            kind=F("session__mission__kind"),
+            association=F("session__mission__association__title"),
+        )
+        .annotate(
+            sum_hours=Sum(HOURS),
+            volunteers=Count("employee", distinct=True),
+            sessions=Count("session", distinct=True),
+        )
+        .order_by("-hours", "title")[:TOP_LIMIT]
+    )
+    return [
+        {
+            "id": row["mission_id"],
+            "title": row["title"],
+            "kind": row["kind"],
+            "kind_label": str(kinds.get(row["kind"], row["kind"])),
+            "association": row["association"],
+            "hours": as_hours(centihours(row["sum_hours"])),
+            "volunteers": row["volunteers"],
+            "sessions": row["sessions"],
+        }
+        for row in rows
+    ]
+
+
+def _feedback_details(enrolments) -> tuple[list[dict], list[dict]]:
+    rows = sources.feedback(enrolments)
+    if rows is None:
+        return [], []
+    counts = {
+        row["satisfaction"]: row["n"]
+        for row in rows.values("satisfaction").annotate(n=Count("pk")).order_by()
+    }
+    distribution = [{"score": score, "count": counts.get(score, 0)} for score in range(1, 6)]
+    kinds = dict(MissionKind.choices)
+    # Only people who agreed to be quoted, and never their names.
+    quoted = (
+        rows.filter(consent_to_quote=True)
+        .exclude(comment="")
+        .values(
+            "comment",
+            "satisfaction",
+            kind=F("enrolment__session__mission__kind"),
+            mission=F("enrolment__session__mission__title"),
+            association=F("enrolment__session__mission__association__title"),
+        )
+        .order_by("-satisfaction", "-pk")[:QUOTE_LIMIT]
+    )
+    quotes = [
+        {
+            "text": row["comment"].strip(),
+            "satisfaction": row["satisfaction"],
+            "kind_label": str(kinds.get(row["kind"], "")),
+            "mission": row["mission"],
+            "association": row["association"],
+        }
+        for row in quoted
+    ]
+    return distribution, quotes
+
+
+# --------------------------------------------------------------------------------------------
+# Entry point
+
+
+def delta(current, previous) -> float | None:
+    """Relative change from previous to current (None when there was nothing before)."""
+    if current is None or previous is None or not previous:
+        return None
+    return round((current - previous) / previous, 4)
+
+
+COMPARED = (
+    "participants",
+    "participation_rate",
+    "volunteers",
+    "sessions",
+    "hours",
+    "work_time_days",
+    "skills_valuation_cents",
+    "donations_cents",
+    "matches_cents",
+    "total_to_associations_cents",
+    "donors",
+    "associations_supported",
+    "satisfaction_avg",
+)
+
+
+def company_metrics(*, company: Company, period: Period) -> dict:
+    """All impact figures of `company` over `period`, with the previous period to compare."""
+    previous = period.previous(fiscal_start_month=company.fiscal_year_start_month)
+    start, end = period.bounds(company.time_zone)
+    enrolments = attended(company, start, end)
+    donations, matches = _money_queries(company, start, end)
+
+    kpis = _kpis(company, period)
+    previous_kpis = _kpis(company, previous)
+    mission_hours = _per_mission_hours(enrolments)
+    association_money = _per_association_money(donations, matches)
+    by_cause, by_sdg = _cause_and_sdg_breakdowns(mission_hours, association_money)
+    association_hours = {
+        row["association"]: centihours(row["sum_hours"])
+        for row in enrolments.values(association=F("session__mission__association")).annotate(
+            sum_hours=Sum(HOURS)
+        )
+    }
+    distribution, quotes = _feedback_details(enrolments)
+    return {
+        "company": {"name": company.name, "slug": company.slug},
+        "currency": company.currency,
+        "period": period.as_dict(),
+        "previous_period": previous.as_dict(),
+        "kpis": kpis,
+        "previous": previous_kpis,
+        "changes": {name: delta(kpis[name], previous_kpis[name]) for name in COMPARED},
+        "hours_by_kind": _hours_by_kind(enrolments),
+        "by_cause": by_cause,
+        "by_sdg": by_sdg,
+        "by_site": _by_person_field(enrolments, donations, "site"),
+        "by_department": _by_person_field(enrolments, donations, "department"),
+        "by_month": _by_month(company, period, previous),
+        "associations": _associations(enrolments, association_money, association_hours),
+        "top_missions": _top_missions(enrolments),
+        "satisfaction_distribution": distribution,
+        "quotes": quotes,
+    }
