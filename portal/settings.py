@@ -265,7 +265,7 @@ STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
 # company needs of it (its page section, permissions) without portal importing that app.
 CORDEE_COMPANY_PROVISIONERS = ["missions.services.catalogue.provision_company_catalogue"]
 # Called in order by `manage.py seed_demo`; each app seeds its own demo data (idempotently).
-CORDEE_DEMO_SEEDERS: list[str] = []
+CORDEE_DEMO_SEEDERS: list[str] = ["portal.demo.seed", "missions.demo.seed"]
 
 LOGGING = {
     "version": 1,
