@@ -1,6 +1,7 @@
 """Shared fixtures: the site tree, two companies and their people."""
 
 import pytest
+from django.core.cache import cache
 
 from missions.services.catalogue import ensure_site_tree
 from tests.factories import CompanyFactory, make_employee
@@ -9,6 +10,9 @@ from tests.factories import CompanyFactory, make_employee
 @pytest.fixture(autouse=True)
 def _no_shared_state(settings):
     settings.CELERY_TASK_ALWAYS_EAGER = True
+    # allauth's rate-limit counters live in the cache: without this, sign-ups and logins of
+    # earlier tests in the same worker would count against later ones.
+    cache.clear()
 
 
 @pytest.fixture
