@@ -1,6 +1,6 @@
 """URLs of the missions app that are not Wagtail pages."""
 
-from django.urls import path
+from django.urls import include, path
 
 from missions import feeds
 
@@ -8,4 +8,5 @@ app_name = "missions"
 
 urlpatterns = [
     path("feeds/missions/", feeds.MissionFeed(), name="feed"),
+    path("engagement/", include("missions.engagement_urls")),
 ]

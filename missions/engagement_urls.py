@@ -1,0 +1,31 @@
+"""URLs of engagement (enrolment, approvals, calendar, CSR rosters), under /engagement/."""
+
+from django.urls import path
+
+from missions import engagement_views as views
+
+# No app_name: these names live in the including "missions" namespace (missions:enrol, …).
+
+urlpatterns = [
+    path("", views.my_engagements, name="my_engagements"),
+    path("sessions/<int:session_id>/enrol/", views.enrol, name="enrol"),
+    path("enrolments/<int:pk>/", views.enrolment_detail, name="enrolment"),
+    path("enrolments/<int:pk>/cancel/", views.cancel, name="cancel"),
+    path("enrolments/<int:pk>/hours/", views.correct_hours, name="hours"),
+    path("enrolments/<int:pk>/invitation.ics", views.invitation, name="invitation"),
+    path("enrolments/<int:pk>/feedback/", views.give_feedback, name="feedback"),
+    path("approvals/", views.approvals, name="approvals"),
+    path("approvals/link/<str:token>/", views.approval_link, name="approval_link"),
+    path("calendar/", views.calendar_settings, name="calendar"),
+    path("calendar/<str:token>.ics", views.calendar_feed_view, name="calendar_feed"),
+    path("csr/", views.csr_missions, name="csr_missions"),
+    path("csr/missions/<int:mission_id>/", views.csr_mission, name="csr_mission"),
+    path(
+        "csr/missions/<int:mission_id>/enrolments.csv",
+        views.csr_mission_csv,
+        name="csr_mission_csv",
+    ),
+    path("csr/missions/<int:mission_id>/series/", views.csr_series, name="csr_series"),
+    path("csr/sessions/<int:session_id>/", views.csr_roster, name="csr_roster"),
+    path("csr/sessions/<int:session_id>/roster.csv", views.csr_roster_csv, name="csr_roster_csv"),
+]

@@ -1,0 +1,126 @@
+"""Domain exceptions of engagement: every refusal a service can give, with a message for people."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from missions.models import IllegalTransition
+
+__all__ = [
+    "AlreadyDecided",
+    "AlreadyEnrolled",
+    "ApprovalExpired",
+    "CutoffPassed",
+    "EngagementError",
+    "FeedbackNotOpen",
+    "GracePeriodOver",
+    "IllegalTransition",
+    "InvalidApprovalLink",
+    "InvalidHours",
+    "NotAllowed",
+    "NotVisible",
+    "QuotaExceeded",
+    "SessionFull",
+    "SessionNotOver",
+    "SessionPast",
+]
+
+
+class EngagementError(Exception):
+    """Base of the refusals; `message` is what the person is told."""
+
+    def __init__(self, message: str | None = None):
+        self.message = message or self.default_message()
+        super().__init__(self.message)
+
+    def default_message(self) -> str:
+        return _("This action is not possible.")
+
+
+class SessionFull(EngagementError):
+    """No seat left. Not an error when the caller chose to join the waitlist instead."""
+
+    def default_message(self) -> str:
+        return _("This session is full. You can join its waitlist.")
+
+
+class QuotaExceeded(EngagementError):
+    def __init__(self, *, hours_left: Decimal, days_left: Decimal, hours_needed: Decimal):
+        self.hours_left, self.days_left, self.hours_needed = hours_left, days_left, hours_needed
+        super().__init__()
+
+    def default_message(self) -> str:
+        return _(
+            "This session needs %(needed)s hours of work time but only %(left)s hours "
+            "(%(days)s days) are left in your yearly quota."
+        ) % {"needed": self.hours_needed, "left": self.hours_left, "days": self.days_left}
+
+
+class CutoffPassed(EngagementError):
+    def default_message(self) -> str:
+        return _("The cancellation cut-off for this session has passed; contact your CSR team.")
+
+
+class AlreadyEnrolled(EngagementError):
+    def __init__(self, enrolment=None):
+        self.enrolment = enrolment
+        super().__init__()
+
+    def default_message(self) -> str:
+        return _("You are already enrolled in this session.")
+
+
+class NotVisible(EngagementError):
+    """The mission is not open to the employee's company (views answer 404)."""
+
+    def default_message(self) -> str:
+        return _("This mission is not open to your company.")
+
+
+class SessionPast(EngagementError):
+    def default_message(self) -> str:
+        return _("This session has already started.")
+
+
+class ApprovalExpired(EngagementError):
+    def default_message(self) -> str:
+        return _("This request has expired: its seat was released.")
+
+
+class AlreadyDecided(EngagementError):
+    def default_message(self) -> str:
+        return _("This request has already been decided.")
+
+
+class NotAllowed(EngagementError):
+    """The person may not act on this enrolment (not their report, not their company)."""
+
+    def default_message(self) -> str:
+        return _("You cannot act on this request.")
+
+
+class InvalidApprovalLink(EngagementError):
+    def default_message(self) -> str:
+        return _("This link is invalid, has expired or has already been used.")
+
+
+class GracePeriodOver(EngagementError):
+    def default_message(self) -> str:
+        return _("Hours can no longer be corrected: ask your CSR team.")
+
+
+class SessionNotOver(EngagementError):
+    def default_message(self) -> str:
+        return _("Attendance can only be recorded once the session has started.")
+
+
+class InvalidHours(EngagementError):
+    def default_message(self) -> str:
+        return _("Hours must be between 0 and the length of the session.")
+
+
+class FeedbackNotOpen(EngagementError):
+    def default_message(self) -> str:
+        return _("Feedback opens once your attendance is recorded, and is given once.")

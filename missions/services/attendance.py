@@ -1,0 +1,184 @@
+"""After the session: reminders before it, attendance and hours after it, the survey invitation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from missions.exceptions import (
+    GracePeriodOver,
+    IllegalTransition,
+    InvalidHours,
+    NotAllowed,
+    SessionNotOver,
+)
+from missions.models import Enrolment, EnrolmentStatus
+from missions.services import notifications
+from portal.models import EmployeeProfile
+
+Status = EnrolmentStatus
+
+
+def grace_period() -> dt.timedelta:
+    """How long after a session its attendance stays open to corrections."""
+    return dt.timedelta(days=getattr(settings, "CORDEE_ATTENDANCE_GRACE_DAYS", 3))
+
+
+def reminder_lead() -> dt.timedelta:
+    return dt.timedelta(hours=getattr(settings, "CORDEE_REMINDER_LEAD_HOURS", 24))
+
+
+def send_session_reminders(*, now: dt.datetime | None = None) -> list[int]:
+    """Remind confirmed participants of sessions starting within a day; never twice.
+
+    The conditional UPDATE is the idempotency guard: two beat runs (or two workers) racing on
+    the same enrolment update it once, and only the winner queues the e-mail.
+    """
+    now = now or timezone.now()
+    due = Enrolment.objects.filter(
+        status=Status.CONFIRMED,
+        reminder_sent_at__isnull=True,
+        session__start__gt=now,
+        session__start__lte=now + reminder_lead(),
+    ).values_list("pk", flat=True)
+    reminded = []
+    for enrolment_id in due:
+        with transaction.atomic():
+            won = Enrolment.objects.filter(pk=enrolment_id, reminder_sent_at__isnull=True).update(
+                reminder_sent_at=now
+            )
+            if won:
+                notifications.enqueue(enrolment_id=enrolment_id, kind="reminder")
+                reminded.append(enrolment_id)
+    return reminded
+
+
+def _parse_hours(value, *, limit: Decimal) -> Decimal:
+    try:
+        hours = Decimal(str(value)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError, TypeError):
+        raise InvalidHours from None
+    if not hours.is_finite() or hours < 0 or hours > limit:
+        raise InvalidHours
+    return hours
+
+
+def _attend(enrolment: Enrolment, *, actor, now: dt.datetime, hours=None) -> None:
+    enrolment.hours = hours if hours is not None else enrolment.hours
+    if enrolment.hours is None:
+        enrolment.hours = enrolment.session.duration_hours
+    enrolment.attendance_recorded_at = now
+    enrolment.transition_to(Status.ATTENDED, actor=actor)
+    # The survey is offered once, on the first time the attendance is recorded.
+    if enrolment.survey_sent_at is None:
+        Enrolment.objects.filter(pk=enrolment.pk).update(survey_sent_at=now)
+        enrolment.survey_sent_at = now
+        notifications.enqueue(enrolment_id=enrolment.pk, kind="survey")
+
+
+def record_attendance_after_grace(*, now: dt.datetime | None = None) -> list[int]:
+    """Confirmed seats of sessions over for longer than the grace period become attended."""
+    now = now or timezone.now()
+    due = Enrolment.objects.filter(
+        status=Status.CONFIRMED, session__end__lte=now - grace_period()
+    ).values_list("pk", flat=True)
+    recorded = []
+    for enrolment_id in due:
+        with transaction.atomic():
+            enrolment = (
+                Enrolment.objects.select_for_update(of=("self",))
+                .select_related("session")
+                .get(pk=enrolment_id)
+            )
+            if enrolment.status != Status.CONFIRMED:
+                continue
+            _attend(enrolment, actor=None, now=now)
+            recorded.append(enrolment_id)
+    return recorded
+
+
+def _officer_enrolment(officer: EmployeeProfile, enrolment_id: int) -> Enrolment:
+    """An enrolment of the officer's own company, locked; another company's is NotAllowed."""
+    enrolment = (
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("session", "employee")
+        .filter(pk=enrolment_id, employee__company_id=officer.company_id)
+        .first()
+    )
+    if enrolment is None or not officer.is_csr_officer:
+        raise NotAllowed
+    return enrolment
+
+
+def mark_attendance(
+    *,
+    officer: EmployeeProfile,
+    enrolment_ids: list[int],
+    attended: bool,
+    now: dt.datetime | None = None,
+) -> list[int]:
+    """A CSR officer marks attended or no-show in bulk (all or nothing)."""
+    now = now or timezone.now()
+    marked = []
+    with transaction.atomic():
+        for enrolment_id in dict.fromkeys(enrolment_ids):
+            enrolment = _officer_enrolment(officer, enrolment_id)
+            if enrolment.session.start > now:
+                raise SessionNotOver
+            target = Status.ATTENDED if attended else Status.NO_SHOW
+            if enrolment.status == target:
+                continue
+            if not Enrolment.can_transition(enrolment.status, target):
+                raise IllegalTransition(enrolment.status, target)
+            if attended:
+                _attend(enrolment, actor=officer, now=now)
+            else:
+                enrolment.attendance_recorded_at = now
+                enrolment.transition_to(Status.NO_SHOW, actor=officer)
+            marked.append(enrolment_id)
+    return marked
+
+
+def set_hours_by_officer(
+    *, officer: EmployeeProfile, enrolment_id: int, hours, now: dt.datetime | None = None
+) -> Enrolment:
+    now = now or timezone.now()
+    with transaction.atomic():
+        enrolment = _officer_enrolment(officer, enrolment_id)
+        if enrolment.session.start > now:
+            raise SessionNotOver
+        if enrolment.status not in (Status.CONFIRMED, Status.ATTENDED):
+            raise IllegalTransition(enrolment.status, enrolment.status)
+        enrolment.hours = _parse_hours(hours, limit=enrolment.session.duration_hours)
+        enrolment.save(update_fields=["hours", "updated_at"])
+        return enrolment
+
+
+def correct_own_hours(
+    *, employee: EmployeeProfile, enrolment_id: int, hours, now: dt.datetime | None = None
+) -> Enrolment:
+    """The employee corrects their hours, from the session's end until the grace period ends."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        enrolment = (
+            Enrolment.objects.select_for_update(of=("self",))
+            .select_related("session")
+            .filter(pk=enrolment_id, employee=employee)
+            .first()
+        )
+        if enrolment is None:
+            raise NotAllowed
+        if enrolment.status not in (Status.CONFIRMED, Status.ATTENDED):
+            raise IllegalTransition(enrolment.status, enrolment.status)
+        if enrolment.session.start > now:
+            raise SessionNotOver
+        if now > enrolment.session.end + grace_period():
+            raise GracePeriodOver
+        enrolment.hours = _parse_hours(hours, limit=enrolment.session.duration_hours)
+        enrolment.hours_corrected_by_employee = True
+        enrolment.save(update_fields=["hours", "hours_corrected_by_employee", "updated_at"])
+        return enrolment

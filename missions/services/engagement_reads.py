@@ -1,0 +1,129 @@
+"""Reads of engagement: an employee's engagements, approvals, CSR rosters and counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from missions.models import Enrolment, EnrolmentStatus, MissionPage, MissionSession
+from portal.models import EmployeeProfile
+
+Status = EnrolmentStatus
+
+
+@dataclass
+class Engagements:
+    upcoming: list[Enrolment] = field(default_factory=list)
+    pending: list[Enrolment] = field(default_factory=list)
+    waitlisted: list[Enrolment] = field(default_factory=list)
+    past: list[Enrolment] = field(default_factory=list)
+    closed: list[Enrolment] = field(default_factory=list)
+
+
+def engagements_of(employee: EmployeeProfile, *, now: dt.datetime | None = None) -> Engagements:
+    now = now or timezone.now()
+    result = Engagements()
+    enrolments = (
+        Enrolment.objects.filter(employee=employee)
+        .select_related("session__mission__association", "feedback")
+        .order_by("session__start")
+    )
+    for enrolment in enrolments:
+        started = enrolment.session.start <= now
+        if enrolment.status in (Status.ATTENDED, Status.NO_SHOW) or (
+            enrolment.status == Status.CONFIRMED and started
+        ):
+            result.past.append(enrolment)
+        elif enrolment.status == Status.CONFIRMED:
+            result.upcoming.append(enrolment)
+        elif enrolment.status == Status.PENDING_APPROVAL:
+            result.pending.append(enrolment)
+        elif enrolment.status == Status.WAITLISTED and not started:
+            result.waitlisted.append(enrolment)
+        else:
+            result.closed.append(enrolment)
+    result.past.reverse()
+    return result
+
+
+def visible_missions_for_company(company_id: int) -> QuerySet:
+    return MissionPage.objects.filter(Q(visibility="all") | Q(company_id=company_id))
+
+
+def officer_mission(officer: EmployeeProfile, mission_id: int) -> MissionPage | None:
+    """A mission the officer may follow: their company's own, or one open to all."""
+    return (
+        visible_missions_for_company(officer.company_id)
+        .select_related("association")
+        .filter(pk=mission_id)
+        .first()
+    )
+
+
+def officer_session(officer: EmployeeProfile, session_id: int) -> MissionSession | None:
+    return (
+        MissionSession.objects.select_related("mission__association")
+        .filter(pk=session_id, mission__in=visible_missions_for_company(officer.company_id))
+        .first()
+    )
+
+
+def _status_counts(prefix: str = "enrolments__") -> dict:
+    counts = {}
+    for status in Status.values:
+        counts[f"n_{status}"] = Count(f"{prefix}pk", filter=Q(**{f"{prefix}status": status}))
+    return counts
+
+
+def sessions_overview(officer: EmployeeProfile, mission: MissionPage) -> list[MissionSession]:
+    """The mission's sessions with counts per status, for the officer's company's employees."""
+    company_filter = Q(enrolments__employee__company_id=officer.company_id)
+    counts = {
+        f"n_{status}": Count("enrolments", filter=company_filter & Q(enrolments__status=status))
+        for status in Status.values
+    }
+    sessions = list(
+        MissionSession.objects.filter(mission=mission).annotate(**counts).order_by("start")
+    )
+    for session in sessions:
+        session.no_show_rate = no_show_rate(session.n_attended, session.n_no_show)
+    return sessions
+
+
+def no_show_rate(attended: int, no_show: int) -> float | None:
+    total = attended + no_show
+    return round(100 * no_show / total, 1) if total else None
+
+
+def roster(officer: EmployeeProfile, session: MissionSession) -> QuerySet:
+    """The officer's company's enrolments in one session, by status then name."""
+    return (
+        Enrolment.objects.filter(session=session, employee__company_id=officer.company_id)
+        .select_related("employee__user", "feedback")
+        .order_by("status", "employee__user__last_name", "employee__user__email")
+    )
+
+
+def mission_enrolments(officer: EmployeeProfile, mission: MissionPage) -> QuerySet:
+    return (
+        Enrolment.objects.filter(session__mission=mission, employee__company_id=officer.company_id)
+        .select_related("employee__user", "session")
+        .order_by("session__start", "status", "employee__user__email")
+    )
+
+
+def officer_missions(officer: EmployeeProfile) -> QuerySet:
+    """Missions the officer follows: their company's, and open ones their people enrolled in."""
+    return (
+        visible_missions_for_company(officer.company_id)
+        .filter(
+            Q(company_id=officer.company_id)
+            | Q(sessions__enrolments__employee__company_id=officer.company_id)
+        )
+        .distinct()
+        .select_related("association")
+        .order_by("title")
+    )

@@ -1,0 +1,484 @@
+"""Enrolment rules: seats, waitlist, yearly work-time quota, manager approval, cancellation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from missions.exceptions import (
+    AlreadyDecided,
+    AlreadyEnrolled,
+    ApprovalExpired,
+    CutoffPassed,
+    IllegalTransition,
+    InvalidApprovalLink,
+    NotAllowed,
+    NotVisible,
+    QuotaExceeded,
+    SessionFull,
+    SessionPast,
+)
+from missions.models import (
+    QUOTA_STATUSES,
+    REOPENABLE_STATUSES,
+    SEAT_HOLDING_STATUSES,
+    Enrolment,
+    EnrolmentStatus,
+    MissionPage,
+    MissionSession,
+)
+from missions.services import notifications
+from portal.models import Company, EmployeeProfile
+
+Status = EnrolmentStatus
+
+# The seat guard. Only the concurrency test's control run switches it off, to prove that
+# without the row lock the same test oversells.
+SEAT_LOCKING = True
+
+TWO_PLACES = Decimal("0.01")
+
+
+def approval_window() -> dt.timedelta:
+    """How long a pending request holds its seat before it expires."""
+    return dt.timedelta(hours=getattr(settings, "CORDEE_APPROVAL_WINDOW_HOURS", 72))
+
+
+# ---------------------------------------------------------------------------- quota
+
+
+@dataclass(frozen=True)
+class Quota:
+    """The work-time quota of one employee over one fiscal year, in hours and days."""
+
+    fiscal_year_start: dt.datetime
+    fiscal_year_end: dt.datetime
+    total_hours: Decimal
+    used_hours: Decimal
+    hours_per_day: Decimal
+
+    @property
+    def left_hours(self) -> Decimal:
+        return max(self.total_hours - self.used_hours, Decimal(0)).quantize(TWO_PLACES)
+
+    @property
+    def used_days(self) -> Decimal:
+        return _days(self.used_hours, self.hours_per_day)
+
+    @property
+    def left_days(self) -> Decimal:
+        return _days(self.left_hours, self.hours_per_day)
+
+    @property
+    def total_days(self) -> Decimal:
+        return _days(self.total_hours, self.hours_per_day)
+
+
+def _days(hours: Decimal, per_day: Decimal) -> Decimal:
+    return (hours / per_day).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def fiscal_year_bounds(company: Company, moment: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """The fiscal year of `company` containing `moment`, as aware datetimes [start, end)."""
+    tz = ZoneInfo(company.time_zone)
+    local = moment.astimezone(tz)
+    month = company.fiscal_year_start_month
+    year = local.year if local.month >= month else local.year - 1
+    start = dt.datetime(year, month, 1, tzinfo=tz)
+    end = dt.datetime(year + 1, month, 1, tzinfo=tz)
+    return start, end
+
+
+def quota_of(*, employee: EmployeeProfile, moment: dt.datetime | None = None) -> Quota:
+    company = employee.company
+    start, end = fiscal_year_bounds(company, moment or timezone.now())
+    used = Enrolment.objects.filter(
+        employee=employee,
+        status__in=QUOTA_STATUSES,
+        quota_hours__gt=0,
+        session__start__gte=start,
+        session__start__lt=end,
+    ).aggregate(used=Sum(Coalesce("hours", "quota_hours")))["used"] or Decimal(0)
+    return Quota(
+        fiscal_year_start=start,
+        fiscal_year_end=end,
+        total_hours=company.yearly_quota_hours,
+        used_hours=Decimal(used).quantize(TWO_PLACES),
+        hours_per_day=company.hours_per_day,
+    )
+
+
+def work_time_hours(*, session: MissionSession, mission: MissionPage, company: Company) -> Decimal:
+    """Work time a session takes: its length, at most a work day per calendar day it spans."""
+    if not mission.is_work_time:
+        return Decimal(0)
+    tz = ZoneInfo(company.time_zone)
+    days = (session.end.astimezone(tz).date() - session.start.astimezone(tz).date()).days + 1
+    return min(session.duration_hours, company.hours_per_day * days).quantize(TWO_PLACES)
+
+
+def _check_quota(*, employee: EmployeeProfile, session: MissionSession, hours: Decimal) -> None:
+    if hours <= 0:
+        return
+    quota = quota_of(employee=employee, moment=session.start)
+    if quota.used_hours + hours > quota.total_hours:
+        raise QuotaExceeded(
+            hours_left=quota.left_hours, days_left=quota.left_days, hours_needed=hours
+        )
+
+
+# ---------------------------------------------------------------------------- approval
+
+
+def needs_approval(*, mission: MissionPage, company: Company) -> bool:
+    """A mission may ask for approval itself; the company's rule covers work-time missions."""
+    return mission.needs_approval or (company.approval_required and mission.is_work_time)
+
+
+def approvers_of(employee: EmployeeProfile) -> list[EmployeeProfile]:
+    """Who decides this employee's requests: their manager, or else the company's CSR officers."""
+    if employee.manager_id:
+        return [employee.manager]
+    return list(
+        EmployeeProfile.objects.filter(company_id=employee.company_id, is_csr_officer=True)
+        .select_related("user")
+        .order_by("pk")
+    )
+
+
+def may_decide(*, approver: EmployeeProfile, employee: EmployeeProfile) -> bool:
+    if approver.company_id != employee.company_id:
+        return False
+    if employee.manager_id:
+        return employee.manager_id == approver.pk
+    return approver.is_csr_officer
+
+
+def _approval_deadline(session: MissionSession, now: dt.datetime) -> dt.datetime:
+    return min(now + approval_window(), session.start)
+
+
+# ---------------------------------------------------------------------------- enrol
+
+
+def _lock_session(session_id: int, *, lock: bool) -> MissionSession:
+    qs = MissionSession.objects.all()
+    if lock:
+        qs = qs.select_for_update()
+    try:
+        return qs.get(pk=session_id)
+    except MissionSession.DoesNotExist:
+        raise NotVisible from None
+
+
+def _mission_for(session: MissionSession, employee: EmployeeProfile) -> MissionPage:
+    mission = MissionPage.objects.select_related("company").get(pk=session.mission_id)
+    open_to_employee = mission.visibility == MissionPage.Visibility.ALL or (
+        mission.company_id == employee.company_id
+    )
+    if not (mission.live and open_to_employee):
+        raise NotVisible
+    return mission
+
+
+def seats_taken(session: MissionSession) -> int:
+    return Enrolment.objects.filter(session=session, status__in=SEAT_HOLDING_STATUSES).count()
+
+
+def enrol(
+    *,
+    employee: EmployeeProfile,
+    session_id: int,
+    waitlist_if_full: bool = False,
+    lock: bool | None = None,
+    now: dt.datetime | None = None,
+) -> Enrolment:
+    """Enrol `employee` in a session: a seat (confirmed or pending approval) or the waitlist.
+
+    The session row is locked while its seats are counted, so concurrent requests queue on it
+    and a seat is never sold twice; the employee row is locked first so that one employee's
+    concurrent requests cannot together exceed the yearly quota.
+
+    Raises NotVisible, SessionPast, AlreadyEnrolled, QuotaExceeded, and SessionFull unless
+    `waitlist_if_full` (then the employee joins the waitlist).
+    """
+    lock = SEAT_LOCKING if lock is None else lock
+    now = now or timezone.now()
+    with transaction.atomic():
+        if lock:
+            employee = (
+                EmployeeProfile.objects.select_for_update(of=("self",))
+                .select_related("company", "manager")
+                .get(pk=employee.pk)
+            )
+        session = _lock_session(session_id, lock=lock)
+        mission = _mission_for(session, employee)
+        if session.start <= now:
+            raise SessionPast
+        existing = Enrolment.objects.filter(employee=employee, session=session).first()
+        if existing is not None and existing.status not in REOPENABLE_STATUSES:
+            raise AlreadyEnrolled(existing)
+        company = employee.company
+        hours = work_time_hours(session=session, mission=mission, company=company)
+        _check_quota(employee=employee, session=session, hours=hours)
+
+        if seats_taken(session) >= session.seats:
+            if not waitlist_if_full:
+                raise SessionFull
+            target = Status.WAITLISTED
+        elif needs_approval(mission=mission, company=company):
+            target = Status.PENDING_APPROVAL
+        else:
+            target = Status.CONFIRMED
+
+        enrolment = existing or Enrolment(employee=employee, session=session)
+        enrolment.quota_hours = hours
+        enrolment.decided_by, enrolment.decided_at, enrolment.decision_reason = None, None, ""
+        _prepare(enrolment, target, session=session, now=now)
+        try:
+            # A savepoint: without the employee lock (control runs) or across two tabs, the
+            # unique constraint is the last word on "one enrolment per employee and session".
+            with transaction.atomic():
+                enrolment.transition_to(target, actor=employee)
+        except IntegrityError:
+            raise AlreadyEnrolled(None) from None
+        _notify_new_status(enrolment)
+        return enrolment
+
+
+def _prepare(
+    enrolment: Enrolment, target: str, *, session: MissionSession, now: dt.datetime
+) -> None:
+    """Set the fields that go with entering `target` (deadline, nonce, waitlist position)."""
+    if target == Status.PENDING_APPROVAL:
+        enrolment.approval_deadline = _approval_deadline(session, now)
+        enrolment.approval_nonce = secrets.token_hex(16)
+    if target == Status.WAITLISTED:
+        enrolment.waitlisted_at = now
+
+
+def _notify_new_status(enrolment: Enrolment) -> None:
+    kind = {
+        Status.CONFIRMED: "confirmed",
+        Status.PENDING_APPROVAL: "pending",
+        Status.WAITLISTED: "waitlisted",
+    }[enrolment.status]
+    notifications.enqueue(enrolment_id=enrolment.pk, kind=kind)
+    if enrolment.status == Status.PENDING_APPROVAL:
+        notifications.enqueue(enrolment_id=enrolment.pk, kind="approval_request")
+
+
+# ---------------------------------------------------------------------------- cancel
+
+
+def cancel(
+    *, employee: EmployeeProfile, enrolment_id: int, now: dt.datetime | None = None
+) -> Enrolment:
+    """The employee gives up their seat or waitlist place; the first waitlisted moves up.
+
+    A seat (confirmed or pending) can be given up until the mission's cut-off; a waitlist place
+    until the session starts.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        session_id = (
+            Enrolment.objects.filter(pk=enrolment_id, employee=employee)
+            .values_list("session_id", flat=True)
+            .first()
+        )
+        if session_id is None:
+            raise NotVisible
+        session = _lock_session(session_id, lock=True)
+        enrolment = (
+            Enrolment.objects.select_for_update(of=("self",))
+            .select_related("session__mission")
+            .get(pk=enrolment_id)
+        )
+        previous = enrolment.status
+        if previous not in (*SEAT_HOLDING_STATUSES, Status.WAITLISTED):
+            raise IllegalTransition(previous, Status.CANCELLED)
+        if session.start <= now:
+            raise SessionPast
+        if previous in SEAT_HOLDING_STATUSES and now > enrolment.cancellation_cutoff:
+            raise CutoffPassed
+        enrolment.approval_nonce = ""
+        enrolment.transition_to(Status.CANCELLED, actor=employee)
+        if previous == Status.CONFIRMED:
+            notifications.enqueue(enrolment_id=enrolment.pk, kind="cancelled")
+        if previous in SEAT_HOLDING_STATUSES:
+            promote_waitlisted(session=session, now=now)
+        return enrolment
+
+
+def promote_waitlisted(*, session: MissionSession, now: dt.datetime | None = None) -> list[int]:
+    """Give free seats to the waitlist in order; the caller holds the session row lock.
+
+    Someone whose quota no longer allows the session is passed over and stays waitlisted.
+    Returns the promoted enrolment ids.
+    """
+    now = now or timezone.now()
+    if session.start <= now:
+        return []
+    free = session.seats - seats_taken(session)
+    promoted: list[int] = []
+    if free <= 0:
+        return promoted
+    mission = MissionPage.objects.select_related("company").get(pk=session.mission_id)
+    waiting = (
+        Enrolment.objects.select_for_update(of=("self",))
+        .filter(session=session, status=Status.WAITLISTED)
+        .select_related("employee__company")
+        .order_by("waitlisted_at", "pk")
+    )
+    for enrolment in waiting:
+        if free <= 0:
+            break
+        try:
+            _check_quota(employee=enrolment.employee, session=session, hours=enrolment.quota_hours)
+        except QuotaExceeded:
+            continue
+        target = (
+            Status.PENDING_APPROVAL
+            if needs_approval(mission=mission, company=enrolment.employee.company)
+            else Status.CONFIRMED
+        )
+        _prepare(enrolment, target, session=session, now=now)
+        enrolment.transition_to(target, note="promoted from the waitlist")
+        notifications.enqueue(enrolment_id=enrolment.pk, kind="promoted")
+        if target == Status.PENDING_APPROVAL:
+            notifications.enqueue(enrolment_id=enrolment.pk, kind="approval_request")
+        promoted.append(enrolment.pk)
+        free -= 1
+    return promoted
+
+
+# ---------------------------------------------------------------------------- decide
+
+
+def decide(
+    *,
+    approver: EmployeeProfile,
+    enrolment_id: int,
+    approve: bool,
+    reason: str = "",
+    now: dt.datetime | None = None,
+    link_nonce: str | None = None,
+) -> Enrolment:
+    """A manager (or, for someone without a manager, a CSR officer) approves or declines.
+
+    Raises NotAllowed (not their report / not their company), AlreadyDecided, ApprovalExpired.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        row = (
+            Enrolment.objects.filter(pk=enrolment_id)
+            .values_list("session_id", "employee_id")
+            .first()
+        )
+        if row is None:
+            raise NotAllowed
+        session = _lock_session(row[0], lock=True)
+        enrolment = (
+            Enrolment.objects.select_for_update(of=("self",))
+            .select_related("employee__company", "employee__manager")
+            .get(pk=enrolment_id)
+        )
+        if not may_decide(approver=approver, employee=enrolment.employee):
+            raise NotAllowed
+        if link_nonce is not None and link_nonce != enrolment.approval_nonce:
+            # Checked again under the lock: two clicks on one link decide once.
+            raise InvalidApprovalLink
+        if enrolment.status != Status.PENDING_APPROVAL:
+            if enrolment.status == Status.EXPIRED:
+                raise ApprovalExpired
+            raise AlreadyDecided
+        if enrolment.approval_deadline <= now:
+            raise ApprovalExpired
+        enrolment.decided_by, enrolment.decided_at = approver, now
+        enrolment.decision_reason = reason.strip()[:500]
+        enrolment.approval_nonce = ""
+        if approve:
+            enrolment.transition_to(Status.CONFIRMED, actor=approver, note=reason)
+            notifications.enqueue(enrolment_id=enrolment.pk, kind="approved")
+        else:
+            enrolment.transition_to(Status.DECLINED, actor=approver, note=reason)
+            notifications.enqueue(enrolment_id=enrolment.pk, kind="declined")
+            promote_waitlisted(session=session, now=now)
+        return enrolment
+
+
+@dataclass
+class BulkResult:
+    done: list[int]
+    refused: dict[int, str]
+
+
+def decide_many(
+    *,
+    approver: EmployeeProfile,
+    enrolment_ids: list[int],
+    approve: bool,
+    reason: str = "",
+    now: dt.datetime | None = None,
+) -> BulkResult:
+    """Decide several requests; each is its own transaction so one refusal spoils no other."""
+    from missions.exceptions import EngagementError
+
+    result = BulkResult(done=[], refused={})
+    for enrolment_id in dict.fromkeys(enrolment_ids):
+        try:
+            decide(
+                approver=approver,
+                enrolment_id=enrolment_id,
+                approve=approve,
+                reason=reason,
+                now=now,
+            )
+        except EngagementError as error:
+            result.refused[enrolment_id] = error.message
+        else:
+            result.done.append(enrolment_id)
+    return result
+
+
+def pending_for(approver: EmployeeProfile):
+    """Pending requests this person may decide, oldest first."""
+    mine = Q(employee__manager=approver)
+    if approver.is_csr_officer:
+        mine |= Q(employee__company_id=approver.company_id, employee__manager__isnull=True)
+    return (
+        Enrolment.objects.filter(mine, status=Status.PENDING_APPROVAL)
+        .filter(employee__company_id=approver.company_id)
+        .select_related("employee__user", "session__mission")
+        .order_by("approval_deadline", "pk")
+    )
+
+
+def expire_overdue_requests(*, now: dt.datetime | None = None) -> list[int]:
+    """Pending requests past their deadline release their seat (idempotent)."""
+    now = now or timezone.now()
+    expired: list[int] = []
+    overdue = Enrolment.objects.filter(
+        status=Status.PENDING_APPROVAL, approval_deadline__lte=now
+    ).values_list("pk", "session_id")
+    for enrolment_id, session_id in overdue:
+        with transaction.atomic():
+            session = _lock_session(session_id, lock=True)
+            enrolment = Enrolment.objects.select_for_update().get(pk=enrolment_id)
+            if enrolment.status != Status.PENDING_APPROVAL or enrolment.approval_deadline > now:
+                continue  # decided meanwhile
+            enrolment.approval_nonce = ""
+            enrolment.transition_to(Status.EXPIRED, note="approval deadline passed")
+            notifications.enqueue(enrolment_id=enrolment.pk, kind="expired")
+            promote_waitlisted(session=session, now=now)
+            expired.append(enrolment_id)
+    return expired

@@ -1,0 +1,108 @@
+"""E-mails about enrolments: queued after commit, rendered from the enrolment's current state."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from missions.models import Enrolment, EnrolmentStatus
+
+# Each kind is a template under templates/emails/missions/: its first line is the subject.
+KINDS = {
+    "confirmed",
+    "pending",
+    "waitlisted",
+    "promoted",
+    "approval_request",
+    "approved",
+    "declined",
+    "expired",
+    "cancelled",
+    "reminder",
+    "survey",
+}
+# Kinds whose message carries the calendar invitation (or its cancellation).
+INVITATION_KINDS = {"confirmed", "approved", "promoted"}
+
+
+def enqueue(*, enrolment_id: int, kind: str) -> None:
+    """Send the e-mail once the current transaction commits (never for a rolled-back change)."""
+    if kind not in KINDS:
+        raise ValueError(kind)
+    from missions import tasks
+
+    transaction.on_commit(
+        lambda: tasks.send_enrolment_email.delay(enrolment_id=enrolment_id, kind=kind)
+    )
+
+
+def absolute(path: str) -> str:
+    return settings.BASE_URL.rstrip("/") + path
+
+
+def send(*, enrolment_id: int, kind: str) -> int:
+    """Render and send one kind of message; returns how many e-mails left."""
+    from missions import calendar
+    from missions.services.approval_links import approval_links
+
+    enrolment = (
+        Enrolment.objects.select_related(
+            "employee__user", "employee__company", "session__mission__association", "decided_by"
+        )
+        .filter(pk=enrolment_id)
+        .first()
+    )
+    if enrolment is None:
+        return 0
+    mission = enrolment.session.mission
+    context = {
+        "enrolment": enrolment,
+        "employee": enrolment.employee,
+        "session": enrolment.session,
+        "mission": mission,
+        "mission_url": absolute(mission.url or "/"),
+        "detail_url": absolute(reverse("missions:enrolment", args=[enrolment.pk])),
+        "engagements_url": absolute(reverse("missions:my_engagements")),
+        "feedback_url": absolute(reverse("missions:feedback", args=[enrolment.pk])),
+    }
+    if kind == "approval_request":
+        if enrolment.status != EnrolmentStatus.PENDING_APPROVAL:
+            return 0
+        sent = 0
+        for approver, links in approval_links(enrolment):
+            context.update(
+                approver=approver,
+                approve_url=absolute(links["approve"]),
+                decline_url=absolute(links["decline"]),
+                approvals_url=absolute(reverse("missions:approvals")),
+            )
+            sent += _send(kind, [approver.user.email], context)
+        return sent
+    attachments = []
+    if kind in INVITATION_KINDS and enrolment.status == EnrolmentStatus.CONFIRMED:
+        attachments.append(
+            ("invitation.ics", calendar.enrolment_invitation(enrolment), "text/calendar")
+        )
+    if kind == "cancelled":
+        attachments.append(
+            (
+                "cancellation.ics",
+                calendar.enrolment_invitation(enrolment, cancel=True),
+                "text/calendar",
+            )
+        )
+    return _send(kind, [enrolment.employee.user.email], context, attachments)
+
+
+def _send(kind: str, to: list[str], context: dict, attachments=()) -> int:
+    text = render_to_string(f"emails/missions/{kind}.txt", context)
+    subject, _, body = text.strip().partition("\n")
+    message = EmailMultiAlternatives(
+        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject.strip(), body.strip() + "\n", to=to
+    )
+    for name, content, mimetype in attachments:
+        message.attach(name, content, mimetype)
+    return message.send()
