@@ -120,7 +120,9 @@ class Pledge(models.Model):
         ordering = ["-start_month", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(rule="fixed", fixed_amount_cents__gt=0))
+                condition=(
+                    Q(rule="fixed", fixed_amount_cents__isnull=False, fixed_amount_cents__gt=0)
+                )
                 | (~Q(rule="fixed") & Q(fixed_amount_cents__isnull=True)),
                 name="pledge_fixed_amount_iff_fixed_rule",
             ),

@@ -295,8 +295,6 @@ def add_adjustment(
     actor=None,
 ) -> Donation:
     """Correct a confirmed run with a new entry (positive or negative); the run stays as it was."""
-    if run.status != PayrollRun.Status.CONFIRMED:
-        raise InvalidAdjustment("Only a confirmed run takes adjustments; edit the file instead.")
     if employee.company_id != run.company_id:
         raise InvalidAdjustment("This employee is not in the run's company.")
     if amount_cents == 0:
@@ -304,7 +302,11 @@ def add_adjustment(
     if not reason.strip():
         raise InvalidAdjustment("Say why the run is corrected.")
     with transaction.atomic():
-        PayrollRun.objects.select_for_update().get(pk=run.pk)
+        run = PayrollRun.objects.select_for_update().select_related("company").get(pk=run.pk)
+        if run.status != PayrollRun.Status.CONFIRMED:
+            raise InvalidAdjustment(
+                "Only a confirmed run takes adjustments; edit the file instead."
+            )
         if amount_cents < 0:
             given = (
                 Donation.objects.filter(
