@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from missions.models import (
     SEAT_HOLDING_STATUSES,
     AssociationPage,
+    Cause,
     Enrolment,
     MissionPage,
+    MissionSession,
+    Skill,
 )
 from missions.visibility import visible_missions
 
@@ -40,24 +56,158 @@ def associations_for_index() -> QuerySet:
 
 
 def missions_of_association(*, association: AssociationPage, user) -> QuerySet:
-    return visible_missions(
-        MissionPage.objects.live().filter(association=association), user
-    ).order_by("title")
+    """The association's missions this user may see, soonest session first."""
+    return (
+        with_next_session(
+            visible_missions(MissionPage.objects.live().filter(association=association), user)
+        )
+        .select_related("association")
+        .order_by(F("next_start").asc(nulls_last=True), "title")
+    )
 
 
 def upcoming_missions(*, user, limit: int = 6) -> QuerySet:
     """Visible live missions with a session still to come, soonest first."""
-    from missions.models import MissionSession
-
-    next_start = (
-        MissionSession.objects.filter(mission=OuterRef("pk"), start__gte=timezone.now())
-        .order_by("start")
-        .values("start")[:1]
-    )
     return (
-        visible_missions(MissionPage.objects.live(), user)
-        .annotate(next_start=Subquery(next_start))
+        with_next_session(visible_missions(MissionPage.objects.live(), user))
         .filter(next_start__isnull=False)
         .select_related("association")
-        .order_by("next_start")[:limit]
+        .order_by("next_start", "title")[:limit]
     )
+
+
+def catalogue_causes() -> QuerySet:
+    return Cause.objects.order_by("name")
+
+
+# --- The mission list: filters, search, cards -------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class MissionFilters:
+    """What a visitor asked the mission list for; every field is optional."""
+
+    query: str = ""
+    cause: Cause | None = None
+    skill: Skill | None = None
+    kind: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    city: str = ""
+    remote_only: bool = False
+    seats_left_only: bool = False
+    sort: str = "date"  # "date" or "relevance" (relevance only applies with a query)
+
+    @property
+    def orders_by_relevance(self) -> bool:
+        return bool(self.query) and self.sort == "relevance"
+
+
+def upcoming_sessions_matching(filters: MissionFilters) -> QuerySet:
+    """Sessions still to come that satisfy the date range and seats filters of `filters`.
+
+    A mission matches the list when one of these sessions belongs to it, and its card shows the
+    first of them: the date and seats the visitor asked about, not merely the next session.
+    """
+    sessions = MissionSession.objects.filter(start__gte=timezone.now())
+    if filters.date_from:
+        sessions = sessions.filter(start__gte=_start_of_day(filters.date_from))
+    if filters.date_to:
+        sessions = sessions.filter(start__lt=_start_of_day(filters.date_to + dt.timedelta(days=1)))
+    if filters.seats_left_only:
+        sessions = annotate_seats(sessions).filter(seats_left__gt=0)
+    return sessions
+
+
+def _start_of_day(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def with_next_session(missions: QuerySet, sessions: QuerySet | None = None) -> QuerySet:
+    """Annotate `next_start`, `next_end` and `next_seats_left` from the first of `sessions`.
+
+    One correlated subquery per value, so a page of cards costs one query whatever its size.
+    """
+    if sessions is None:
+        sessions = MissionSession.objects.filter(start__gte=timezone.now())
+    first = annotate_seats(sessions.filter(mission=OuterRef("pk"))).order_by("start", "pk")
+    return missions.annotate(
+        next_start=Subquery(first.values("start")[:1]),
+        next_end=Subquery(first.values("end")[:1]),
+        next_seats_left=Subquery(first.values("seats_left")[:1], output_field=IntegerField()),
+    )
+
+
+def filtered_missions(*, user, filters: MissionFilters) -> QuerySet:
+    """Live missions visible to `user` that pass every filter but the full-text query."""
+    missions = visible_missions(MissionPage.objects.live(), user)
+    if filters.cause is not None:
+        missions = missions.filter(causes=filters.cause)
+    if filters.skill is not None:
+        missions = missions.filter(skills=filters.skill)
+    if filters.kind:
+        missions = missions.filter(kind=filters.kind)
+    if filters.remote_only:
+        missions = missions.filter(is_remote=True)
+    elif filters.city:
+        missions = missions.filter(city__iexact=filters.city)
+    if filters.date_from or filters.date_to or filters.seats_left_only:
+        sessions = upcoming_sessions_matching(filters)
+        missions = missions.filter(Exists(sessions.filter(mission=OuterRef("pk"))))
+    return missions
+
+
+def mission_cards(*, user, filters: MissionFilters) -> QuerySet:
+    """The card data of the filtered list, soonest session first (missions without one last)."""
+    missions = filtered_missions(user=user, filters=filters)
+    return card_queryset(missions, filters).order_by(
+        F("next_start").asc(nulls_last=True), "title", "pk"
+    )
+
+
+def card_queryset(missions: QuerySet, filters: MissionFilters) -> QuerySet:
+    return with_next_session(missions, upcoming_sessions_matching(filters)).select_related(
+        "association"
+    )
+
+
+def search_missions(*, user, filters: MissionFilters):
+    """Wagtail search over the filtered missions; returns search results (count and slices).
+
+    The filters run in the ORM first, and the search sees them as a set of ids: Wagtail's search
+    backends only accept filters on indexed FilterFields, and an id set works with all of them.
+    The database backend turns it into a subquery, so no id list travels through Python.
+    """
+    ids = filtered_missions(user=user, filters=filters).values("pk")
+    searchable = MissionPage.objects.filter(pk__in=ids)
+    if filters.orders_by_relevance:
+        return searchable.search(filters.query)
+    # Date order on search results: the database backends accept ordering expressions.
+    return (
+        with_next_session(searchable, upcoming_sessions_matching(filters))
+        .order_by(F("next_start").asc(nulls_last=True), F("title").asc(), F("pk").asc())
+        .search(filters.query, order_by_relevance=False)
+    )
+
+
+def cards_for(missions, filters: MissionFilters) -> list[MissionPage]:
+    """Card data for one page of search results, in the same order, in one query."""
+    ids = [m.pk for m in missions]
+    by_id = {m.pk: m for m in card_queryset(MissionPage.objects.filter(pk__in=ids), filters)}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def mission_filter_choices(*, user) -> dict:
+    """Options of the list's filters: causes, skills and the cities of visible missions."""
+    cities = (
+        visible_missions(MissionPage.objects.live(), user)
+        .exclude(Q(city="") | Q(is_remote=True, city=""))
+        .order_by("city")
+        .values_list("city", flat=True)
+        .distinct()
+    )
+    return {
+        "causes": Cause.objects.order_by("name"),
+        "skills": Skill.objects.order_by("name"),
+        "cities": cities,
+    }

@@ -1,13 +1,45 @@
 """Views of the catalogue: thin, they parse the request and call selectors."""
 
+from __future__ import annotations
+
+from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from missions.models import MissionPage
-from missions.visibility import visible_missions
+from missions.forms import MissionFilterForm
+from missions.selectors import (
+    cards_for,
+    mission_cards,
+    mission_filter_choices,
+    search_missions,
+)
+
+MISSIONS_PER_PAGE = 12
 
 
 def mission_list(request, *, index_page):
-    missions = visible_missions(MissionPage.objects.live(), request.user).select_related(
-        "association"
+    """The searchable, filterable list of the missions this visitor may see."""
+    choices = mission_filter_choices(user=request.user)
+    form = MissionFilterForm(request.GET, cities=choices["cities"])
+    filters = form.to_filters()
+    if filters.query:
+        results = search_missions(user=request.user, filters=filters)
+    else:
+        results = mission_cards(user=request.user, filters=filters)
+    page_obj = Paginator(results, MISSIONS_PER_PAGE).get_page(request.GET.get("page"))
+    cards = cards_for(page_obj.object_list, filters) if filters.query else page_obj.object_list
+    return render(
+        request,
+        "missions/mission_list.html",
+        {
+            "page": index_page,
+            "self": index_page,
+            "form": form,
+            "filters": filters,
+            "page_obj": page_obj,
+            "paginator": page_obj.paginator,
+            "missions": cards,
+            "elided_page_range": page_obj.paginator.get_elided_page_range(
+                page_obj.number, on_each_side=2, on_ends=1
+            ),
+        },
     )
-    return render(request, "missions/mission_list.html", {"page": index_page, "missions": missions})

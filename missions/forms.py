@@ -1,0 +1,96 @@
+"""Forms of the public catalogue: the mission list's search and filters (a GET form)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from missions.models import Cause, MissionKind, Skill
+from missions.selectors import MissionFilters
+
+REMOTE = "remote"
+SORT_DATE = "date"
+SORT_RELEVANCE = "relevance"
+
+
+class MissionFilterForm(forms.Form):
+    """Search and filters of the mission list; every field is optional and lives in the URL."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        widget=forms.SearchInput(attrs={"placeholder": _("Mission, association, skill…")}),
+    )
+    cause = forms.ModelChoiceField(
+        label=_("Cause"),
+        queryset=Cause.objects.order_by("name"),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All causes"),
+    )
+    skill = forms.ModelChoiceField(
+        label=_("Skill"),
+        queryset=Skill.objects.order_by("name"),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All skills"),
+    )
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    where = forms.ChoiceField(label=_("Where"), required=False)
+    seats = forms.BooleanField(label=_("Only missions with seats left"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[(SORT_DATE, _("Next date")), (SORT_RELEVANCE, _("Relevance"))],
+    )
+
+    def __init__(self, *args, cities=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("All kinds")), *MissionKind.choices]
+        self.fields["where"].choices = [
+            ("", _("Anywhere")),
+            (REMOTE, _("Remote")),
+            (_("Cities"), [(city, city) for city in cities]),
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
+        if date_from and date_to and date_to < date_from:
+            self.add_error("date_to", _("The end of the range comes before its start."))
+        return cleaned
+
+    def to_filters(self) -> MissionFilters:
+        """The filters the visitor asked for; a field that does not validate is ignored."""
+        self.is_valid()
+        data = self.cleaned_data
+        query = (data.get("q") or "").strip()
+        where = data.get("where") or ""
+        sort = data.get("sort") or (SORT_RELEVANCE if query else SORT_DATE)
+        return MissionFilters(
+            query=query,
+            cause=data.get("cause"),
+            skill=data.get("skill"),
+            kind=data.get("kind") or "",
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            city="" if where == REMOTE else where,
+            remote_only=where == REMOTE,
+            seats_left_only=bool(data.get("seats")),
+            sort=sort,
+        )
+
+    @property
+    def active_filter_count(self) -> int:
+        """How many filters (not the query or the sort) narrow the list, for the summary."""
+        if not self.is_bound:
+            return 0
+        names = ["cause", "skill", "kind", "date_from", "date_to", "where", "seats"]
+        return sum(1 for name in names if self.cleaned_data.get(name))

@@ -1,0 +1,43 @@
+"""Template tags that bring catalogue data to pages outside the missions app (home, layout)."""
+
+from __future__ import annotations
+
+from django import template
+
+from missions import selectors
+from missions.models import AssociationIndexPage, MissionIndexPage
+
+register = template.Library()
+
+_INDEX_CACHE_ATTR = "_cordee_catalogue_indexes"
+
+
+@register.simple_tag(takes_context=True)
+def upcoming_missions(context, limit: int = 6):
+    """The next missions the visitor may see (the home page cannot import missions itself)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return list(selectors.upcoming_missions(user=user, limit=limit))
+
+
+@register.simple_tag
+def catalogue_causes():
+    return list(selectors.catalogue_causes())
+
+
+@register.simple_tag(takes_context=True)
+def catalogue_indexes(context) -> dict:
+    """URLs of the mission and association indexes (for navigation), looked up once per request."""
+    request = context.get("request")
+    cached = getattr(request, _INDEX_CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    missions = MissionIndexPage.objects.live().first()
+    associations = AssociationIndexPage.objects.live().first()
+    indexes = {
+        "missions_url": missions.get_url(request) if missions else "",
+        "associations_url": associations.get_url(request) if associations else "",
+    }
+    if request is not None:
+        setattr(request, _INDEX_CACHE_ATTR, indexes)
+    return indexes
