@@ -17,6 +17,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("", include("missions.urls")),
+    path("impact/", include("reporting.urls")),
+    path("giving/", include("donations.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,1 +1,111 @@
-"""Reporting models (impact reporting issue)."""
+"""Archived impact reports: the metrics snapshot and the PDF of one company and period."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+def report_upload_to(report: ImpactReport, filename: str) -> str:
+    return f"reports/{report.company_id}/{report.pk}/{filename}"
+
+
+class ImpactReport(models.Model):
+    """One requested report; once `ready` it is archived and never changes."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to start")
+        RUNNING = "running", _("Being built")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    class Language(models.TextChoices):
+        FRENCH = "fr", _("French")
+        ENGLISH = "en", _("English")
+
+    company = models.ForeignKey(
+        "portal.Company",
+        verbose_name=_("company"),
+        on_delete=models.PROTECT,
+        related_name="impact_reports",
+    )
+    period_kind = models.CharField(_("period kind"), max_length=10)
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end (exclusive)"))
+    period_year = models.PositiveIntegerField(_("period year"), null=True, blank=True)
+    period_number = models.PositiveSmallIntegerField(_("quarter or month"), null=True, blank=True)
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, default=Language.FRENCH
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    metrics = models.JSONField(_("metrics snapshot"), null=True, blank=True, editable=False)
+    pdf = models.FileField(_("PDF"), upload_to=report_upload_to, blank=True, editable=False)
+    checksum = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True, editable=False)
+    page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("impact report")
+        verbose_name_plural = _("impact reports")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gt=models.F("period_start")),
+                name="impact_report_period_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "running", "ready", "failed"]),
+                name="impact_report_status_known",
+            ),
+            # An archived report always holds its snapshot, its file and its checksum.
+            models.CheckConstraint(
+                condition=~Q(status="ready")
+                | (Q(metrics__isnull=False, finished_at__isnull=False) & ~Q(checksum="")),
+                name="impact_report_ready_is_complete",
+            ),
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="impact_report_progress_max_100"
+            ),
+        ]
+        indexes = [models.Index(fields=["company", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.company} · {self.period_start} to {self.period_end} ({self.status})"
+
+    @property
+    def period(self):
+        from reporting.periods import Period
+
+        return Period(
+            kind=self.period_kind,
+            start=self.period_start,
+            end=self.period_end,
+            year=self.period_year,
+            number=self.period_number,
+        )
+
+    @property
+    def is_archived(self) -> bool:
+        return self.status == self.Status.READY
+
+    @property
+    def is_in_progress(self) -> bool:
+        return self.status in {self.Status.PENDING, self.Status.RUNNING}
+
+    def filename(self) -> str:
+        return f"impact-{self.company.slug}-{self.period_start:%Y%m%d}-{self.period_end:%Y%m%d}.pdf"

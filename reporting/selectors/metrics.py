@@ -139,6 +139,13 @@ def _kpis(company: Company, period: Period) -> dict:
     participants = EmployeeProfile.objects.filter(company=company).filter(participation).count()
 
     supported = _supported_association_ids(enrolments, donations)
+    # GRI 413-1 reads "operations" as the company's sites.
+    sites_total = (
+        EmployeeProfile.objects.filter(company=company).exclude(site="").values("site").distinct()
+    ).count()
+    sites_engaged = (
+        enrolments.exclude(employee__site="").values("employee__site").distinct().count()
+    )
     hours = centihours(totals["sum_hours"])
     work_time = centihours(totals["work_time_hours"])
     skills = centihours(totals["skills_hours"])
@@ -177,6 +184,9 @@ def _kpis(company: Company, period: Period) -> dict:
             money["payroll"] // money["roundup_months"] if money["roundup_months"] else 0
         ),
         "associations_supported": len(supported),
+        "sites_total": sites_total,
+        "sites_engaged": sites_engaged,
+        "sites_engaged_rate": _ratio(sites_engaged, sites_total),
         **feedback,
     }
 

@@ -78,6 +78,7 @@ def test_money_counts_succeeded_gifts_and_active_matches_in_the_company_time_zon
     assert k["donors"] == 3
     assert k["average_monthly_roundup_cents"] == 70  # 212 over 3 donor-months
     assert k["associations_supported"] == 2
+    assert (k["sites_total"], k["sites_engaged"], k["sites_engaged_rate"]) == (2, 2, 1.0)
 
 
 def test_feedback_averages_and_quotes_only_with_consent(metrics_2025):

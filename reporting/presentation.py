@@ -1,0 +1,421 @@
+"""Turning a metrics snapshot into what people read: formatted KPI tiles, charts, tables.
+
+Shared by the dashboard and the PDF so both say the same thing; everything is computed from
+the JSON snapshot alone (an archived report re-renders identically from it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from babel.dates import format_date
+from babel.numbers import format_decimal, format_percent
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from portal.money import format_money
+from reporting import charts
+from reporting.periods import Period
+
+
+def _locale() -> str:
+    return {"fr": "fr_FR", "en": "en_GB"}.get((translation.get_language() or "fr")[:2], "fr_FR")
+
+
+def fmt_int(value) -> str:
+    return format_decimal(value or 0, format="#,##0", locale=_locale())
+
+
+def fmt_hours(value) -> str:
+    return _("%(n)s h") % {"n": format_decimal(value or 0, format="#,##0.#", locale=_locale())}
+
+
+def fmt_days(value) -> str:
+    return _("%(n)s d") % {"n": format_decimal(value or 0, format="#,##0.#", locale=_locale())}
+
+
+def fmt_percent(ratio) -> str:
+    if ratio is None:
+        return "\N{EN DASH}"
+    return format_percent(ratio, format="#,##0 %", locale=_locale())
+
+
+def fmt_score(value) -> str:
+    if value is None:
+        return "\N{EN DASH}"
+    return _("%(n)s / 5") % {"n": format_decimal(value, format="0.0", locale=_locale())}
+
+
+def money_formatter(currency: str):
+    def fmt(cents) -> str:
+        return format_money(round(cents or 0), currency, locale=_locale())
+
+    return fmt
+
+
+def whole_money_formatter(currency: str):
+    """Money without cents, for big figures and chart axes."""
+    from babel.numbers import format_currency
+
+    def fmt(cents) -> str:
+        return format_currency(
+            round((cents or 0) / 100),
+            currency,
+            format="¤#,##0",
+            locale=_locale(),
+            currency_digits=False,
+        )
+
+    return fmt
+
+
+def month_label(key: str, *, long: bool = False) -> str:
+    year, month = key.split("-")
+    return format_date(
+        dt.date(int(year), int(month), 1), "MMMM y" if long else "MMM", locale=_locale()
+    )
+
+
+def period_of(metrics: dict) -> Period:
+    return Period.from_dict(metrics["period"])
+
+
+def previous_period_of(metrics: dict) -> Period:
+    return Period.from_dict(metrics["previous_period"])
+
+
+@dataclass
+class Tile:
+    key: str
+    label: str
+    value: str
+    previous: str
+    change: float | None
+    change_text: str
+    trend: str  # up, down, flat or none
+    note: str = ""
+
+
+# (key in kpis, label, formatter kind, note)
+TILES = [
+    (
+        "participation_rate",
+        gettext_lazy("Participation"),
+        "percent",
+        gettext_lazy("of employees took part"),
+    ),
+    (
+        "volunteers",
+        gettext_lazy("Volunteers"),
+        "int",
+        gettext_lazy("attended at least one session"),
+    ),
+    ("hours", gettext_lazy("Hours given"), "hours", gettext_lazy("attended, all mission kinds")),
+    (
+        "skills_valuation_cents",
+        gettext_lazy("Skills sponsorship value"),
+        "money",
+        gettext_lazy("hours \N{MULTIPLICATION SIGN} hourly rate"),
+    ),
+    (
+        "donations_cents",
+        gettext_lazy("Employee donations"),
+        "money",
+        gettext_lazy("payroll round-up and card"),
+    ),
+    ("matches_cents", gettext_lazy("Company matching"), "money", gettext_lazy("matched gifts")),
+    (
+        "total_to_associations_cents",
+        gettext_lazy("Total to associations"),
+        "money",
+        gettext_lazy("donations + matching"),
+    ),
+    (
+        "associations_supported",
+        gettext_lazy("Associations supported"),
+        "int",
+        gettext_lazy("with time or money"),
+    ),
+    ("satisfaction_avg", gettext_lazy("Satisfaction"), "score", gettext_lazy("average of surveys")),
+]
+
+
+def formatter(kind: str, currency: str):
+    return {
+        "percent": fmt_percent,
+        "int": fmt_int,
+        "hours": fmt_hours,
+        "days": fmt_days,
+        "money": whole_money_formatter(currency),
+        "score": fmt_score,
+    }[kind]
+
+
+def kpi_tiles(metrics: dict) -> list[Tile]:
+    tiles = []
+    for key, label, kind, note in TILES:
+        fmt = formatter(kind, metrics["currency"])
+        now, before = metrics["kpis"][key], metrics["previous"][key]
+        change = metrics["changes"].get(key)
+        if change is None:
+            change_text, trend = _("no comparison"), "none"
+        else:
+            sign = "+" if change > 0 else ""
+            change_text = f"{sign}{fmt_percent(change)}"
+            trend = "up" if change > 0 else "down" if change < 0 else "flat"
+        tiles.append(
+            Tile(
+                key=key,
+                label=str(label),
+                value=fmt(now),
+                previous=fmt(before),
+                change=change,
+                change_text=change_text,
+                trend=trend,
+                note=str(note),
+            )
+        )
+    return tiles
+
+
+def key_messages(metrics: dict) -> list[str]:
+    """Three to five plain sentences an executive can repeat."""
+    k, money = metrics["kpis"], whole_money_formatter(metrics["currency"])
+    messages = []
+    if k["headcount"]:
+        messages.append(
+            _("%(rate)s of our %(headcount)s employees took part (%(n)s people).")
+            % {
+                "rate": fmt_percent(k["participation_rate"]),
+                "headcount": fmt_int(k["headcount"]),
+                "n": fmt_int(k["participants"]),
+            }
+        )
+    if k["hours"]:
+        messages.append(
+            _("%(volunteers)s volunteers gave %(hours)s in %(sessions)s sessions.")
+            % {
+                "volunteers": fmt_int(k["volunteers"]),
+                "hours": fmt_hours(k["hours"]),
+                "sessions": fmt_int(k["sessions"]),
+            }
+        )
+    if k["skills_valuation_cents"]:
+        messages.append(
+            _("Skills sponsorship represents %(value)s of expertise given (%(hours)s).")
+            % {"value": money(k["skills_valuation_cents"]), "hours": fmt_hours(k["skills_hours"])}
+        )
+    if k["total_to_associations_cents"]:
+        messages.append(
+            _(
+                "%(total)s went to associations: %(gifts)s from %(donors)s donors, "
+                "%(matched)s matched by the company."
+            )
+            % {
+                "total": money(k["total_to_associations_cents"]),
+                "gifts": money(k["donations_cents"]),
+                "donors": fmt_int(k["donors"]),
+                "matched": money(k["matches_cents"]),
+            }
+        )
+    change = metrics["changes"].get("hours")
+    if change is not None:
+        messages.append(
+            _("Time given changed by %(change)s against the previous period.")
+            % {"change": ("+" if change > 0 else "") + fmt_percent(change)}
+        )
+    if not messages:
+        messages.append(_("No engagement was recorded for this period yet."))
+    return messages
+
+
+def build_charts(metrics: dict, colour: str) -> dict[str, charts.Chart]:
+    money = whole_money_formatter(metrics["currency"])
+    months = [row["month"] for row in metrics["by_month"]]
+    return {
+        "hours_by_month": charts.monthly_columns(
+            slug="hours-by-month",
+            title=_("Hours given per month"),
+            months=[month_label(m) for m in months],
+            current=[row["hours"] for row in metrics["by_month"]],
+            previous=[row["previous_hours"] for row in metrics["by_month"]],
+            fmt=fmt_hours,
+            colour=colour,
+            current_label=_("This period"),
+            previous_label=_("Previous period"),
+        ),
+        "donations_by_month": charts.monthly_columns(
+            slug="donations-by-month",
+            title=_("Employee donations per month"),
+            months=[month_label(m) for m in months],
+            current=[row["donations_cents"] for row in metrics["by_month"]],
+            previous=[row["previous_donations_cents"] for row in metrics["by_month"]],
+            fmt=money,
+            colour=colour,
+            current_label=_("This period"),
+            previous_label=_("Previous period"),
+        ),
+        "hours_by_kind": charts.horizontal_bars(
+            slug="hours-by-kind",
+            title=_("Hours by mission kind"),
+            rows=[(row["label"], row["hours"]) for row in metrics["hours_by_kind"]],
+            fmt=fmt_hours,
+            colour=colour,
+            value_header=_("Hours"),
+        ),
+        "hours_by_cause": charts.horizontal_bars(
+            slug="hours-by-cause",
+            title=_("Hours by cause"),
+            rows=[(row["label"], row["hours"]) for row in metrics["by_cause"]],
+            fmt=fmt_hours,
+            colour=colour,
+            value_header=_("Hours"),
+        ),
+        "money_by_cause": charts.horizontal_bars(
+            slug="money-by-cause",
+            title=_("Money to associations by cause"),
+            rows=sorted(
+                ((row["label"], row["money_cents"]) for row in metrics["by_cause"]),
+                key=lambda r: -r[1],
+            ),
+            fmt=money,
+            colour=colour,
+            value_header=_("Amount"),
+        ),
+        "hours_by_site": charts.horizontal_bars(
+            slug="hours-by-site",
+            title=_("Hours by site"),
+            rows=[(row["label"], row["hours"]) for row in metrics["by_site"]],
+            fmt=fmt_hours,
+            colour=colour,
+            value_header=_("Hours"),
+        ),
+        "hours_by_sdg": charts.horizontal_bars(
+            slug="hours-by-sdg",
+            title=_("Hours by UN Sustainable Development Goal"),
+            rows=[(row["label"], row["hours"]) for row in metrics["by_sdg"]],
+            fmt=fmt_hours,
+            colour=colour,
+            value_header=_("Hours"),
+            limit=18,
+        ),
+    }
+
+
+def association_rows(metrics: dict) -> list[dict]:
+    money = whole_money_formatter(metrics["currency"])
+    return [
+        {
+            **row,
+            "hours_text": fmt_hours(row["hours"]),
+            "volunteers_text": ngettext("%(n)s volunteer", "%(n)s volunteers", row["volunteers"])
+            % {"n": fmt_int(row["volunteers"])},
+            "money_text": money(row["money_cents"]),
+        }
+        for row in metrics["associations"]
+    ]
+
+
+# CSV exports: slug → (metrics key, [(column header, row key, kind)])
+BREAKDOWNS = {
+    "kinds": (
+        "hours_by_kind",
+        [
+            (gettext_lazy("Mission kind"), "label", "text"),
+            (gettext_lazy("Hours"), "hours", "number"),
+            (gettext_lazy("Volunteers"), "volunteers", "number"),
+        ],
+    ),
+    "causes": (
+        "by_cause",
+        [
+            (gettext_lazy("Cause"), "label", "text"),
+            (gettext_lazy("Hours"), "hours", "number"),
+            (gettext_lazy("Money to associations (cents)"), "money_cents", "number"),
+        ],
+    ),
+    "sdgs": (
+        "by_sdg",
+        [
+            (gettext_lazy("SDG"), "label", "text"),
+            (gettext_lazy("Hours"), "hours", "number"),
+            (gettext_lazy("Money to associations (cents)"), "money_cents", "number"),
+        ],
+    ),
+    "sites": (
+        "by_site",
+        [
+            (gettext_lazy("Site"), "label", "text"),
+            (gettext_lazy("Hours"), "hours", "number"),
+            (gettext_lazy("Volunteers"), "volunteers", "number"),
+            (gettext_lazy("Donations (cents)"), "donations_cents", "number"),
+        ],
+    ),
+    "departments": (
+        "by_department",
+        [
+            (gettext_lazy("Department"), "label", "text"),
+            (gettext_lazy("Hours"), "hours", "number"),
+            (gettext_lazy("Volunteers"), "volunteers", "number"),
+            (gettext_lazy("Donations (cents)"), "donations_cents", "number"),
+        ],
+    ),
+    "months": (
+        "by_month",
+        [
+            (gettext_lazy("Month"), "month", "text"),
+            (gettext_lazy("Hours"), "hours", "number"),
+            (gettext_lazy("Volunteers"), "volunteers", "number"),
+            (gettext_lazy("Donations (cents)"), "donations_cents", "number"),
+            (gettext_lazy("Matching (cents)"), "matches_cents", "number"),
+            (gettext_lazy("Hours, previous period"), "previous_hours", "number"),
+            (
+                gettext_lazy("Donations, previous period (cents)"),
+                "previous_donations_cents",
+                "number",
+            ),
+        ],
+    ),
+    "associations": (
+        "associations",
+        [
+            (gettext_lazy("Association"), "name", "text"),
+            (gettext_lazy("City"), "city", "text"),
+            (gettext_lazy("Hours"), "hours", "number"),
+            (gettext_lazy("Volunteers"), "volunteers", "number"),
+            (gettext_lazy("Money (cents)"), "money_cents", "number"),
+        ],
+    ),
+    "missions": (
+        "top_missions",
+        [
+            (gettext_lazy("Mission"), "title", "text"),
+            (gettext_lazy("Association"), "association", "text"),
+            (gettext_lazy("Kind"), "kind_label", "text"),
+            (gettext_lazy("Hours"), "hours", "number"),
+            (gettext_lazy("Volunteers"), "volunteers", "number"),
+            (gettext_lazy("Sessions"), "sessions", "number"),
+        ],
+    ),
+}
+
+BREAKDOWN_TITLES = {
+    "kinds": gettext_lazy("Mission kinds"),
+    "causes": gettext_lazy("Causes"),
+    "sdgs": gettext_lazy("SDGs"),
+    "sites": gettext_lazy("Sites"),
+    "departments": gettext_lazy("Departments"),
+    "months": gettext_lazy("Months"),
+    "associations": gettext_lazy("Associations"),
+    "missions": gettext_lazy("Top missions"),
+}
+
+
+def breakdown_table(metrics: dict, slug: str) -> tuple[list[str], list[list]]:
+    """Header and raw rows of one breakdown (KeyError for an unknown slug)."""
+    key, columns = BREAKDOWNS[slug]
+    headers = [str(header) for header, _field, _kind in columns]
+    rows = [[row.get(field, "") for _header, field, _kind in columns] for row in metrics[key]]
+    return headers, rows

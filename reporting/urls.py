@@ -1,0 +1,16 @@
+"""URLs of the impact dashboard and reports (mounted at /impact/)."""
+
+from django.urls import path
+
+from reporting import views
+
+app_name = "reporting"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("export/<slug:breakdown>.csv", views.export_breakdown, name="export"),
+    path("reports/", views.request_report, name="request_report"),
+    path("reports/<int:pk>/", views.report_detail, name="report"),
+    path("reports/<int:pk>/status/", views.report_status, name="report_status"),
+    path("reports/<int:pk>/download/", views.report_download, name="report_download"),
+]
