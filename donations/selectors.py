@@ -1,0 +1,191 @@
+"""Reads of giving: gift history, runs, money totals per association and month."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+
+from donations.models import (
+    Disbursement,
+    Donation,
+    Match,
+    PayrollLine,
+    PayrollRun,
+    RoundUpAssociation,
+)
+from portal.models import Company, EmployeeProfile
+
+
+def gifts_of(profile: EmployeeProfile) -> QuerySet[Donation]:
+    """The employee's own donations (never anyone else's), with their match."""
+    return (
+        Donation.objects.filter(donor=profile)
+        .select_related("association", "match", "payroll_line__run")
+        .order_by("-occurred_at", "-id")
+    )
+
+
+def deductions_of(profile: EmployeeProfile) -> QuerySet[PayrollLine]:
+    return (
+        PayrollLine.objects.filter(employee=profile, deduction_cents__gt=0)
+        .select_related("run")
+        .order_by("-run__month")
+    )
+
+
+@dataclass(frozen=True)
+class GivingSummary:
+    given_cents: int
+    matched_cents: int
+
+    @property
+    def total_cents(self) -> int:
+        return self.given_cents + self.matched_cents
+
+
+def summary_of(profile: EmployeeProfile, *, year: int | None = None) -> GivingSummary:
+    donations = Donation.objects.filter(donor=profile, status=Donation.Status.SUCCEEDED)
+    matches = Match.objects.filter(employee=profile, status=Match.Status.ACTIVE)
+    if year:
+        donations = donations.filter(occurred_at__year=year)
+        matches = matches.filter(donation__occurred_at__year=year)
+    return GivingSummary(
+        donations.aggregate(s=Sum("amount_cents"))["s"] or 0,
+        matches.aggregate(s=Sum("amount_cents"))["s"] or 0,
+    )
+
+
+def round_up_associations(company: Company):
+    from missions.models import AssociationPage
+
+    ids = RoundUpAssociation.objects.filter(company=company).values_list(
+        "association_id", flat=True
+    )
+    return AssociationPage.objects.live().filter(pk__in=ids).order_by("title")
+
+
+def card_associations():
+    from missions.models import AssociationPage
+
+    return (
+        AssociationPage.objects.live()
+        .filter(vetting_status=AssociationPage.Vetting.APPROVED)
+        .order_by("title")
+    )
+
+
+def runs_of(company: Company) -> QuerySet[PayrollRun]:
+    return PayrollRun.objects.filter(company=company).order_by("-month")
+
+
+def counted_donations(company: Company) -> QuerySet[Donation]:
+    """Money still given: succeeded donations (refunded ones no longer count)."""
+    return Donation.objects.filter(company=company, status=Donation.Status.SUCCEEDED)
+
+
+def active_matches(company: Company) -> QuerySet[Match]:
+    return Match.objects.filter(company=company, status=Match.Status.ACTIVE)
+
+
+@dataclass
+class AssociationMonth:
+    month: dt.date
+    association_id: int
+    association: str
+    collected_cents: int = 0
+    matched_cents: int = 0
+
+
+@dataclass
+class AssociationTotal:
+    association_id: int
+    association: str
+    collected_cents: int = 0
+    matched_cents: int = 0
+    paid_cents: int = 0
+    in_unpaid_batches_cents: int = 0
+
+    @property
+    def owed_cents(self) -> int:
+        return self.collected_cents + self.matched_cents - self.paid_cents
+
+
+def money_by_association_month(
+    company: Company, *, before: dt.date | None = None
+) -> tuple[list[AssociationMonth], list[AssociationTotal]]:
+    """Collected and matched per association per month; overall paid and owed per association."""
+    from missions.models import AssociationPage
+
+    donations = counted_donations(company)
+    matches = active_matches(company)
+    if before:
+        donations = donations.filter(occurred_at__date__lt=before)
+        matches = matches.filter(donation__occurred_at__date__lt=before)
+    rows: dict[tuple, AssociationMonth] = {}
+    totals: dict[int, AssociationTotal] = {}
+    names = {}
+    months = (
+        donations.annotate(m=TruncMonth("occurred_at"))
+        .values("m", "association_id")
+        .annotate(total=Sum("amount_cents"))
+    )
+    matched = (
+        matches.annotate(m=TruncMonth("donation__occurred_at"))
+        .values("m", "association_id")
+        .annotate(total=Sum("amount_cents"))
+    )
+    paid = (
+        Disbursement.objects.filter(batch__company=company)
+        .values("association_id", "batch__paid_at")
+        .annotate(total=Sum("amount_cents"))
+    )
+    ids = {r["association_id"] for r in months} | {r["association_id"] for r in matched}
+    ids |= {r["association_id"] for r in paid}
+    names = dict(AssociationPage.objects.filter(pk__in=ids).values_list("pk", "title"))
+
+    def month_row(r) -> AssociationMonth:
+        month = r["m"].date() if isinstance(r["m"], dt.datetime) else r["m"]
+        key = (month, r["association_id"])
+        if key not in rows:
+            rows[key] = AssociationMonth(
+                month, r["association_id"], names.get(r["association_id"], "?")
+            )
+        return rows[key]
+
+    def total_row(aid: int) -> AssociationTotal:
+        if aid not in totals:
+            totals[aid] = AssociationTotal(aid, names.get(aid, "?"))
+        return totals[aid]
+
+    for r in months:
+        month_row(r).collected_cents += r["total"]
+        total_row(r["association_id"]).collected_cents += r["total"]
+    for r in matched:
+        month_row(r).matched_cents += r["total"]
+        total_row(r["association_id"]).matched_cents += r["total"]
+    for r in paid:
+        if r["batch__paid_at"] is not None:
+            total_row(r["association_id"]).paid_cents += r["total"]
+        else:
+            total_row(r["association_id"]).in_unpaid_batches_cents += r["total"]
+    return (
+        sorted(rows.values(), key=lambda r: (r.month, r.association), reverse=True),
+        sorted(totals.values(), key=lambda t: t.association),
+    )
+
+
+def employees_with_gifts(company: Company, year: int) -> QuerySet[EmployeeProfile]:
+    return EmployeeProfile.objects.filter(
+        Q(donations__occurred_at__year=year), company=company
+    ).distinct()
+
+
+def group_by_association(donations) -> dict[int, list[Donation]]:
+    grouped: dict[int, list[Donation]] = defaultdict(list)
+    for donation in donations:
+        grouped[donation.association_id].append(donation)
+    return grouped

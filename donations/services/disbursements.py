@@ -1,0 +1,123 @@
+"""Disbursements: batches of what a company owes each association, then marked paid."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+from django.db import transaction
+from django.utils import timezone
+
+from donations.exceptions import GivingError
+from donations.models import Disbursement, DisbursementBatch
+from donations.selectors import money_by_association_month
+from donations.services.audit import log_action
+from portal.models import Company
+
+
+class NothingToDisburse(GivingError):
+    pass
+
+
+class BatchAlreadyPaid(GivingError):
+    pass
+
+
+@transaction.atomic
+def create_disbursement_batch(
+    *, company: Company, period_end: dt.date, actor=None
+) -> DisbursementBatch:
+    """One line per association for what gifts and matches before `period_end` still owe."""
+    # The company row serialises batch creation so two officers cannot disburse twice.
+    Company.objects.select_for_update().get(pk=company.pk)
+    _, totals = money_by_association_month(company, before=period_end)
+    already = {aid: cents for aid, cents in _disbursed_by_association(company).items()}
+    lines = []
+    for total in totals:
+        owed = total.collected_cents + total.matched_cents - already.get(total.association_id, 0)
+        if owed > 0:
+            lines.append((total.association_id, owed))
+    if not lines:
+        raise NothingToDisburse("Nothing is owed for this period.")
+    batch = DisbursementBatch.objects.create(
+        company=company,
+        period_end=period_end,
+        currency=company.currency,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    Disbursement.objects.bulk_create(
+        Disbursement(batch=batch, association_id=aid, amount_cents=cents) for aid, cents in lines
+    )
+    log_action(
+        action="disbursement.created",
+        obj=batch,
+        actor=actor,
+        company=company,
+        data={"lines": len(lines), "total_cents": sum(c for _, c in lines)},
+    )
+    return batch
+
+
+def _disbursed_by_association(company: Company) -> dict[int, int]:
+    from django.db.models import Sum
+
+    return dict(
+        Disbursement.objects.filter(batch__company=company)
+        .values_list("association_id")
+        .annotate(total=Sum("amount_cents"))
+    )
+
+
+@transaction.atomic
+def mark_batch_paid(*, batch: DisbursementBatch, reference: str, actor=None) -> DisbursementBatch:
+    batch = DisbursementBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.paid_at:
+        raise BatchAlreadyPaid("This batch is already marked paid.")
+    if not reference.strip():
+        raise GivingError("A payment reference is needed.")
+    batch.reference = reference.strip()[:120]
+    batch.paid_at = timezone.now()
+    batch.save(update_fields=["reference", "paid_at"])
+    log_action(
+        action="disbursement.paid",
+        obj=batch,
+        actor=actor,
+        company=batch.company,
+        data={"reference": batch.reference},
+    )
+    return batch
+
+
+def finance_csv(company: Company) -> str:
+    """Per association and month: collected, matched; then per association: paid and owed."""
+    months, totals = money_by_association_month(company)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(["month", "association", "collected_cents", "matched_cents", "currency"])
+    for row in months:
+        writer.writerow(
+            [
+                f"{row.month:%Y-%m}",
+                row.association,
+                row.collected_cents,
+                row.matched_cents,
+                company.currency,
+            ]
+        )
+    writer.writerow([])
+    writer.writerow(
+        ["association", "collected_cents", "matched_cents", "paid_cents", "owed_cents", "currency"]
+    )
+    for total in totals:
+        writer.writerow(
+            [
+                total.association,
+                total.collected_cents,
+                total.matched_cents,
+                total.paid_cents,
+                total.owed_cents,
+                company.currency,
+            ]
+        )
+    return out.getvalue()

@@ -1,0 +1,168 @@
+"""Invariants of the money trail, checked by `manage.py reconcile` (and tests)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Q, Sum
+
+from donations.models import (
+    Disbursement,
+    Donation,
+    Match,
+    MatchingPolicy,
+    PaymentAttempt,
+    PayrollLine,
+    PayrollRun,
+    Pledge,
+)
+from donations.services.matching import wanted_match_cents
+
+
+@dataclass(frozen=True)
+class Problem:
+    check: str
+    detail: str
+
+
+def reconcile() -> list[Problem]:
+    problems: list[Problem] = []
+    problems += _association_balances()
+    problems += _matches_within_limits()
+    problems += _card_payments_have_one_donation()
+    problems += _payroll_runs_balance()
+    problems += _pledge_shares()
+    return problems
+
+
+def _association_balances() -> list[Problem]:
+    """Per company and association: donations + matches = paid + owed, so owed is never negative."""
+    given = defaultdict(int)
+    for company, aid, total in (
+        Donation.objects.filter(status=Donation.Status.SUCCEEDED)
+        .values_list("company_id", "association_id")
+        .annotate(t=Sum("amount_cents"))
+    ):
+        given[(company, aid)] += total
+    for company, aid, total in (
+        Match.objects.filter(status=Match.Status.ACTIVE)
+        .values_list("company_id", "association_id")
+        .annotate(t=Sum("amount_cents"))
+    ):
+        given[(company, aid)] += total
+    problems = []
+    for company, aid, paid in Disbursement.objects.values_list(
+        "batch__company_id", "association_id"
+    ).annotate(t=Sum("amount_cents")):
+        owed = given[(company, aid)] - paid
+        if owed < 0:
+            problems.append(
+                Problem(
+                    "association balance",
+                    f"company {company}, association {aid}: disbursed {paid} cents but only "
+                    f"{given[(company, aid)]} given and matched (owed {owed})",
+                )
+            )
+    return problems
+
+
+def _matches_within_limits() -> list[Problem]:
+    problems = []
+    for policy in MatchingPolicy.objects.all():
+        active = Match.objects.filter(policy=policy, status=Match.Status.ACTIVE)
+        total = active.aggregate(t=Sum("amount_cents"))["t"] or 0
+        if total != policy.spent_cents:
+            problems.append(
+                Problem(
+                    "matching budget",
+                    f"policy {policy.pk}: matches sum to {total} "
+                    f"but the budget row says {policy.spent_cents} spent",
+                )
+            )
+        if total > policy.yearly_budget_cents:
+            problems.append(
+                Problem(
+                    "matching budget",
+                    f"policy {policy.pk}: {total} matched above "
+                    f"the budget of {policy.yearly_budget_cents}",
+                )
+            )
+        for employee, t in active.values_list("employee_id").annotate(t=Sum("amount_cents")):
+            if t > policy.employee_yearly_cap_cents:
+                problems.append(
+                    Problem(
+                        "matching cap",
+                        f"policy {policy.pk}, employee {employee}: "
+                        f"{t} matched above the cap of {policy.employee_yearly_cap_cents}",
+                    )
+                )
+        for match in active.select_related("donation").iterator():
+            if match.amount_cents > wanted_match_cents(policy, match.donation.amount_cents):
+                problems.append(Problem("matching ratio", f"match {match.pk} is above the ratio"))
+    refunded = Match.objects.filter(
+        status=Match.Status.ACTIVE, donation__status=Donation.Status.REFUNDED
+    )
+    for match_id in refunded.values_list("pk", flat=True):
+        problems.append(Problem("refund", f"match {match_id} stays active on a refunded donation"))
+    return problems
+
+
+def _card_payments_have_one_donation() -> list[Problem]:
+    problems = []
+    for attempt in (
+        PaymentAttempt.objects.filter(
+            status__in=[PaymentAttempt.Status.SUCCEEDED, PaymentAttempt.Status.REFUNDED]
+        )
+        .annotate(n=Count("donations"))
+        .exclude(n=1)
+    ):
+        problems.append(
+            Problem(
+                "card payment",
+                f"payment {attempt.external_id} has {attempt.n} donations instead of 1",
+            )
+        )
+    for donation in Donation.objects.filter(source=Donation.Source.CARD).exclude(
+        payment__status__in=[PaymentAttempt.Status.SUCCEEDED, PaymentAttempt.Status.REFUNDED]
+    ):
+        problems.append(Problem("card payment", f"donation {donation.pk} has no succeeded payment"))
+    mismatched = Donation.objects.filter(source=Donation.Source.CARD).exclude(
+        amount_cents=F("payment__amount_cents")
+    )
+    for donation_id in mismatched.values_list("pk", flat=True):
+        problems.append(Problem("card payment", f"donation {donation_id} differs from its payment"))
+    return problems
+
+
+def _payroll_runs_balance() -> list[Problem]:
+    problems = []
+    for run in PayrollRun.objects.filter(status=PayrollRun.Status.CONFIRMED):
+        deducted = (
+            PayrollLine.objects.filter(run=run, pledge__isnull=False).aggregate(
+                t=Sum("deduction_cents")
+            )["t"]
+            or 0
+        )
+        donated = (
+            Donation.objects.filter(
+                payroll_line__run=run, source=Donation.Source.PAYROLL
+            ).aggregate(t=Sum("amount_cents"))["t"]
+            or 0
+        )
+        if deducted != donated:
+            problems.append(
+                Problem("payroll run", f"run {run}: {deducted} deducted but {donated} donated")
+            )
+    return problems
+
+
+def _pledge_shares() -> list[Problem]:
+    problems = []
+    for pledge in Pledge.objects.annotate(total=Sum("allocations__percent")).filter(
+        ~Q(total=100) | Q(total__isnull=True)
+    ):
+        problems.append(
+            Problem("pledge shares", f"pledge {pledge.pk}: shares sum to {pledge.total}")
+        )
+    return problems

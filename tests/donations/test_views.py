@@ -1,0 +1,203 @@
+"""Giving pages: employee and CSR journeys, and tenant/role isolation (404 for others' ids)."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from donations.models import Donation, PaymentAttempt, PayrollRun, Pledge
+from donations.services.matching import match_donation
+from donations.services.payroll import export_deductions, import_net_pay, open_payroll_run
+from tests.donations.conftest import MONTH, NET_PAY_FILE
+from tests.donations.helpers import make_donation
+from tests.factories import make_employee
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get(reverse("donations:home"))
+    assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_employee_creates_a_pledge_through_the_form(client, employee_a, round_up_a):
+    client.force_login(employee_a.user)
+    first, second = round_up_a
+    response = client.post(
+        reverse("donations:pledge"),
+        {
+            "rule": "round_5",
+            f"share_{first.pk}": "70",
+            f"share_{second.pk}": "30",
+            "monthly_cap": "8,50",
+            "consent": "on",
+        },
+    )
+    assert response.status_code == 302
+    pledge = Pledge.objects.get(employee=employee_a)
+    assert pledge.rule == "round_5" and pledge.monthly_cap_cents == 850
+    assert sorted(pledge.allocations.values_list("percent", flat=True)) == [30, 70]
+
+
+def test_pledge_form_refuses_shares_not_summing_to_100(client, employee_a, round_up_a):
+    client.force_login(employee_a.user)
+    response = client.post(
+        reverse("donations:pledge"),
+        {"rule": "cents", f"share_{round_up_a[0].pk}": "50", "consent": "on"},
+    )
+    assert response.status_code == 200
+    assert not Pledge.objects.exists()
+
+
+def test_pledge_form_needs_consent(client, employee_a, round_up_a):
+    client.force_login(employee_a.user)
+    client.post(reverse("donations:pledge"), {"rule": "cents", f"share_{round_up_a[0].pk}": "100"})
+    assert not Pledge.objects.exists()
+
+
+def test_employee_stops_the_pledge(client, employee_a, round_up_a):
+    from tests.donations.conftest import pledge_for
+
+    pledge_for(employee_a, round_up_a)
+    client.force_login(employee_a.user)
+    client.post(reverse("donations:pledge_stop"))
+    assert Pledge.objects.get().end_month is not None
+
+
+def test_history_shows_the_match(client, employee_a, associations, policy_a):
+    donation = make_donation(employee_a, associations[0], 1000)
+    match_donation(donation)
+    client.force_login(employee_a.user)
+    body = client.get(reverse("donations:home")).content.decode()
+    assert "10,00" in body and "20,00" in body
+
+
+def test_employee_never_sees_another_employees_gifts(client, company_a, employee_a, associations):
+    other = make_employee(company_a, first_name="Other")
+    make_donation(other, associations[1], 4321)
+    client.force_login(employee_a.user)
+    assert "43,21" not in client.get(reverse("donations:home")).content.decode()
+    assert "43,21" not in client.get(reverse("donations:statement", args=[2026])).content.decode()
+
+
+def test_employee_cannot_open_another_employees_payment(
+    client, company_a, employee_a, associations
+):
+    other = make_employee(company_a)
+    attempt = PaymentAttempt.objects.create(
+        company=company_a,
+        donor=other,
+        association=associations[0],
+        amount_cents=500,
+        currency="EUR",
+        provider="dummy",
+        idempotency_key="k-other",
+    )
+    client.force_login(employee_a.user)
+    assert client.get(reverse("donations:card_pay", args=[attempt.pk])).status_code == 404
+    assert client.get(reverse("donations:card_done", args=[attempt.pk])).status_code == 404
+
+
+def test_payroll_pages_are_for_csr_officers_only(client, employee_a, company_a):
+    run = open_payroll_run(company=company_a, month=MONTH)
+    client.force_login(employee_a.user)
+    assert client.get(reverse("donations:payroll_runs")).status_code == 404
+    assert client.get(reverse("donations:payroll_run", args=[run.pk])).status_code == 404
+    assert client.get(reverse("donations:finance")).status_code == 404
+
+
+def test_company_b_cannot_see_or_act_on_company_a_runs(client, company_a, csr_b, payroll_people):
+    run = open_payroll_run(company=company_a, month=MONTH)
+    import_net_pay(run=run, data=NET_PAY_FILE)
+    client.force_login(csr_b.user)
+    for name in ("payroll_run", "payroll_run_progress"):
+        assert client.get(reverse(f"donations:{name}", args=[run.pk])).status_code == 404
+    for name in ("payroll_run_export", "payroll_run_confirm"):
+        assert client.post(reverse(f"donations:{name}", args=[run.pk])).status_code == 404
+    run.refresh_from_db()
+    assert run.status == PayrollRun.Status.PREVIEWED
+    assert "Eve" not in client.get(reverse("donations:payroll_runs")).content.decode()
+
+
+def test_company_b_finance_does_not_show_company_a_money(client, employee_a, csr_b, associations):
+    make_donation(employee_a, associations[0], 98765)
+    client.force_login(csr_b.user)
+    assert "987,65" not in client.get(reverse("donations:finance")).content.decode()
+
+
+def test_csr_runs_the_month_upload_preview_export_confirm(client, csr_a, payroll_people, policy_a):
+    client.force_login(csr_a.user)
+    response = client.post(reverse("donations:payroll_runs"), {"month": "2026-03"})
+    run = PayrollRun.objects.get()
+    assert response["Location"] == reverse("donations:payroll_run", args=[run.pk])
+    upload = SimpleUploadedFile("paie.csv", NET_PAY_FILE, content_type="text/csv")
+    client.post(reverse("donations:payroll_run", args=[run.pk]), {"file": upload})
+    page = client.get(reverse("donations:payroll_run", args=[run.pk])).content.decode()
+    assert "E001" in page and "0,67" in page
+    export = client.post(reverse("donations:payroll_run_export", args=[run.pk]))
+    assert export["Content-Type"].startswith("text/csv")
+    assert b"E001;0,67;" in export.content
+    client.post(reverse("donations:payroll_run_confirm", args=[run.pk]))
+    assert Donation.objects.count() == 3
+    client.post(reverse("donations:payroll_run_confirm", args=[run.pk]))
+    assert Donation.objects.count() == 3
+
+
+def test_bad_upload_lists_errors_and_writes_nothing(client, csr_a, company_a, payroll_people):
+    run = open_payroll_run(company=company_a, month=MONTH)
+    client.force_login(csr_a.user)
+    upload = SimpleUploadedFile("paie.csv", b"matricule;net\nE001;abc\nE404;3\n")
+    response = client.post(reverse("donations:payroll_run", args=[run.pk]), {"file": upload})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "not a number" in body and "unknown employee" in body
+    assert not run.lines.exists()
+    upload = SimpleUploadedFile("paie.csv", b"matricule;net\nE001;12\nE404;3\n")
+    client.post(
+        reverse("donations:payroll_run", args=[run.pk]),
+        {"file": upload, "exclude": "on", "excluded_lines": "3"},
+    )
+    assert list(run.lines.values_list("employee_number", flat=True)) == ["E001"]
+
+
+def test_upload_to_an_exported_run_is_refused(client, csr_a, company_a, payroll_people):
+    run = open_payroll_run(company=company_a, month=MONTH)
+    import_net_pay(run=run, data=NET_PAY_FILE)
+    export_deductions(run=run)
+    client.force_login(csr_a.user)
+    upload = SimpleUploadedFile("paie.csv", b"matricule;net\nE001;99\n")
+    response = client.post(reverse("donations:payroll_run", args=[run.pk]), {"file": upload})
+    assert response.status_code == 400
+    assert run.lines.get(employee_number="E001").net_pay_cents == 234567
+
+
+def test_card_donation_with_dummy_provider_stores_the_key_first(client, employee_a, associations):
+    client.force_login(employee_a.user)
+    response = client.post(
+        reverse("donations:card"),
+        {"association": associations[0].pk, "amount": "25", "cover_fees": "on"},
+    )
+    attempt = PaymentAttempt.objects.get()
+    assert response["Location"] == reverse("donations:card_pay", args=[attempt.pk])
+    assert attempt.idempotency_key and attempt.external_id
+    assert attempt.fee_cents == 63  # 1.5 % of 25 € rounded up + 0.25 €
+    # The browser's return never records money.
+    client.get(reverse("donations:card_done", args=[attempt.pk]))
+    assert not Donation.objects.exists()
+
+
+def test_statement_pdf_downloads(client, employee_a, associations):
+    make_donation(employee_a, associations[0], 12000)
+    client.force_login(employee_a.user)
+    response = client.get(reverse("donations:statement", args=[2026]), {"format": "pdf"})
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
+def test_round_up_settings_are_per_company(client, csr_a, csr_b, company_a, associations):
+    client.force_login(csr_a.user)
+    client.post(reverse("donations:round_up_settings"), {"associations": [associations[0].pk]})
+    from donations.models import RoundUpAssociation
+
+    assert list(RoundUpAssociation.objects.values_list("company_id", flat=True)) == [company_a.pk]
