@@ -249,7 +249,7 @@ def _company_run(request: HttpRequest, pk: int):
 
 @login_required
 def payroll_run(request: HttpRequest, pk: int) -> HttpResponse:
-    officer, run = _company_run(request, pk)
+    _officer, run = _company_run(request, pk)
     form = NetPayUploadForm(request.POST or None, request.FILES or None)
     file_errors = None
     excludable = False
