@@ -260,6 +260,9 @@ STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
+# Stripe.js, loaded only by the card payment page (its CSP names this origin, nothing else does);
+# tests point it at localstripe's fake at http://127.0.0.1:PORT/js.stripe.com/v3/.
+STRIPE_JS_URL = env.str("STRIPE_JS_URL", default="https://js.stripe.com/v3/")
 
 # Called with the new company by portal.services.create_company: each app provisions what a
 # company needs of it (its page section, permissions) without portal importing that app.
