@@ -1,0 +1,45 @@
+"""Wagtail admin for the catalogue: a CSR officer never sees another company's missions."""
+
+from __future__ import annotations
+
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q, QuerySet
+from wagtail import hooks
+
+from missions.models import CompanyMissionsPage
+from portal.tenancy import company_of
+
+
+def other_companies_sections_filter(user) -> Q | None:
+    """Pages in another company's mission section (the section itself included).
+
+    None when the user may see the whole tree (superusers). Page permissions already stop
+    edits; this keeps titles of other companies' private missions out of listings and choosers.
+    """
+    if user.is_superuser:
+        return None
+    company = company_of(user)
+    sections = CompanyMissionsPage.objects.all()
+    if company is not None:
+        sections = sections.exclude(company=company)
+    paths = list(sections.values_list("path", flat=True))
+    if not paths:
+        return None
+    return reduce(or_, (Q(path__startswith=path) for path in paths))
+
+
+def _hide_other_companies(pages: QuerySet, user) -> QuerySet:
+    hidden = other_companies_sections_filter(user)
+    return pages if hidden is None else pages.exclude(hidden)
+
+
+@hooks.register("construct_explorer_page_queryset")
+def hide_other_companies_in_explorer(parent_page, pages, request):
+    return _hide_other_companies(pages, request.user)
+
+
+@hooks.register("construct_page_chooser_queryset")
+def hide_other_companies_in_chooser(pages, request):
+    return _hide_other_companies(pages, request.user)

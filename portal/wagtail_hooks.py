@@ -1,0 +1,275 @@
+"""Wagtail admin for people and companies: CSR officers see their own company, admins all."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.views import generic
+from wagtail.admin.views.generic.history import HistoryView
+from wagtail.admin.views.generic.usage import UsageView
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.log_actions import log
+from wagtail.permission_policies.base import BasePermissionPolicy
+from wagtail.permissions import register_permission_policy
+
+from portal.accounts.onboarding import (
+    DomainTaken,
+    normalise_domains,
+    onboard_company,
+    set_company_domains,
+    taken_domains,
+)
+from portal.models import DOMAIN_VALIDATOR, Company, EmployeeProfile
+from portal.services import set_roles
+from portal.tenancy import company_of, profile_of
+
+# ---- People -----------------------------------------------------------------------------------
+
+
+class CompanyPeoplePermissionPolicy(BasePermissionPolicy):
+    """CSR officers view and edit their own company's profiles; superusers everyone's.
+
+    Profiles are created by sign-up (or imports), never from this admin, and never deleted here.
+    """
+
+    ACTIONS = frozenset({"view", "change"})
+
+    def user_has_permission(self, user, action):
+        if not (user.is_active and action in self.ACTIONS):
+            return False
+        if user.is_superuser:
+            return True
+        profile = profile_of(user)
+        return profile is not None and profile.is_csr_officer
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        if not self.user_has_permission(user, action):
+            return False
+        return user.is_superuser or instance.company_id == company_of(user).pk
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        if not self.user_has_any_permission(user, actions):
+            return self.model._default_manager.none()
+        queryset = self.model._default_manager.all()
+        if user.is_superuser:
+            return queryset
+        return queryset.filter(company=company_of(user))
+
+    def users_with_any_permission(self, actions):
+        from django.contrib.auth import get_user_model
+
+        users = get_user_model().objects.filter(is_active=True)
+        if not set(actions) & self.ACTIONS:
+            return users.none()
+        return users.filter(is_superuser=True) | users.filter(profile__is_csr_officer=True)
+
+
+people_policy = CompanyPeoplePermissionPolicy(EmployeeProfile)
+register_permission_policy(EmployeeProfile, people_policy)
+
+
+def people_visible_to(user) -> QuerySet[EmployeeProfile]:
+    return people_policy.instances_user_has_permission_for(user, "view").select_related(
+        "user", "company", "manager__user"
+    )
+
+
+class CompanyScopedObjectMixin:
+    """Views that take an id answer 404 for another company's profile, as the public site does."""
+
+    def dispatch(self, request, *args, **kwargs):
+        pk = kwargs.get("pk")
+        if pk is not None and not people_visible_to(request.user).filter(pk=pk).exists():
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class EmployeeProfileAdminForm(WagtailAdminModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "manager" in self.fields:
+            # A manager is a colleague of the same company, never oneself.
+            self.fields["manager"].queryset = (
+                EmployeeProfile.objects.filter(company_id=self.instance.company_id)
+                .exclude(pk=self.instance.pk)
+                .select_related("user")
+            )
+
+
+class PeopleIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return people_visible_to(self.request.user)
+
+
+class PeopleEditView(CompanyScopedObjectMixin, generic.EditView):
+    def get_queryset(self):
+        return people_visible_to(self.request.user)
+
+    def save_instance(self):
+        profile = super().save_instance()
+        # Roles go through the service so that admin access follows the CSR role.
+        return set_roles(
+            profile=profile, csr_officer=profile.is_csr_officer, executive=profile.is_executive
+        )
+
+
+class PeopleHistoryView(CompanyScopedObjectMixin, HistoryView):
+    pass
+
+
+class PeopleUsageView(CompanyScopedObjectMixin, UsageView):
+    pass
+
+
+class EmployeeProfileViewSet(ModelViewSet):
+    model = EmployeeProfile
+    icon = "group"
+    menu_label = _("People")
+    menu_order = 250
+    add_to_admin_menu = True
+    url_prefix = "people"
+    name = "people"
+    copy_view_enabled = False
+    index_view_class = PeopleIndexView
+    edit_view_class = PeopleEditView
+    history_view_class = PeopleHistoryView
+    usage_view_class = PeopleUsageView
+    list_display = ["display_name", "department", "site", "manager", "is_csr_officer"]
+    list_filter = ["is_csr_officer", "is_executive"]
+    search_fields = ["user__email", "user__first_name", "user__last_name", "department", "site"]
+    search_backend_name = None  # plain database lookups, scoped by the queryset above
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("employee_number"), FieldPanel("department")]),
+            FieldRowPanel([FieldPanel("site"), FieldPanel("manager")]),
+            MultiFieldPanel(
+                [FieldPanel("is_csr_officer"), FieldPanel("is_executive")],
+                heading=_("Roles"),
+                help_text=_("Manager is not a role to grant: it follows from having reports."),
+            ),
+        ],
+        base_form_class=EmployeeProfileAdminForm,
+    )
+
+
+# ---- Companies (platform admins only) ----------------------------------------------------------
+
+
+class CompanyAdminForm(WagtailAdminModelForm):
+    domains = forms.CharField(
+        label=_("e-mail domains"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "One per line. People whose verified address ends with one of them join this company."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["domains"] = "\n".join(
+                self.instance.domains.values_list("domain", flat=True)
+            )
+
+    def clean_domains(self) -> list[str]:
+        domains = normalise_domains(self.cleaned_data["domains"].replace(",", "\n").splitlines())
+        if not domains:
+            raise ValidationError(_("Give at least one e-mail domain."))
+        for domain in domains:
+            DOMAIN_VALIDATOR(domain)
+        company = self.instance if self.instance.pk else None
+        if taken := taken_domains(domains=domains, company=company):
+            raise ValidationError(
+                _("Already used by another company: %(domains)s"),
+                params={"domains": ", ".join(taken)},
+            )
+        return domains
+
+
+COMPANY_FIELDS = [
+    "name",
+    "slug",
+    "currency",
+    "time_zone",
+    "fiscal_year_start_month",
+    "yearly_quota_days",
+    "hours_per_day",
+    "approval_required",
+    "hourly_valuation_cents",
+    "brand_colour",
+    "logo",
+]
+
+
+class CompanyCreateView(generic.CreateView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        fields = {name: data[name] for name in COMPANY_FIELDS if name in data}
+        try:
+            company = onboard_company(domains=data["domains"], **fields)
+        except DomainTaken as error:  # a concurrent onboarding took it after validation
+            raise ValidationError(str(error)) from error
+        log(instance=company, action="wagtail.create", user=self.request.user)
+        return company
+
+
+class CompanyEditView(generic.EditView):
+    def save_instance(self):
+        company = super().save_instance()
+        set_company_domains(company=company, domains=self.form.cleaned_data["domains"])
+        return company
+
+
+class CompanyViewSet(ModelViewSet):
+    """Only superusers hold company permissions (CSR groups never get them)."""
+
+    model = Company
+    icon = "site"
+    menu_label = _("Companies")
+    menu_order = 260
+    add_to_admin_menu = True
+    url_prefix = "companies"
+    name = "companies"
+    copy_view_enabled = False
+    add_view_class = CompanyCreateView
+    edit_view_class = CompanyEditView
+    list_display = ["name", "slug", "currency", "approval_required"]
+    search_fields = ["name", "slug", "domains__domain"]
+    search_backend_name = None
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("name"), FieldPanel("slug")]),
+            FieldPanel("domains"),
+            FieldRowPanel(
+                [FieldPanel("currency"), FieldPanel("time_zone"), FieldPanel("brand_colour")]
+            ),
+            MultiFieldPanel(
+                [
+                    FieldRowPanel(
+                        [FieldPanel("fiscal_year_start_month"), FieldPanel("yearly_quota_days")]
+                    ),
+                    FieldRowPanel([FieldPanel("hours_per_day"), FieldPanel("approval_required")]),
+                    FieldPanel("hourly_valuation_cents"),
+                ],
+                heading=_("Engagement rules"),
+            ),
+            FieldPanel("logo"),
+        ],
+        base_form_class=CompanyAdminForm,
+    )
+
+
+@hooks.register("register_admin_viewset")
+def register_people_viewset():
+    return EmployeeProfileViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_company_viewset():
+    return CompanyViewSet()
