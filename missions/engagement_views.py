@@ -231,7 +231,7 @@ def give_feedback(request, pk: int):
     if not feedback.feedback_open(enrolment):
         messages.info(request, FeedbackNotOpen().message)
         return redirect(NS + "enrolment", enrolment.pk)
-    form = FeedbackForm(request.POST or None)
+    form = FeedbackForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -333,7 +333,7 @@ def approval_link(request, token: str):
         return render(
             request, "missions/engagement/approval_link_invalid.html", {"error": error}, status=410
         )
-    form = DecisionForm(request.POST or None)
+    form = DecisionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             enrolment = approval_links.decide_by_link(
@@ -527,7 +527,7 @@ def csr_series(request, mission_id: int):
     officer, mission = _officer_mission(request, mission_id)
     if mission.company_id != officer.company_id:
         raise Http404
-    form = SeriesForm(request.POST or None)
+    form = SeriesForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

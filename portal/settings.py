@@ -130,7 +130,21 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Engagement: every task is idempotent, so an overlapping or repeated run is harmless.
+    "missions-expire-overdue-requests": {
+        "task": "missions.expire_overdue_requests",
+        "schedule": 15 * 60,
+    },
+    "missions-send-session-reminders": {
+        "task": "missions.send_session_reminders",
+        "schedule": 3600,
+    },
+    "missions-record-attendance-after-grace": {
+        "task": "missions.record_attendance_after_grace",
+        "schedule": 6 * 3600,
+    },
+}
 
 # Wagtail's own background work (search index updates, reference index) runs inline.
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

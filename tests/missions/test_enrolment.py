@@ -38,9 +38,7 @@ def test_enrol_confirms_a_seat_when_no_approval_is_needed(employee_a, company_a)
     assert enrolment.quota_hours == Decimal("7.00")
 
 
-def test_enrol_is_pending_with_a_deadline_when_the_company_requires_approval(
-    employee_a, company_a
-):
+def test_enrol_is_pending_with_a_deadline_when_the_company_requires_approval(employee_a, company_a):
     session = open_session(company_a, approval=True)
     enrolment = enrol(employee=employee_a, session_id=session.pk)
     assert enrolment.status == S.PENDING_APPROVAL
@@ -173,7 +171,7 @@ def test_a_long_session_counts_at_most_a_work_day_per_day(employee_a, company_a)
     session = open_session(company_a)
     MissionSession.objects.filter(pk=session.pk).update(end=session.start + dt.timedelta(hours=30))
     enrolment = enrol(employee=employee_a, session_id=session.pk)
-    assert enrolment.quota_hours == Decimal("14.00")  # two calendar days × 7 h
+    assert enrolment.quota_hours == Decimal("14.00")  # two calendar days of 7 h
 
 
 def test_cancel_promotes_the_first_waitlisted_who_is_told_by_email(

@@ -1,0 +1,130 @@
+"""Enrolment pages: enrol from the mission page, confirmation, My engagements, cancel, tenancy."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from missions.models import Enrolment, EnrolmentStatus
+from missions.services.enrolment import enrol
+from tests.missions.engagement_helpers import colleague, open_session, past_session
+
+pytestmark = pytest.mark.django_db
+S = EnrolmentStatus
+
+
+def test_mission_page_offers_an_enrol_button_per_session(client, employee_a, company_a):
+    session = open_session(company_a)
+    client.force_login(employee_a.user)
+    html = client.get(session.mission.url).content.decode()
+    assert reverse("missions:enrol", args=[session.pk]) in html
+
+
+def test_mission_page_offers_the_waitlist_when_full(client, employee_a, company_a):
+    session = open_session(company_a, seats=1)
+    enrol(employee=colleague(company_a), session_id=session.pk)
+    client.force_login(employee_a.user)
+    html = client.get(session.mission.url).content.decode()
+    assert 'name="waitlist" value="1"' in html
+
+
+def test_one_click_enrols_then_shows_the_confirmation(client, employee_a, company_a):
+    session = open_session(company_a)
+    client.force_login(employee_a.user)
+    response = client.post(reverse("missions:enrol", args=[session.pk]), follow=True)
+    enrolment = Enrolment.objects.get(employee=employee_a)
+    assert enrolment.status == S.CONFIRMED
+    assert response.redirect_chain[-1][0] == reverse("missions:enrolment", args=[enrolment.pk])
+    assert reverse("missions:invitation", args=[enrolment.pk]) in response.content.decode()
+
+
+def test_double_click_gives_one_enrolment(client, employee_a, company_a):
+    session = open_session(company_a)
+    client.force_login(employee_a.user)
+    url = reverse("missions:enrol", args=[session.pk])
+    client.post(url)
+    response = client.post(url)
+    assert Enrolment.objects.filter(employee=employee_a).count() == 1
+    assert response.status_code == 302
+
+
+def test_full_session_without_waitlist_choice_explains_and_enrols_nobody(
+    client, employee_a, company_a
+):
+    session = open_session(company_a, seats=1)
+    enrol(employee=colleague(company_a), session_id=session.pk)
+    client.force_login(employee_a.user)
+    response = client.post(reverse("missions:enrol", args=[session.pk]), follow=True)
+    assert not Enrolment.objects.filter(employee=employee_a).exists()
+    assert "waitlist" in response.content.decode()
+
+
+def test_employee_of_b_posting_a_private_session_id_of_a_gets_404(client, employee_b, company_a):
+    session = open_session(company_a)
+    client.force_login(employee_b.user)
+    assert client.post(reverse("missions:enrol", args=[session.pk])).status_code == 404
+    assert client.get(reverse("missions:enrol", args=[session.pk])).status_code == 404
+    assert not Enrolment.objects.exists()
+
+
+def test_anonymous_visitor_is_sent_to_sign_in(client, company_a):
+    session = open_session(company_a)
+    response = client.post(reverse("missions:enrol", args=[session.pk]))
+    assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_my_engagements_lists_each_state_and_the_quota(client, employee_a, company_a):
+    upcoming = open_session(company_a, title="Upcoming mission")
+    pending = open_session(company_a, title="Pending mission", needs_approval=True)
+    full = open_session(company_a, seats=1, title="Waitlisted mission", kind="volunteering")
+    enrol(employee=colleague(company_a), session_id=full.pk)
+    for session in (upcoming, pending):
+        enrol(employee=employee_a, session_id=session.pk)
+    enrol(employee=employee_a, session_id=full.pk, waitlist_if_full=True)
+    past = past_session(company_a, title="Past mission")
+    Enrolment.objects.create(
+        employee=employee_a, session=past, status=S.ATTENDED, hours=6, quota_hours=7
+    )
+    client.force_login(employee_a.user)
+    response = client.get(reverse("missions:my_engagements"))
+    engagements = response.context["engagements"]
+    assert [e.session for e in engagements.upcoming] == [upcoming]
+    assert [e.session for e in engagements.pending] == [pending]
+    assert [e.session for e in engagements.waitlisted] == [full]
+    assert [e.session for e in engagements.past] == [past]
+    quota = response.context["quota"]
+    # Past attended (6 h actual) + upcoming (7 h) + pending (7 h) out of 14 h.
+    assert quota.used_hours == 20 and quota.left_hours == 0
+    assert re.search(r"\b6[.,]00\b", response.content.decode())  # hours, localised
+
+
+def test_cancel_page_cancels_my_enrolment(client, employee_a, company_a):
+    session = open_session(company_a)
+    enrolment = enrol(employee=employee_a, session_id=session.pk)
+    client.force_login(employee_a.user)
+    url = reverse("missions:cancel", args=[enrolment.pk])
+    assert client.get(url).status_code == 200
+    client.post(url)
+    enrolment.refresh_from_db()
+    assert enrolment.status == S.CANCELLED
+
+
+@pytest.mark.parametrize("name", ["enrolment", "cancel", "invitation", "feedback"])
+def test_someone_elses_enrolment_pages_are_404(client, employee_a, employee_b, company_a, name):
+    session = open_session(company_a)
+    enrolment = enrol(employee=employee_a, session_id=session.pk)
+    client.force_login(employee_b.user)
+    assert client.get(reverse(f"missions:{name}", args=[enrolment.pk])).status_code == 404
+    client.force_login(colleague(company_a).user)
+    assert client.get(reverse(f"missions:{name}", args=[enrolment.pk])).status_code == 404
+
+
+def test_cancel_by_post_of_someone_elses_id_is_404(client, employee_a, company_a):
+    session = open_session(company_a)
+    enrolment = enrol(employee=employee_a, session_id=session.pk)
+    client.force_login(colleague(company_a).user)
+    assert client.post(reverse("missions:cancel", args=[enrolment.pk])).status_code == 404
+    enrolment.refresh_from_db()
+    assert enrolment.status == S.CONFIRMED
