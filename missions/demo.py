@@ -864,6 +864,11 @@ def reindex(*, associations: list[AssociationPage], missions: list[MissionPage])
     so the related fields the mission list searches on are only indexed by this second pass.
     """
     for model, pages in [(AssociationPage, associations), (MissionPage, missions)]:
-        objects = list(model.get_indexed_objects().filter(pk__in=[p.pk for p in pages]))
+        # Wagtail leaves parental many-to-many fields out of its prefetching: one query each.
+        objects = list(
+            model.get_indexed_objects()
+            .filter(pk__in=[p.pk for p in pages])
+            .prefetch_related("causes", *(["skills"] if model is MissionPage else []))
+        )
         for backend in get_search_backends(with_auto_update=True):
             backend.add_bulk(model, objects)

@@ -1,0 +1,1 @@
+"""Benchmarks and large data-set generators, run by `make bench` (`python -m bench`)."""
