@@ -19,13 +19,6 @@ from donations.payments.types import (
 WEBHOOK_TOLERANCE_SECONDS = 300
 
 
-def _get(obj, key, default=None):
-    try:
-        return obj[key]
-    except (KeyError, TypeError):
-        return default
-
-
 class StripeProvider(PaymentProvider):
     name = "stripe"
 
@@ -61,30 +54,28 @@ class StripeProvider(PaymentProvider):
 
     def retrieve_payment(self, external_id: str) -> PaymentState:
         try:
-            intent = self.client.v1.payment_intents.retrieve(external_id)
-            charge = _get(intent, "latest_charge")
-            refunded = 0
+            intent = self.client.v1.payment_intents.retrieve(external_id).to_dict()
+            charge = intent.get("latest_charge")
             if isinstance(charge, str):
-                charge = self.client.v1.charges.retrieve(charge)
-            if charge is not None:
-                refunded = int(_get(charge, "amount_refunded", 0) or 0)
+                charge = self.client.v1.charges.retrieve(charge).to_dict()
         except stripe.StripeError as exc:
             raise PaymentProviderError(str(exc)) from exc
+        refunded = int((charge or {}).get("amount_refunded") or 0)
+        error = intent.get("last_payment_error") or {}
         status = {
             "succeeded": PaymentState.SUCCEEDED,
             "canceled": PaymentState.FAILED,
-        }.get(intent.status, PaymentState.PENDING)
-        error = _get(intent, "last_payment_error")
-        if intent.status == "requires_payment_method" and error:
+        }.get(intent["status"], PaymentState.PENDING)
+        if intent["status"] == "requires_payment_method" and error:
             status = PaymentState.FAILED
         return PaymentState(
-            external_id=intent.id,
+            external_id=intent["id"],
             status=status,
-            amount_cents=int(intent.amount),
-            currency=str(intent.currency).upper(),
+            amount_cents=int(intent["amount"]),
+            currency=str(intent["currency"]).upper(),
             refunded_cents=refunded,
-            metadata={k: str(v) for k, v in (_get(intent, "metadata") or {}).items()},
-            failure_message=str(_get(error, "message", "") or "") if error else "",
+            metadata={k: str(v) for k, v in (intent.get("metadata") or {}).items()},
+            failure_message=str(error.get("message") or ""),
         )
 
     def refund(self, external_id: str, *, amount_cents: int | None = None) -> None:

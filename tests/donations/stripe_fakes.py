@@ -1,0 +1,108 @@
+"""Local Stripe servers for tests: localstripe in a thread, and a tiny idempotency-key fake."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import socket
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LocalStripe:
+    """localstripe's aiohttp app served on 127.0.0.1 from a daemon thread, state in memory."""
+
+    def __init__(self):
+        from localstripe import resources, server
+
+        # Its store pickles itself to /tmp on every write; tests keep it in memory only.
+        resources.Store.dump_to_disk = lambda self: None
+        self.server = server
+        self.store = resources.store
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.loop = asyncio.new_event_loop()
+        ready = threading.Event()
+        self.thread = threading.Thread(target=self._run, args=(ready,), daemon=True)
+        self.thread.start()
+        if not ready.wait(10):
+            raise RuntimeError("localstripe did not start")
+
+    def _run(self, ready: threading.Event) -> None:
+        from aiohttp import web
+
+        asyncio.set_event_loop(self.loop)
+        runner = web.AppRunner(self.server.app, access_log=None)
+        self.loop.run_until_complete(runner.setup())
+        self.loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", self.port).start())
+        ready.set()
+        self.loop.run_forever()
+
+    def flush(self) -> None:
+        self.store.clear()
+
+
+def sign(payload: bytes, secret: str, *, timestamp: int | None = None) -> str:
+    """A Stripe-Signature header, made the way Stripe makes it."""
+    timestamp = int(time.time()) if timestamp is None else timestamp
+    signed = f"{timestamp}.".encode() + payload
+    digest = hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={digest}"
+
+
+def event_payload(event_id: str, event_type: str, obj: dict) -> bytes:
+    return json.dumps(
+        {"id": event_id, "object": "event", "type": event_type, "data": {"object": obj}}
+    ).encode()
+
+
+class IdempotencyFake:
+    """A PaymentIntents endpoint that honours Idempotency-Key (localstripe ignores it)."""
+
+    def __init__(self):
+        self.by_key: dict[str, dict] = {}
+        self.calls: list[str | None] = []
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length", 0))
+                self.rfile.read(length)
+                key = self.headers.get("Idempotency-Key")
+                fake.calls.append(key)
+                if key not in fake.by_key:
+                    n = len(fake.by_key) + 1
+                    fake.by_key[key] = {
+                        "id": f"pi_fake{n}",
+                        "object": "payment_intent",
+                        "client_secret": f"pi_fake{n}_secret_x",
+                        "status": "requires_payment_method",
+                        "amount": 1000,
+                        "currency": "eur",
+                        "metadata": {},
+                    }
+                body = json.dumps(fake.by_key[key]).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
