@@ -79,8 +79,13 @@ def match_donations(donations: list[Donation]) -> list[Match]:
     """
     by_policy: dict[int, list[Donation]] = defaultdict(list)
     policies: dict[int, MatchingPolicy] = {}
+    # A payroll run's donations share company and day: one policy lookup for all of them.
+    found: dict[tuple[int, dt.date], MatchingPolicy | None] = {}
     for donation in donations:
-        policy = policy_for(donation)
+        key = (donation.company_id, timezone.localtime(donation.occurred_at).date())
+        if key not in found:
+            found[key] = policy_for(donation)
+        policy = found[key]
         if policy:
             policies[policy.pk] = policy
             by_policy[policy.pk].append(donation)

@@ -102,7 +102,7 @@ def test_database_refuses_spending_above_budget(policy_a):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_confirmations_never_exceed_the_budget(company_a, associations, policy_a):
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL")

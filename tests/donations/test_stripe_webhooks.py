@@ -274,7 +274,7 @@ def test_provider_failure_is_recorded_and_raised(employee_a, associations):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_same_event_ten_times_concurrently_gives_one_donation(paid_attempt):
     if connection.vendor != "postgresql":
         pytest.skip("concurrent writers need PostgreSQL")

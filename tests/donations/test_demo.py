@@ -1,0 +1,29 @@
+"""The giving demo seeder: a year of runs, pledges, card gifts and matches that reconcile."""
+
+import pytest
+
+from donations.models import Donation, Match, PayrollRun, Pledge
+from donations.services.reconcile import reconcile
+from portal.demo import DemoScale
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_seed_is_consistent_and_idempotent(site_tree):
+    from donations.demo import seed as seed_giving
+    from missions.demo import seed as seed_missions
+    from portal.demo import seed as seed_people
+
+    scale = DemoScale.named("small")
+    seed_people(scale=scale)
+    seed_missions(scale=scale)
+    seed_giving(scale=scale)
+    assert PayrollRun.objects.filter(status="confirmed").count() == 24
+    assert Donation.objects.filter(source="payroll").exists()
+    assert Donation.objects.filter(source="card").exists()
+    assert Match.objects.exists()
+    assert Pledge.objects.filter(employee__user__email__startswith="employee@").count() == 2
+    assert reconcile() == []
+    counts = (Donation.objects.count(), Match.objects.count())
+    seed_giving(scale=scale)
+    assert (Donation.objects.count(), Match.objects.count()) == counts
