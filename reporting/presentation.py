@@ -117,7 +117,7 @@ TILES = [
         "skills_valuation_cents",
         gettext_lazy("Skills sponsorship value"),
         "money",
-        gettext_lazy("hours \N{MULTIPLICATION SIGN} hourly rate"),
+        gettext_lazy("hours times the hourly rate"),
     ),
     (
         "donations_cents",
@@ -305,7 +305,7 @@ def build_charts(metrics: dict, colour: str) -> dict[str, charts.Chart]:
 
 
 def association_rows(metrics: dict) -> list[dict]:
-    money = whole_money_formatter(metrics["currency"])
+    money = money_formatter(metrics["currency"])
     return [
         {
             **row,
