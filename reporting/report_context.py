@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from reporting import charts, presentation
 from reporting.presentation import (
