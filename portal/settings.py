@@ -282,7 +282,12 @@ STRIPE_JS_URL = env.str("STRIPE_JS_URL", default="https://js.stripe.com/v3/")
 # company needs of it (its page section, permissions) without portal importing that app.
 CORDEE_COMPANY_PROVISIONERS = ["missions.services.catalogue.provision_company_catalogue"]
 # Called in order by `manage.py seed_demo`; each app seeds its own demo data (idempotently).
-CORDEE_DEMO_SEEDERS: list[str] = ["portal.demo.seed", "missions.demo.seed", "donations.demo.seed"]
+CORDEE_DEMO_SEEDERS: list[str] = [
+    "portal.demo.seed",
+    "missions.demo.seed",
+    "missions.demo_engagement.seed",
+    "donations.demo.seed",
+]
 
 LOGGING = {
     "version": 1,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -28,10 +31,26 @@ KINDS = {
 INVITATION_KINDS = {"confirmed", "approved", "promoted"}
 
 
+_state = threading.local()
+
+
+@contextmanager
+def suppressed():
+    """No e-mail for what happens inside (demo data, bulk imports, benchmarks)."""
+    previous = getattr(_state, "suppressed", False)
+    _state.suppressed = True
+    try:
+        yield
+    finally:
+        _state.suppressed = previous
+
+
 def enqueue(*, enrolment_id: int, kind: str) -> None:
     """Send the e-mail once the current transaction commits (never for a rolled-back change)."""
     if kind not in KINDS:
         raise ValueError(kind)
+    if getattr(_state, "suppressed", False):
+        return
     from missions import tasks
 
     transaction.on_commit(

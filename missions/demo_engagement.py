@@ -1,0 +1,147 @@
+"""Demo engagement: past sessions with attendance and feedback, pending approvals, waitlists."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from missions.exceptions import EngagementError
+from missions.models import (
+    Enrolment,
+    EnrolmentEvent,
+    EnrolmentStatus,
+    Feedback,
+    MissionPage,
+    MissionSession,
+    Skill,
+)
+from missions.services import notifications
+from missions.services.enrolment import enrol, work_time_hours
+from portal.models import Company, EmployeeProfile
+
+S = EnrolmentStatus
+SEED = 20261121
+COMMENTS = [
+    "Une équipe accueillante, on a vu l'impact concret de la journée.",
+    "Très bien organisé, j'y retourne au printemps.",
+    "Utile et humain ; un peu court à mon goût.",
+    "J'ai appris autant que j'ai donné.",
+    "",
+]
+
+
+def seed(*, scale=None) -> None:
+    """Seed each demo company's engagement once (a company with enrolments is left alone)."""
+    with notifications.suppressed():
+        for company in Company.objects.filter(slug__in=["horizon", "lumen"]).order_by("pk"):
+            if Enrolment.objects.filter(employee__company=company).exists():
+                continue
+            seed_company(company, rng=random.Random(f"{SEED}-{company.slug}"))  # noqa: S311 demo data
+
+
+def _sessions(company: Company):
+    visible = MissionPage.objects.live().filter(Q(visibility="all") | Q(company=company))
+    return MissionSession.objects.filter(mission__in=visible).select_related("mission")
+
+
+def _persona(company: Company, prefix: str) -> EmployeeProfile | None:
+    domain = company.domains.values_list("domain", flat=True).first()
+    return EmployeeProfile.objects.filter(user__email=f"{prefix}@{domain}").first()
+
+
+@transaction.atomic
+def seed_company(company: Company, *, rng: random.Random) -> None:
+    now = timezone.now()
+    people = list(
+        EmployeeProfile.objects.filter(company=company).select_related("user").order_by("pk")
+    )
+    if not people:
+        return
+    employee, manager = _persona(company, "employee"), _persona(company, "manager")
+    _past(company, people, rng=rng, now=now, employee=employee)
+    upcoming = list(_sessions(company).filter(start__gt=now + dt.timedelta(days=3)))
+    rng.shuffle(upcoming)
+    if employee is not None:
+        for session in upcoming[:2]:
+            _try(employee, session)
+    _waitlist(company, upcoming[2:], people, rng=rng, employee=employee)
+    _pending_for(manager, company, upcoming[5:], rng=rng)
+
+
+def _try(person: EmployeeProfile, session: MissionSession, *, waitlist: bool = False):
+    try:
+        return enrol(employee=person, session_id=session.pk, waitlist_if_full=waitlist)
+    except EngagementError:
+        return None
+
+
+def _past(company, people, *, rng, now, employee) -> None:
+    """Attendance and feedback of sessions already held (created directly: enrol refuses)."""
+    past = list(_sessions(company).filter(end__lt=now - dt.timedelta(days=4)).order_by("start"))
+    skills = list(Skill.objects.all())
+    for session in past[:12]:
+        chosen = rng.sample(people, k=min(len(people), rng.randint(3, min(session.seats, 10))))
+        if employee is not None and employee not in chosen and rng.random() < 0.5:
+            chosen.append(employee)
+        for person in chosen:
+            if Enrolment.objects.filter(employee=person, session=session).exists():
+                continue
+            status = S.NO_SHOW if rng.random() < 0.1 else S.ATTENDED
+            hours = session.duration_hours if status == S.ATTENDED else None
+            if hours is not None and rng.random() < 0.15:
+                hours = max(Decimal("1.00"), hours - Decimal("1.00"))
+            enrolment = Enrolment.objects.create(
+                employee=person,
+                session=session,
+                status=status,
+                hours=hours,
+                quota_hours=work_time_hours(
+                    session=session, mission=session.mission, company=company
+                ),
+                attendance_recorded_at=session.end + dt.timedelta(days=3),
+                survey_sent_at=session.end + dt.timedelta(days=3),
+            )
+            EnrolmentEvent.objects.bulk_create(
+                [
+                    EnrolmentEvent(enrolment=enrolment, actor=person, to_status=S.CONFIRMED),
+                    EnrolmentEvent(enrolment=enrolment, from_status=S.CONFIRMED, to_status=status),
+                ]
+            )
+            if status == S.ATTENDED and rng.random() < 0.7:
+                feedback = Feedback.objects.create(
+                    enrolment=enrolment,
+                    satisfaction=rng.choices([2, 3, 4, 5], weights=[1, 2, 5, 6])[0],
+                    meaning=rng.choices([2, 3, 4, 5], weights=[1, 2, 4, 7])[0],
+                    would_recommend=rng.random() < 0.85,
+                    comment=rng.choice(COMMENTS),
+                    consent_to_quote=rng.random() < 0.5,
+                )
+                if skills:
+                    feedback.skills_developed.set(rng.sample(skills, k=min(2, len(skills))))
+
+
+def _waitlist(company, sessions, people, *, rng, employee) -> None:
+    """Fill one small session to its last seat and line a few people up behind it."""
+    small = sorted(sessions, key=lambda s: s.seats)[:1]
+    for session in small:
+        queue = [p for p in people if p != employee]
+        rng.shuffle(queue)
+        for person in queue[: session.seats + 3]:
+            _try(person, session, waitlist=True)
+        if employee is not None:
+            _try(employee, session, waitlist=True)
+
+
+def _pending_for(manager, company, sessions, *, rng) -> None:
+    """Requests awaiting the demo manager (work-time missions of a company that asks approval)."""
+    if manager is None:
+        return
+    reports = list(manager.reports.all()[:4])
+    work_time = [s for s in sessions if s.mission.is_work_time]
+    for person, session in zip(reports, work_time, strict=False):
+        _try(person, session)
