@@ -1,0 +1,183 @@
+"""Payroll round-up at scale: compute, export and confirm N pledges, next to a COPY of N rows.
+
+The figure is the ratio of the whole run (import + compute + export + confirm) to a PostgreSQL
+COPY of the same number of rows; a second confirm must write 0 rows. BENCH_PAYROLL_PLEDGES sets
+N (default 100,000).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import time
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.db import connection, transaction
+
+BENCH_SLUG = "bench-payroll"
+
+
+def _ensure_people(count: int):
+    from donations.models import MatchingPolicy, Pledge, PledgeAllocation
+    from donations.services.pledges import set_round_up_associations
+    from missions.services.catalogue import ensure_site_tree
+    from portal.models import Company, EmployeeProfile
+    from portal.services import create_company
+    from tests.factories import make_association
+
+    ensure_site_tree()
+    company = Company.objects.filter(slug=BENCH_SLUG).first()
+    if company is None:
+        company = create_company(
+            name="Bench Payroll", slug=BENCH_SLUG, domains=["bench-payroll.example"]
+        )
+    have = EmployeeProfile.objects.filter(company=company).count()
+    if have < count:
+        started = time.perf_counter()
+        user_model = get_user_model()
+        unusable = make_password(None)
+        users = [
+            user_model(
+                username=f"bp{i}@bench-payroll.example",
+                email=f"bp{i}@bench-payroll.example",
+                password=unusable,
+            )
+            for i in range(have, count)
+        ]
+        user_model.objects.bulk_create(users, batch_size=5000)
+        users = user_model.objects.filter(email__endswith="@bench-payroll.example").exclude(
+            profile__isnull=False
+        )
+        EmployeeProfile.objects.bulk_create(
+            (
+                EmployeeProfile(user=u, company=company, employee_number=f"P{u.pk:08d}")
+                for u in users
+            ),
+            batch_size=5000,
+        )
+        print(
+            f"[bench] created {count - have:,} employees in {time.perf_counter() - started:.0f} s"
+        )
+    from missions.models import AssociationPage
+
+    associations = list(AssociationPage.objects.filter(slug__startswith="bench-payroll-assoc"))
+    if len(associations) < 2:
+        associations = [
+            make_association(title=f"Bench payroll {i}", slug=f"bench-payroll-assoc-{i}")
+            for i in range(2)
+        ]
+        set_round_up_associations(company=company, association_ids=[a.pk for a in associations])
+    MatchingPolicy.objects.get_or_create(
+        company=company,
+        period_start=dt.date(2000, 1, 1),
+        defaults={
+            "period_end": dt.date(2100, 1, 1),
+            "employee_yearly_cap_cents": 10**9,
+            "yearly_budget_cents": 10**15,
+            "currency": company.currency,
+        },
+    )
+    if not Pledge.objects.filter(company=company).exists():
+        now = dt.datetime.now(dt.UTC)
+        Pledge.objects.bulk_create(
+            (
+                Pledge(
+                    employee_id=pk,
+                    company=company,
+                    rule="cents",
+                    currency=company.currency,
+                    start_month=dt.date(2000, 1, 1),
+                    consent_text_version="bench",
+                    consented_at=now,
+                )
+                for pk in EmployeeProfile.objects.filter(company=company).values_list(
+                    "pk", flat=True
+                )
+            ),
+            batch_size=5000,
+        )
+        PledgeAllocation.objects.bulk_create(
+            (
+                PledgeAllocation(pledge_id=pk, association=associations[pk % 2], percent=100)
+                for pk in Pledge.objects.filter(company=company).values_list("pk", flat=True)
+            ),
+            batch_size=5000,
+        )
+    return company
+
+
+def _copy_rows(count: int) -> float | None:
+    """A PostgreSQL COPY of `count` rows of the same shape as payroll lines (None on SQLite)."""
+    if connection.vendor != "postgresql":
+        return None
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE bench_copy (employee_number text, net_pay bigint, deduction bigint)"
+            " ON COMMIT DROP"
+        )
+        with cursor.cursor.copy(
+            "COPY bench_copy (employee_number, net_pay, deduction) FROM STDIN"
+        ) as copy:
+            for i in range(count):
+                copy.write_row((f"P{i:08d}", 250_000 + i % 10_000, i % 100))
+    return time.perf_counter() - started
+
+
+def run() -> None:
+    from donations.models import Donation, Match, PayrollRun
+    from donations.months import add_months
+    from donations.services.payroll import (
+        confirm_payroll_run,
+        export_deductions,
+        import_net_pay,
+        open_payroll_run,
+    )
+    from portal.models import EmployeeProfile
+
+    count = int(os.environ.get("BENCH_PAYROLL_PLEDGES", 100_000))
+    settings.CORDEE_PAYROLL_ASYNC_THRESHOLD = 10**9  # compute inline: we time it
+    company = _ensure_people(count)
+    numbers = list(
+        EmployeeProfile.objects.filter(company=company).values_list("employee_number", flat=True)[
+            :count
+        ]
+    )
+    month = add_months(dt.date(2001, 1, 1), PayrollRun.objects.filter(company=company).count())
+    buf = io.StringIO()
+    buf.write("matricule;net_a_payer\n")
+    for i, number in enumerate(numbers):
+        cents = 180_000 + (i * 7919) % 300_000
+        buf.write(f"{number};{cents // 100},{cents % 100:02d}\n")
+    data = buf.getvalue().encode()
+
+    run_row = open_payroll_run(company=company, month=month)
+    t0 = time.perf_counter()
+    import_net_pay(run=run_row, data=data, filename="bench.csv")
+    t1 = time.perf_counter()
+    exported = export_deductions(run=run_row)
+    t2 = time.perf_counter()
+    written = confirm_payroll_run(run=run_row)
+    t3 = time.perf_counter()
+    donations_before = Donation.objects.count() + Match.objects.count()
+    second = confirm_payroll_run(run=run_row)
+    rows_after = Donation.objects.count() + Match.objects.count()
+    copy_s = _copy_rows(len(numbers))
+    total = t3 - t0
+    print(f"[bench] {len(numbers):,} pledges, {connection.vendor}, month {month:%Y-%m}")
+    print(f"  import + compute (parse, {len(numbers):,} lines) {t1 - t0:8.1f} s")
+    print(f"  export ({exported.count(chr(10)) - 1:,} deduction lines)     {t2 - t1:8.1f} s")
+    print(f"  confirm ({written:,} rows: donations + matches) {t3 - t2:8.1f} s")
+    print(f"  whole run                                  {total:8.1f} s")
+    if copy_s is not None:
+        print(f"  PostgreSQL COPY of {len(numbers):,} rows              {copy_s:8.2f} s")
+        print(f"  ratio run / COPY                            {total / copy_s:8.1f} x")
+    else:
+        print("  PostgreSQL COPY: not measured on SQLite (set DATABASE_URL to PostgreSQL)")
+    print(
+        f"  rows written by a second confirm: {second} (rows in tables unchanged: "
+        f"{rows_after == donations_before})"
+    )
