@@ -11,6 +11,8 @@ import time
 # benchmark by writing bench/<name>.py with a run() and listing it below.
 BENCHMARKS: dict[str, str] = {
     "mission_list": "bench.mission_list",
+    "enrolment": "bench.enrolment",
+    "payroll": "bench.payroll",
 }
 
 
