@@ -51,7 +51,10 @@ class MissionFilterForm(forms.Form):
         choices=[(SORT_DATE, _("Next date")), (SORT_RELEVANCE, _("Relevance"))],
     )
 
+    field_order = ["q", "cause", "skill", "kind", "where", "date_from", "date_to", "seats", "sort"]
+
     def __init__(self, *args, cities=(), **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", _("All kinds")), *MissionKind.choices]
         self.fields["where"].choices = [
