@@ -56,15 +56,19 @@ def money_formatter(currency: str):
 
 
 def whole_money_formatter(currency: str):
-    """Money without cents, for big figures and chart axes."""
+    """Money without cents, for big figures and chart axes, in the locale's own pattern."""
+    from babel import Locale
     from babel.numbers import format_currency
+
+    locale = _locale()
+    pattern = Locale.parse(locale).currency_formats["standard"].pattern.replace(".00", "")
 
     def fmt(cents) -> str:
         return format_currency(
             round((cents or 0) / 100),
             currency,
-            format="¤#,##0",
-            locale=_locale(),
+            format=pattern,
+            locale=locale,
             currency_digits=False,
         )
 
