@@ -16,12 +16,14 @@ PYTHON ?= $(shell for c in python3.13 python3.12; do \
 
 DEMO_ENV := DEBUG=true
 TEST_ENV := CORDEE_TESTING=true
+AXE := node_modules/axe-core/axe.min.js
 
 .PHONY: demo test test-fast test-e2e lint format bench migrate seed messages clean help
 
 help:
 	@echo "make demo   set up and serve the portal with demo data on http://127.0.0.1:8000"
-	@echo "make test   set up and run the whole test suite (DATABASE_URL or SQLite)"
+	@echo "make test   set up and run the whole test suite but the browser tests (DATABASE_URL or SQLite)"
+	@echo "make test-e2e  browser tests (Chromium + Playwright + axe-core)"
 	@echo "make lint   ruff check, ruff format --check, makemigrations --check"
 	@echo "make bench  print benchmark figures"
 
@@ -51,11 +53,21 @@ seed: migrate
 demo: seed
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
-test: $(TEST_STAMP)
-	$(TEST_ENV) $(PY) -m pytest -p no:cacheprovider -n $${PYTEST_WORKERS:-2} -m "not e2e" $(PYTEST_ARGS)
+# pytest's exit 5 (no test collected) stays a failure, with a line saying so.
+NO_TESTS = if [ $$rc -eq 5 ]; then echo "pytest collected no test (exit 5): check PYTEST_ARGS and markers." >&2; fi; exit $$rc
 
-test-e2e: $(TEST_STAMP)
-	$(TEST_ENV) DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -p no:cacheprovider -m e2e $(PYTEST_ARGS)
+# The whole suite but the browser tests, on 2 xdist workers (PYTEST_WORKERS=0 for one process).
+test: $(TEST_STAMP)
+	@rc=0; $(TEST_ENV) $(PY) -m pytest -p no:cacheprovider -n $${PYTEST_WORKERS:-2} -m "not e2e" $(PYTEST_ARGS) || rc=$$?; $(NO_TESTS)
+
+# Browser tests: Playwright drives Debian's Chromium (/usr/bin/chromium, never a downloaded
+# browser); axe-core comes from npm. One process: the live server and its mail outbox are shared.
+test-e2e: $(TEST_STAMP) $(AXE)
+	@rc=0; $(TEST_ENV) DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -p no:cacheprovider -m e2e $(PYTEST_ARGS) || rc=$$?; $(NO_TESTS)
+
+$(AXE): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found (apt-get install npm): the accessibility checks will be skipped." >&2; fi
 
 lint: $(TEST_STAMP)
 	$(VENV)/bin/ruff check .
@@ -70,4 +82,4 @@ bench: $(TEST_STAMP)
 	$(TEST_ENV) $(PY) -m bench
 
 clean:
-	rm -rf $(VENV) var db.sqlite3
+	rm -rf $(VENV) var db.sqlite3 node_modules
