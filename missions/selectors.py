@@ -171,23 +171,24 @@ def card_queryset(missions: QuerySet, filters: MissionFilters) -> QuerySet:
     )
 
 
-def search_missions(*, user, filters: MissionFilters):
+def search_missions(*, user, filters: MissionFilters, partial: bool = False):
     """Wagtail search over the filtered missions; returns search results (count and slices).
 
     The filters run in the ORM first, and the search sees them as a set of ids: Wagtail's search
     backends only accept filters on indexed FilterFields, and an id set works with all of them.
     The database backend turns it into a subquery, so no id list travels through Python.
+    `partial` matches words by their beginning (Wagtail's autocomplete on titles), the fallback
+    when whole words find nothing (no stemming on SQLite: "entretien" misses "entretiens").
     """
     ids = filtered_missions(user=user, filters=filters).values("pk")
     searchable = MissionPage.objects.filter(pk__in=ids)
-    if filters.orders_by_relevance:
-        return searchable.search(filters.query)
-    # Date order on search results: the database backends accept ordering expressions.
-    return (
-        with_next_session(searchable, upcoming_sessions_matching(filters))
-        .order_by(F("next_start").asc(nulls_last=True), F("title").asc(), F("pk").asc())
-        .search(filters.query, order_by_relevance=False)
-    )
+    if not filters.orders_by_relevance:
+        # Date order on search results: the database backends accept ordering expressions.
+        searchable = with_next_session(searchable, upcoming_sessions_matching(filters)).order_by(
+            F("next_start").asc(nulls_last=True), F("title").asc(), F("pk").asc()
+        )
+    search = searchable.autocomplete if partial else searchable.search
+    return search(filters.query, order_by_relevance=filters.orders_by_relevance)
 
 
 def cards_for(missions, filters: MissionFilters) -> list[MissionPage]:

@@ -21,8 +21,12 @@ def mission_list(request, *, index_page):
     choices = mission_filter_choices(user=request.user)
     form = MissionFilterForm(request.GET, cities=choices["cities"])
     filters = form.to_filters()
+    partial_matches = False
     if filters.query:
         results = search_missions(user=request.user, filters=filters)
+        if not results.count():
+            results = search_missions(user=request.user, filters=filters, partial=True)
+            partial_matches = True
     else:
         results = mission_cards(user=request.user, filters=filters)
     page_obj = Paginator(results, MISSIONS_PER_PAGE).get_page(request.GET.get("page"))
@@ -35,6 +39,7 @@ def mission_list(request, *, index_page):
             "self": index_page,
             "form": form,
             "filters": filters,
+            "partial_matches": partial_matches,
             "page_obj": page_obj,
             "paginator": page_obj.paginator,
             "missions": cards,

@@ -247,3 +247,12 @@ def test_list_runs_a_constant_number_of_queries(
     with django_assert_max_num_queries(21):
         response = client.get(list_url, {"q": "jardin", "cause": causes[0].slug, "seats": "on"})
     assert response.context["paginator"].count == count
+
+
+def test_search_falls_back_to_word_beginnings_when_whole_words_find_nothing(client, list_url):
+    make_mission(title="Simulations d'entretiens d'embauche", visibility="all")
+    make_mission(title="Atelier cuisine", visibility="all")
+    assert titles(client.get(list_url, {"q": "entretien"})) == [
+        "Simulations d'entretiens d'embauche"
+    ]
+    assert titles(client.get(list_url, {"q": "zzzz"})) == []
