@@ -13,6 +13,7 @@ BENCHMARKS: dict[str, str] = {
     "mission_list": "bench.mission_list",
     "enrolment": "bench.enrolment",
     "payroll": "bench.payroll",
+    "report": "bench.report",
 }
 
 
