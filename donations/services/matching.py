@@ -133,7 +133,7 @@ def match_donations(donations: list[Donation]) -> list[Match]:
                     )
                 )
             if new:
-                Match.objects.bulk_create(new, batch_size=2000)
+                Match.objects.bulk_create(new, batch_size=1000)
                 policy.spent_cents = policy.yearly_budget_cents - left_budget
                 policy.save(update_fields=["spent_cents"])
                 created.extend(new)
