@@ -202,6 +202,7 @@ def report_context(*, metrics: dict, colour: str) -> dict:
             "end": date_format(period.last_day, "DATE_FORMAT"),
         },
         "generated_on": date_format(timezone.localdate(), "DATE_FORMAT"),
+        "generated_iso": timezone.localdate().isoformat(),
         "colour": colour,
         "k": k,
         "tiles": presentation.kpi_tiles(metrics),
