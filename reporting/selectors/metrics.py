@@ -124,7 +124,9 @@ def _kpis(company: Company, period: Period) -> dict:
             .distinct()
             .count()
         )
-    matched = (matches.aggregate(total=Sum("amount_cents"))["total"] or 0) if matches is not None else 0
+    matched = 0
+    if matches is not None:
+        matched = matches.aggregate(total=Sum("amount_cents"))["total"] or 0
 
     # Participants: attended a session, gave, or had a pledge in force during the period.
     profile = OuterRef("pk")
