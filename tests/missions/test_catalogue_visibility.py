@@ -99,3 +99,10 @@ def test_association_page_lists_only_visible_missions(client, missions, employee
     response = client.get(association.url)
     titles = {mission.title for mission in response.context["missions"]}
     assert titles == {"Open sibling", "Secret Alpha gardening"}
+
+
+def test_feed_items_tell_association_place_and_link_to_the_mission(client, site_tree):
+    mission = make_mission(title="Maraude", city="Rennes")
+    xml = client.get("/feeds/missions/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"<link>http://testserver{mission.url}</link>" in xml
+    assert mission.association.title in xml and "Rennes" in xml
