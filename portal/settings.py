@@ -227,6 +227,10 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # the admin would hotlink an external host
+# The admin signs people in through allauth (verified e-mail, rate limits, no enumeration)
+# and leaves password resets to it.
+WAGTAILADMIN_LOGIN_URL = "account_login"
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_MODERATION_ENABLED = True

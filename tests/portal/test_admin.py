@@ -74,6 +74,12 @@ def test_csr_officer_reaches_the_admin_and_an_employee_does_not(client, csr_b, e
     assert client.get("/admin/").status_code in DENIED - {404}
 
 
+def test_admin_sends_anonymous_visitors_to_the_allauth_sign_in(client, site_tree):
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=/admin/")
+
+
 def test_csr_officer_edits_own_company_mission(csr_b_client, mission_b):
     assert csr_b_client.get(f"/admin/pages/{mission_b.pk}/edit/").status_code == 200
 
