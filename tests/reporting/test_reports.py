@@ -164,8 +164,11 @@ def test_an_archived_report_never_changes_when_new_data_arrives(english_report, 
     )
 
 
-def test_executives_download_their_companys_report(client, english_report, executive_a):
-    response = signed_in(client, executive_a).get(
+@pytest.mark.parametrize("who", ["executive_a", "csr_a"])
+def test_executives_and_csr_officers_download_their_companys_report(
+    client, request, english_report, who
+):
+    response = signed_in(client, request.getfixturevalue(who)).get(
         reverse("reporting:report_download", args=[english_report.pk])
     )
     assert response.status_code == 200
