@@ -130,3 +130,19 @@ class RoundUpAssociationsForm(forms.Form):
 
 class DisbursementPaidForm(forms.Form):
     reference = forms.CharField(label=_("Payment reference"), max_length=120)
+
+
+class AdjustmentForm(forms.Form):
+    employee_number = forms.CharField(label=_("Employee number"), max_length=40)
+    association = forms.TypedChoiceField(label=_("Association"), coerce=int)
+    amount = forms.DecimalField(
+        label=_("Amount (€, negative to take back)"), max_digits=9, decimal_places=2, localize=True
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+    def __init__(self, *args, associations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["association"].choices = [(a.pk, a.title) for a in associations]
+
+    def clean_amount(self):
+        return cents_from_decimal(self.cleaned_data["amount"])

@@ -19,6 +19,7 @@ urlpatterns = [
     path("payroll/<int:pk>/progress/", views.payroll_run_progress, name="payroll_run_progress"),
     path("payroll/<int:pk>/export/", views.payroll_run_export, name="payroll_run_export"),
     path("payroll/<int:pk>/confirm/", views.payroll_run_confirm, name="payroll_run_confirm"),
+    path("payroll/<int:pk>/adjust/", views.payroll_run_adjust, name="payroll_run_adjust"),
     path("round-up/", views.round_up_settings, name="round_up_settings"),
     path("finance/", views.finance, name="finance"),
     path("finance/disburse/", views.disbursement_create, name="disbursement_create"),

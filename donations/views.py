@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from donations import selectors
 from donations.exceptions import GivingError, InvalidPayrollFile, InvalidWebhook
 from donations.forms import (
+    AdjustmentForm,
     CardDonationForm,
     DisbursementPaidForm,
     NetPayUploadForm,
@@ -26,9 +27,10 @@ from donations.forms import (
     PledgeForm,
     RoundUpAssociationsForm,
 )
-from donations.models import DisbursementBatch, PaymentAttempt, PayrollRun
+from donations.models import AuditEntry, DisbursementBatch, PaymentAttempt, PayrollRun
 from donations.payments import get_provider
 from donations.services import cards, disbursements, payroll, pledges, statements
+from portal.models import EmployeeProfile
 from portal.money import cents_from_decimal
 from portal.tenancy import require_csr_officer, require_profile
 
@@ -292,6 +294,12 @@ def payroll_run(request: HttpRequest, pk: int) -> HttpResponse:
             "error_lines": ",".join(str(e) for e in sorted({e.line for e in file_errors or []})),
             "lines": lines[:500],
             "line_count": run.lines.count(),
+            "adjustment_form": AdjustmentForm(associations=selectors.card_associations())
+            if run.status == PayrollRun.Status.CONFIRMED
+            else None,
+            "adjustments": AuditEntry.objects.filter(
+                action="payroll.adjusted", company=run.company, data__run=run.pk
+            )[:50],
         },
         status=status,
     )
@@ -332,6 +340,37 @@ def payroll_run_confirm(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Run confirmed: donations and matches recorded."))
         else:
             messages.info(request, _("This run was already confirmed; nothing changed."))
+    return redirect("donations:payroll_run", pk=run.pk)
+
+
+@login_required
+@require_POST
+def payroll_run_adjust(request: HttpRequest, pk: int) -> HttpResponse:
+    """A correction to a confirmed run: a new entry, the run itself never changes."""
+    officer, run = _company_run(request, pk)
+    form = AdjustmentForm(request.POST, associations=selectors.card_associations())
+    if not form.is_valid():
+        messages.error(request, _("The adjustment is incomplete."))
+        return redirect("donations:payroll_run", pk=run.pk)
+    employee = EmployeeProfile.objects.filter(
+        company=officer.company, employee_number=form.cleaned_data["employee_number"]
+    ).first()
+    if employee is None:
+        messages.error(request, _("No employee has this number."))
+        return redirect("donations:payroll_run", pk=run.pk)
+    try:
+        payroll.add_adjustment(
+            run=run,
+            employee=employee,
+            association_id=form.cleaned_data["association"],
+            amount_cents=form.cleaned_data["amount"],
+            reason=form.cleaned_data["reason"],
+            actor=request.user,
+        )
+    except GivingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Adjustment recorded."))
     return redirect("donations:payroll_run", pk=run.pk)
 
 

@@ -201,3 +201,53 @@ def test_round_up_settings_are_per_company(client, csr_a, csr_b, company_a, asso
     from donations.models import RoundUpAssociation
 
     assert list(RoundUpAssociation.objects.values_list("company_id", flat=True)) == [company_a.pk]
+
+
+def test_csr_records_an_adjustment_on_a_confirmed_run(client, csr_a, company_a, payroll_people):
+    from donations.services.payroll import confirm_payroll_run
+
+    run = open_payroll_run(company=company_a, month=MONTH)
+    import_net_pay(run=run, data=NET_PAY_FILE)
+    export_deductions(run=run)
+    confirm_payroll_run(run=run)
+    association = payroll_people[1].pledges.get().allocations.get().association
+    client.force_login(csr_a.user)
+    url = reverse("donations:payroll_run_adjust", args=[run.pk])
+    client.post(
+        url,
+        {
+            "employee_number": "E002",
+            "association": association.pk,
+            "amount": "-0,40",
+            "reason": "net pay corrected",
+        },
+    )
+    adjustment = Donation.objects.get(source="adjustment")
+    assert adjustment.amount_cents == -40 and adjustment.donor == payroll_people[1]
+    assert (
+        "net pay corrected"
+        in client.get(reverse("donations:payroll_run", args=[run.pk])).content.decode()
+    )
+
+
+def test_adjustment_refuses_another_companys_employee(
+    client, csr_a, company_a, company_b, payroll_people
+):
+    from donations.services.payroll import confirm_payroll_run
+
+    make_employee(company_b, employee_number="B001")
+    run = open_payroll_run(company=company_a, month=MONTH)
+    import_net_pay(run=run, data=NET_PAY_FILE)
+    export_deductions(run=run)
+    confirm_payroll_run(run=run)
+    client.force_login(csr_a.user)
+    client.post(
+        reverse("donations:payroll_run_adjust", args=[run.pk]),
+        {
+            "employee_number": "B001",
+            "association": payroll_people[0].pk,
+            "amount": "5",
+            "reason": "x",
+        },
+    )
+    assert not Donation.objects.filter(source="adjustment").exists()
