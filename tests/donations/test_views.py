@@ -231,7 +231,7 @@ def test_csr_records_an_adjustment_on_a_confirmed_run(client, csr_a, company_a, 
 
 
 def test_adjustment_refuses_another_companys_employee(
-    client, csr_a, company_a, company_b, payroll_people
+    client, csr_a, company_a, company_b, payroll_people, round_up_a
 ):
     from donations.services.payroll import confirm_payroll_run
 
@@ -245,7 +245,7 @@ def test_adjustment_refuses_another_companys_employee(
         reverse("donations:payroll_run_adjust", args=[run.pk]),
         {
             "employee_number": "B001",
-            "association": payroll_people[0].pk,
+            "association": round_up_a[0].pk,
             "amount": "5",
             "reason": "x",
         },
