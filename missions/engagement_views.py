@@ -66,7 +66,9 @@ def enrol(request, session_id: int):
         .filter(pk=session_id)
         .first()
     )
-    if session is None or not session.mission.is_visible_to(request.user):
+    if session is None or not (
+        session.mission.live and session.mission.is_visible_to(request.user)
+    ):
         raise Http404
     if request.method == "POST":
         try:

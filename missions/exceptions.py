@@ -6,8 +6,6 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from missions.models import IllegalTransition
-
 __all__ = [
     "AlreadyDecided",
     "AlreadyEnrolled",
@@ -37,6 +35,20 @@ class EngagementError(Exception):
 
     def default_message(self) -> str:
         return _("This action is not possible.")
+
+
+class IllegalTransition(EngagementError):
+    """An enrolment was asked to move between two states the transition table does not link."""
+
+    def __init__(self, from_status: str | None, to_status: str):
+        self.from_status, self.to_status = from_status, to_status
+        super().__init__()
+
+    def default_message(self) -> str:
+        return _("This enrolment cannot go from “%(from)s” to “%(to)s”.") % {
+            "from": self.from_status or "-",
+            "to": self.to_status,
+        }
 
 
 class SessionFull(EngagementError):

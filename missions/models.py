@@ -20,6 +20,8 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from missions.exceptions import IllegalTransition
+
 
 class SustainableDevelopmentGoal(models.Model):
     """One of the 17 UN Sustainable Development Goals (seeded by a migration)."""
@@ -501,14 +503,6 @@ QUOTA_STATUSES = (
 # Statuses from which the same employee may enrol again in the same session (the row is reused,
 # since one employee has at most one enrolment per session).
 REOPENABLE_STATUSES = (EnrolmentStatus.CANCELLED, EnrolmentStatus.EXPIRED)
-
-
-class IllegalTransition(Exception):
-    """An enrolment was asked to move between two states the transition table does not link."""
-
-    def __init__(self, from_status: str | None, to_status: str):
-        self.from_status, self.to_status = from_status, to_status
-        super().__init__(f"Illegal enrolment transition {from_status} -> {to_status}")
 
 
 class Enrolment(models.Model):

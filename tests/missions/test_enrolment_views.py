@@ -128,3 +128,21 @@ def test_cancel_by_post_of_someone_elses_id_is_404(client, employee_a, company_a
     assert client.post(reverse("missions:cancel", args=[enrolment.pk])).status_code == 404
     enrolment.refresh_from_db()
     assert enrolment.status == S.CONFIRMED
+
+
+def test_cancelling_twice_explains_instead_of_failing(client, employee_a, company_a):
+    session = open_session(company_a)
+    enrolment = enrol(employee=employee_a, session_id=session.pk)
+    client.force_login(employee_a.user)
+    url = reverse("missions:cancel", args=[enrolment.pk])
+    client.post(url)
+    response = client.post(url, follow=True)
+    assert response.status_code == 200
+    assert "error" in [m.level_tag for m in response.context["messages"]]
+
+
+def test_an_unpublished_missions_session_is_404(client, employee_a, company_a):
+    session = open_session(company_a)
+    session.mission.unpublish()
+    client.force_login(employee_a.user)
+    assert client.get(reverse("missions:enrol", args=[session.pk])).status_code == 404
