@@ -15,11 +15,12 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 def test_csr_officer_edits_and_publishes_a_mission_in_the_admin(page, csr_a, company_a):
     mission = make_mission(company=company_a, title="Repair café", slug="repair-cafe")
 
-    page.goto("/admin/login/")
-    # Wagtail's own login form asks for the username, which is the e-mail address here.
-    page.locator("#id_username").fill(csr_a.user.username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name=re.compile("Sign in", re.I)).click()
+    # The admin sends visitors to the site's own sign-in (allauth), then back.
+    page.goto("/admin/")
+    page.wait_for_url("**/accounts/login/?next=/admin/")
+    page.get_by_label("Email").fill(csr_a.user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
     page.wait_for_url("**/admin/")
 
     page.goto(f"/admin/pages/{mission.pk}/edit/")
