@@ -161,7 +161,11 @@ def monthly_columns(
     height: int = 240,
 ) -> Chart:
     """Paired columns per month: this period against the same month of the previous one."""
-    left, right, top_pad, bottom = 64, 10, 28, 28
+    right, top_pad, bottom = 10, 28, 28
+    peak = max([*current, *previous, 0])
+    axis_max = _nice_max(peak)
+    # Room for the longest axis label (about 6.5 px a character at 11 px).
+    left = max(48, round(6.5 * max(len(fmt(axis_max * i / 4)) for i in range(5))) + 12)
     chart = Chart(
         slug=slug,
         title=title,
@@ -175,8 +179,6 @@ def monthly_columns(
         plot_right=width - right,
         plot_bottom=height - bottom,
     )
-    peak = max([*current, *previous, 0])
-    axis_max = _nice_max(peak)
     plot_height = height - top_pad - bottom
     for i in range(5):
         value = axis_max * i / 4
