@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from missions.models import Cause, MissionKind, Skill
-from missions.selectors import MissionFilters
+from missions.selectors import MissionFilters, sorted_by_name
 
 REMOTE = "remote"
 SORT_DATE = "date"
@@ -57,6 +57,12 @@ class MissionFilterForm(forms.Form):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", _("All kinds")), *MissionKind.choices]
+        # Validation still goes through each field's queryset; only the display order changes.
+        for name, empty in (("cause", _("All causes")), ("skill", _("All skills"))):
+            field = self.fields[name]
+            field.choices = [("", empty)] + [
+                (item.slug, item.name) for item in sorted_by_name(field.queryset)
+            ]
         self.fields["where"].choices = [
             ("", _("Anywhere")),
             (REMOTE, _("Remote")),

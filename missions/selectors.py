@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import (
@@ -76,8 +78,18 @@ def upcoming_missions(*, user, limit: int = 6) -> QuerySet:
     )
 
 
-def catalogue_causes() -> QuerySet:
-    return Cause.objects.order_by("name")
+def catalogue_causes() -> list[Cause]:
+    return sorted_by_name(Cause.objects.all())
+
+
+def sorted_by_name(items: Iterable) -> list:
+    """Sorted as a French reader expects: "Éducation" among the E, not after "Z"."""
+    return sorted(items, key=lambda item: _collation_key(item.name))
+
+
+def _collation_key(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 # --- The mission list: filters, search, cards -------------------------------------------------

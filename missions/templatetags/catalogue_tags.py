@@ -22,7 +22,7 @@ def upcoming_missions(context, limit: int = 6):
 
 @register.simple_tag
 def catalogue_causes():
-    return list(selectors.catalogue_causes())
+    return selectors.catalogue_causes()
 
 
 @register.simple_tag(takes_context=True)

@@ -256,3 +256,13 @@ def test_search_falls_back_to_word_beginnings_when_whole_words_find_nothing(clie
         "Simulations d'entretiens d'embauche"
     ]
     assert titles(client.get(list_url, {"q": "zzzz"})) == []
+
+
+def test_cause_choices_sort_accented_names_among_their_letter(client, list_url):
+    names = {"zoologie": "Zoologie", "education": "Éducation", "culture": "Culture"}
+    for slug, name in names.items():
+        CauseFactory(name=name, slug=slug)
+    html = client.get(list_url).content.decode()
+    positions = [html.index(f'value="{slug}"') for slug in ("culture", "education", "zoologie")]
+    assert positions == sorted(positions)
+    assert titles(client.get(list_url, {"cause": "education"})) == []
