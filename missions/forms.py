@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import formats
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from missions.models import Cause, MissionKind, Skill
@@ -103,3 +105,31 @@ class MissionFilterForm(forms.Form):
             return 0
         names = ["cause", "skill", "kind", "date_from", "date_to", "where", "seats"]
         return sum(1 for name in names if self.cleaned_data.get(name))
+
+    def active_filters(self) -> list[dict]:
+        """The filters in force, each with its label and the URL parameters that remove it."""
+        if not self.is_valid() and not hasattr(self, "cleaned_data"):
+            return []
+        data = self.cleaned_data
+        chips = []
+
+        def chip(label: str, *params: str) -> None:
+            chips.append({"label": label, "remove": dict.fromkeys((*params, "page"))})
+
+        if data.get("cause"):
+            chip(f"{gettext('Cause')}: {data['cause'].name}", "cause")
+        if data.get("skill"):
+            chip(f"{gettext('Skill')}: {data['skill'].name}", "skill")
+        if data.get("kind"):
+            chip(str(dict(MissionKind.choices)[data["kind"]]), "kind")
+        if data.get("where"):
+            chip(gettext("Remote") if data["where"] == REMOTE else data["where"], "where")
+        if data.get("date_from"):
+            day = formats.date_format(data["date_from"], "SHORT_DATE_FORMAT")
+            chip(gettext("From %(day)s") % {"day": day}, "date_from")
+        if data.get("date_to"):
+            day = formats.date_format(data["date_to"], "SHORT_DATE_FORMAT")
+            chip(gettext("Until %(day)s") % {"day": day}, "date_to")
+        if data.get("seats"):
+            chip(gettext("Seats left"), "seats")
+        return chips

@@ -40,6 +40,7 @@ def mission_list(request, *, index_page):
             "form": form,
             "filters": filters,
             "partial_matches": partial_matches,
+            "active_filters": form.active_filters(),
             "page_obj": page_obj,
             "paginator": page_obj.paginator,
             "missions": cards,

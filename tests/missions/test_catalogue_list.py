@@ -266,3 +266,15 @@ def test_cause_choices_sort_accented_names_among_their_letter(client, list_url):
     positions = [html.index(f'value="{slug}"') for slug in ("culture", "education", "zoologie")]
     assert positions == sorted(positions)
     assert titles(client.get(list_url, {"cause": "education"})) == []
+
+
+def test_each_active_filter_has_a_link_removing_only_it(client, list_url):
+    CauseFactory(name="Climat", slug="climat")
+    response = client.get(
+        list_url, {"cause": "climat", "kind": "skills", "page": "1"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    chips = response.context["active_filters"]
+    assert [chip["label"] for chip in chips] == ["Cause: Climat", "Skills sponsorship"]
+    html = unescape(response.content.decode())
+    assert f'href="{list_url}?kind=skills"' in html  # removes the cause (and the page)
+    assert f'href="{list_url}?cause=climat"' in html  # removes the kind
