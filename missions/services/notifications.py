@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from contextlib import contextmanager
+from email.message import MIMEPart
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -102,18 +103,30 @@ def send(*, enrolment_id: int, kind: str) -> int:
         return sent
     attachments = []
     if kind in INVITATION_KINDS and enrolment.status == EnrolmentStatus.CONFIRMED:
-        attachments.append(
-            ("invitation.ics", calendar.enrolment_invitation(enrolment), "text/calendar")
-        )
+        attachments.append(("invitation.ics", calendar.enrolment_invitation(enrolment), "REQUEST"))
     if kind == "cancelled":
         attachments.append(
             (
                 "cancellation.ics",
                 calendar.enrolment_invitation(enrolment, cancel=True),
-                "text/calendar",
+                "CANCEL",
             )
         )
     return _send(kind, [enrolment.employee.user.email], context, attachments)
+
+
+def _invitation_part(name: str, content: bytes, method: str) -> MIMEPart:
+    """An iMIP attachment (RFC 6047): mail clients show it as an invitation only when the
+    Content-Type carries the same METHOD as the calendar inside."""
+    part = MIMEPart()
+    part.set_content(
+        content.decode(),
+        subtype="calendar",
+        params={"method": method},
+        disposition="attachment",
+        filename=name,
+    )
+    return part
 
 
 def _send(kind: str, to: list[str], context: dict, attachments=()) -> int:
@@ -122,6 +135,6 @@ def _send(kind: str, to: list[str], context: dict, attachments=()) -> int:
     message = EmailMultiAlternatives(
         settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject.strip(), body.strip() + "\n", to=to
     )
-    for name, content, mimetype in attachments:
-        message.attach(name, content, mimetype)
+    for name, content, method in attachments:
+        message.attach(_invitation_part(name, content, method))
     return message.send()

@@ -41,3 +41,12 @@ def past_session(company, *, days_ago: int = 1, **fields) -> MissionSession:
 
 def colleague(company, **fields):
     return make_employee(company, **fields)
+
+
+def attachment_names(message) -> list[str]:
+    return [part.get_filename() for part in message.attachments]
+
+
+def attachment(message, name: str):
+    """The MIME part of an e-mail's attachment called `name`."""
+    return next(part for part in message.attachments if part.get_filename() == name)

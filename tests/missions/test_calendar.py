@@ -8,14 +8,18 @@ from icalendar import Calendar
 
 from missions.services.calendar_feed import feed_of
 from missions.services.enrolment import cancel, enrol
-from tests.missions.engagement_helpers import open_session
+from tests.missions.engagement_helpers import attachment, open_session
 
 pytestmark = pytest.mark.django_db
 
 
 def _ics(message, name):
-    content = next(a[1] for a in message.attachments if a[0] == name)
-    return Calendar.from_ical(content)
+    part = attachment(message, name)
+    # iMIP: the Content-Type names the same METHOD as the calendar it carries.
+    assert part.get_content_type() == "text/calendar"
+    calendar = Calendar.from_ical(part.get_content())
+    assert part.get_param("method") == calendar["METHOD"]
+    return calendar
 
 
 def test_confirmation_carries_an_invitation_and_cancel_reuses_its_uid(
