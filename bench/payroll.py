@@ -80,9 +80,15 @@ def _ensure_people(count: int):
             "currency": company.currency,
         },
     )
-    if not Pledge.objects.filter(company=company).exists():
+    pledged = Pledge.objects.filter(company=company).values_list("employee_id", flat=True)
+    missing = list(
+        EmployeeProfile.objects.filter(company=company)
+        .exclude(pk__in=pledged)
+        .values_list("pk", flat=True)
+    )
+    if missing:
         now = dt.datetime.now(dt.UTC)
-        Pledge.objects.bulk_create(
+        created = Pledge.objects.bulk_create(
             (
                 Pledge(
                     employee_id=pk,
@@ -93,16 +99,14 @@ def _ensure_people(count: int):
                     consent_text_version="bench",
                     consented_at=now,
                 )
-                for pk in EmployeeProfile.objects.filter(company=company).values_list(
-                    "pk", flat=True
-                )
+                for pk in missing
             ),
             batch_size=5000,
         )
         PledgeAllocation.objects.bulk_create(
             (
-                PledgeAllocation(pledge_id=pk, association=associations[pk % 2], percent=100)
-                for pk in Pledge.objects.filter(company=company).values_list("pk", flat=True)
+                PledgeAllocation(pledge=p, association=associations[p.pk % 2], percent=100)
+                for p in created
             ),
             batch_size=5000,
         )

@@ -93,17 +93,20 @@ def match_donations(donations: list[Donation]) -> list[Match]:
     with transaction.atomic():
         for policy_id, items in by_policy.items():
             policy = MatchingPolicy.objects.select_for_update().get(pk=policy_id)
-            already = set(
-                Match.objects.filter(donation__in=items).values_list("donation_id", flat=True)
-            )
+            already: set[int] = set()
+            ids = [d.pk for d in items]
+            # Chunked: a 100k-line payroll run would pass the driver's 65,535 parameters.
+            for start in range(0, len(ids), 10_000):
+                already.update(
+                    Match.objects.filter(donation_id__in=ids[start : start + 10_000]).values_list(
+                        "donation_id", flat=True
+                    )
+                )
             items = [d for d in items if d.pk not in already]
             scope = _scope(policy, {d.association_id for d in items})
-            donors = {d.donor_id for d in items}
             used = defaultdict(
                 int,
-                Match.objects.filter(
-                    policy=policy, status=Match.Status.ACTIVE, employee_id__in=donors
-                )
+                Match.objects.filter(policy=policy, status=Match.Status.ACTIVE)
                 .values("employee_id")
                 .annotate(total=Sum("amount_cents"))
                 .values_list("employee_id", "total"),
