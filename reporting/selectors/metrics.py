@@ -287,17 +287,6 @@ def _per_mission_hours(enrolments) -> dict[int, int]:
     }
 
 
-def _per_association_money(donations, matches) -> dict[int, int]:
-    money: dict[int, int] = defaultdict(int)
-    if donations is not None:
-        for row in donations.values("association").annotate(total=Sum("amount_cents")):
-            money[row["association"]] += row["total"] or 0
-    if matches is not None:
-        for row in matches.values("association").annotate(total=Sum("amount_cents")):
-            money[row["association"]] += row["total"] or 0
-    return money
-
-
 def _allocate(amounts: dict[int, int], mapping: dict[int, list]) -> dict:
     """Split each owner's amount evenly among its categories (or UNCLASSIFIED)."""
     shares: dict = defaultdict(int)
@@ -367,7 +356,8 @@ def _cause_and_sdg_breakdowns(mission_hours, association_money) -> tuple[list, l
     return by_cause, by_sdg
 
 
-def _monthly(company: Company, period: Period) -> dict[str, dict]:
+def _monthly(company: Company, period: Period) -> tuple[dict[str, dict], dict[int, int]]:
+    """Per-month figures and, from the same two money scans, money per association."""
     start, end = period.bounds(company.time_zone)
     zone = ZoneInfo(company.time_zone)
     months = {
@@ -389,26 +379,33 @@ def _monthly(company: Company, period: Period) -> dict[str, dict]:
         months[key(row["month"])]["hours"] += centihours(row["sum_hours"])
         months[key(row["month"])]["volunteers"] += row["volunteers"]
     donations, matches = _money_queries(company, start, end)
+    association_money: dict[int, int] = defaultdict(int)
+    # Grouped by association and month at once: one scan of each table feeds both views.
     if donations is not None:
         for row in (
             donations.annotate(month=TruncMonth("occurred_at", tzinfo=zone))
-            .values("month")
+            .values("association", "month")
             .annotate(total=Sum("amount_cents"))
         ):
             months[key(row["month"])]["donations_cents"] += row["total"] or 0
+            association_money[row["association"]] += row["total"] or 0
     if matches is not None:
         for row in (
             matches.annotate(month=TruncMonth("donation__occurred_at", tzinfo=zone))
-            .values("month")
+            .values("association", "month")
             .annotate(total=Sum("amount_cents"))
         ):
             months[key(row["month"])]["matches_cents"] += row["total"] or 0
-    return months
+            association_money[row["association"]] += row["total"] or 0
+    return months, association_money
 
 
-def _by_month(company: Company, period: Period, previous: Period) -> list[dict]:
-    current = _monthly(company, period)
-    before = list(_monthly(company, previous).values())
+def _by_month(
+    company: Company, period: Period, previous: Period
+) -> tuple[list[dict], dict[int, int]]:
+    """Month rows against the previous period, and money per association (current period)."""
+    current, association_money = _monthly(company, period)
+    before = list(_monthly(company, previous)[0].values())
     rows = []
     for i, (month, data) in enumerate(current.items()):
         prior = before[i] if i < len(before) else {"hours": 0, "donations_cents": 0}
@@ -423,7 +420,7 @@ def _by_month(company: Company, period: Period, previous: Period) -> list[dict]:
                 "previous_donations_cents": prior["donations_cents"],
             }
         )
-    return rows
+    return rows, association_money
 
 
 def _associations(enrolments, association_money, mission_hours_by_association) -> list[dict]:
@@ -563,12 +560,12 @@ def company_metrics(*, company: Company, period: Period) -> dict:
     previous = period.previous(fiscal_start_month=company.fiscal_year_start_month)
     start, end = period.bounds(company.time_zone)
     enrolments = attended(company, start, end)
-    donations, matches = _money_queries(company, start, end)
+    donations = sources.donations(company, start, end)
 
     kpis = _kpis(company, period)
     previous_kpis = _kpis(company, previous)
     mission_hours = _per_mission_hours(enrolments)
-    association_money = _per_association_money(donations, matches)
+    month_rows, association_money = _by_month(company, period, previous)
     by_cause, by_sdg = _cause_and_sdg_breakdowns(mission_hours, association_money)
     association_hours = {
         row["association"]: centihours(row["sum_hours"])
@@ -590,7 +587,7 @@ def company_metrics(*, company: Company, period: Period) -> dict:
         "by_sdg": by_sdg,
         "by_site": _by_person_field(enrolments, donations, "site"),
         "by_department": _by_person_field(enrolments, donations, "department"),
-        "by_month": _by_month(company, period, previous),
+        "by_month": month_rows,
         "associations": _associations(enrolments, association_money, association_hours),
         "top_missions": _top_missions(enrolments),
         "satisfaction_distribution": distribution,

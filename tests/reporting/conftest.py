@@ -17,6 +17,7 @@ from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 
 from missions.models import (
     Enrolment,
@@ -40,6 +41,13 @@ def attend(employee, session, hours, status=EnrolmentStatus.ATTENDED):
         status=status,
         hours=Decimal(hours) if hours is not None else None,
     )
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Labels are asserted in English; the site's default language is French."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

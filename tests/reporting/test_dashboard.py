@@ -25,6 +25,7 @@ def executive_b(company_b):
 
 def signed_in(client, profile):
     client.login(username=profile.user.username, password=PASSWORD)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     return client
 
 
@@ -120,3 +121,10 @@ def test_csv_cells_cannot_become_formulas(client, impact_data, executive_a):
         reverse("reporting:export", args=["sites"]), {"year": "2025"}
     )
     assert "'=HYPERLINK" in response.content.decode("utf-8-sig")
+
+
+def test_the_dashboard_speaks_french(client, impact_data, executive_a):
+    signed_in(client, executive_a)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "fr"
+    html = client.get(reverse("reporting:dashboard"), {"year": "2025"}).content.decode()
+    assert "Tableau de bord d'impact" in html and "Heures par cause" in html

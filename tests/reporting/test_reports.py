@@ -37,6 +37,7 @@ def executive_b(company_b):
 
 def signed_in(client, profile):
     client.login(username=profile.user.username, password=PASSWORD)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     return client
 
 
