@@ -192,3 +192,30 @@ def test_csr_officer_role_joins_the_company_admin_group(csr_a, company_a):
     assert csr_a.roles == ["employee", "csr_officer"]
     assert csr_a.user.groups.filter(pk=company_a.csr_group_id).exists()
     assert csr_a.user.has_perm("wagtailadmin.access_admin")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/accounts/login/",
+        "/accounts/signup/",
+        "/accounts/password/reset/",
+        "/accounts/confirm-email/",
+    ],
+)
+def test_entrance_pages_render_in_the_site_layout(client, site_tree, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert 'class="skip-link"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url", ["/accounts/email/", "/accounts/password/change/", "/accounts/2fa/", "/accounts/logout/"]
+)
+def test_account_management_pages_render_for_a_signed_in_employee(client, employee_a, url):
+    client.force_login(employee_a.user)
+    response = client.get(url)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert '<main id="main"' in body
+    assert employee_a.company.name in body  # the site header knows who is signed in
