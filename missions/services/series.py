@@ -74,6 +74,7 @@ def create_series(
         seats=seats,
         created_by=officer,
     )
+    created = []
     for start in series_starts(
         first_start=first_start,
         frequency=frequency,
@@ -81,7 +82,7 @@ def create_series(
         count=count,
         time_zone=officer.company.time_zone,
     ):
-        MissionSession.objects.create(
+        session = MissionSession.objects.create(
             mission=mission,
             start=start,
             end=start + duration,
@@ -89,9 +90,21 @@ def create_series(
             place=place,
             series=series,
         )
-    if not mission.has_unpublished_changes:
-        fresh = MissionPage.objects.get(pk=mission.pk)
-        revision = fresh.save_revision(user=officer.user, log_action=False)
-        if fresh.live:
-            revision.publish(user=officer.user, log_action=False)
+        created.append(session)
+    _keep_in_latest_revision(mission, created, user=officer.user)
     return series
+
+
+def _keep_in_latest_revision(mission: MissionPage, created: list[MissionSession], *, user) -> None:
+    """Wagtail rewrites a page's sessions from the revision it publishes: add the new sessions
+    to the latest revision (the draft, if there is one, keeping its other changes)."""
+    if mission.has_unpublished_changes:
+        draft = mission.get_latest_revision_as_object()
+        known = {s.pk for s in draft.sessions.all()}
+        draft.sessions = [*draft.sessions.all(), *(s for s in created if s.pk not in known)]
+        draft.save_revision(user=user, log_action=False, clean=False)
+        return
+    fresh = MissionPage.objects.get(pk=mission.pk)
+    revision = fresh.save_revision(user=user, log_action=False)
+    if fresh.live:
+        revision.publish(user=user, log_action=False)

@@ -241,3 +241,26 @@ def test_series_is_refused_on_another_companys_mission(csr_b, company_a):
             count=2,
             seats=5,
         )
+
+
+def test_series_added_to_a_draft_keeps_the_draft_and_the_sessions(csr_a, company_a):
+    mission = make_mission(company=company_a, sessions=1)
+    draft = MissionPage.objects.get(pk=mission.pk)
+    draft.summary = "A new summary still in draft"
+    draft.save_revision()
+    create_series(
+        officer=csr_a,
+        mission_id=mission.pk,
+        first_start=timezone.now() + dt.timedelta(days=20),
+        duration=dt.timedelta(hours=2),
+        frequency="weekly",
+        interval=1,
+        count=2,
+        seats=6,
+    )
+    page = MissionPage.objects.get(pk=mission.pk)
+    assert page.summary != "A new summary still in draft"  # still a draft
+    page.get_latest_revision().publish()
+    page.refresh_from_db()
+    assert page.summary == "A new summary still in draft"
+    assert MissionSession.objects.filter(mission=mission).count() == 3
