@@ -6,6 +6,7 @@ import uuid
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from donations.exceptions import InvalidCardDonation, PaymentProviderError
 from donations.models import Donation, PaymentAttempt, StripeEvent
@@ -37,14 +38,14 @@ def start_card_donation(
     from missions.models import AssociationPage
 
     if not MIN_CARD_CENTS <= amount_cents <= MAX_CARD_CENTS:
-        raise InvalidCardDonation("The amount must be between 1 and 10,000.")
+        raise InvalidCardDonation(_("The amount must be between 1 and 10,000."))
     association = (
         AssociationPage.objects.live()
         .filter(pk=association_id, vetting_status=AssociationPage.Vetting.APPROVED)
         .first()
     )
     if association is None:
-        raise InvalidCardDonation("This association does not take donations.")
+        raise InvalidCardDonation(_("This association does not take donations."))
     provider = provider or get_provider()
     # Committed before the call: a crash after it leaves a key to retry with, never a double charge.
     attempt = PaymentAttempt.objects.create(
@@ -194,7 +195,7 @@ def refund_card_donation(
 ) -> None:
     """Ask the provider to refund; the webhook that follows reverses the match."""
     if donation.source != Donation.Source.CARD or donation.payment is None:
-        raise InvalidCardDonation("Only card donations are refunded through the provider.")
+        raise InvalidCardDonation(_("Only card donations are refunded through the provider."))
     provider = provider or get_provider()
     provider.refund(donation.payment.external_id)
     log_action(

@@ -8,6 +8,7 @@ import io
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from donations.exceptions import GivingError
 from donations.models import Disbursement, DisbursementBatch
@@ -31,7 +32,7 @@ def create_disbursement_batch(
     """One line per association for what gifts and matches before `period_end` still owe."""
     # The company row serialises batch creation so two officers cannot disburse twice.
     Company.objects.select_for_update().get(pk=company.pk)
-    _, totals = money_by_association_month(company, before=period_end)
+    _months, totals = money_by_association_month(company, before=period_end)
     already = {aid: cents for aid, cents in _disbursed_by_association(company).items()}
     lines = []
     for total in totals:
@@ -39,7 +40,7 @@ def create_disbursement_batch(
         if owed > 0:
             lines.append((total.association_id, owed))
     if not lines:
-        raise NothingToDisburse("Nothing is owed for this period.")
+        raise NothingToDisburse(_("Nothing is owed for this period."))
     batch = DisbursementBatch.objects.create(
         company=company,
         period_end=period_end,
@@ -54,7 +55,7 @@ def create_disbursement_batch(
         obj=batch,
         actor=actor,
         company=company,
-        data={"lines": len(lines), "total_cents": sum(c for _, c in lines)},
+        data={"lines": len(lines), "total_cents": sum(c for _aid, c in lines)},
     )
     return batch
 
@@ -73,9 +74,9 @@ def _disbursed_by_association(company: Company) -> dict[int, int]:
 def mark_batch_paid(*, batch: DisbursementBatch, reference: str, actor=None) -> DisbursementBatch:
     batch = DisbursementBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.paid_at:
-        raise BatchAlreadyPaid("This batch is already marked paid.")
+        raise BatchAlreadyPaid(_("This batch is already marked paid."))
     if not reference.strip():
-        raise GivingError("A payment reference is needed.")
+        raise GivingError(_("A payment reference is needed."))
     batch.reference = reference.strip()[:120]
     batch.paid_at = timezone.now()
     batch.save(update_fields=["reference", "paid_at"])

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from donations.exceptions import (
     InvalidAdjustment,
@@ -41,7 +42,7 @@ def async_threshold() -> int:
 
 
 def open_payroll_run(*, company: Company, month: dt.date) -> PayrollRun:
-    run, _ = PayrollRun.objects.get_or_create(
+    run, _created = PayrollRun.objects.get_or_create(
         company=company, month=month_of(month), defaults={"currency": company.currency}
     )
     return run
@@ -77,7 +78,7 @@ def import_net_pay(
     with transaction.atomic():
         run = PayrollRun.objects.select_for_update().get(pk=run.pk)
         if run.is_locked:
-            raise PayrollRunLocked("This run is exported or confirmed; it no longer changes.")
+            raise PayrollRunLocked(_("This run is exported or confirmed; it no longer changes."))
         run.lines.all().delete()
         PayrollLine.objects.bulk_create(
             (
@@ -222,7 +223,7 @@ def export_deductions(*, run: PayrollRun, actor=None) -> str:
     with transaction.atomic():
         run = PayrollRun.objects.select_for_update().get(pk=run.pk)
         if run.status in (PayrollRun.Status.DRAFT, PayrollRun.Status.COMPUTING):
-            raise PayrollRunNotReady("Upload the net-pay file and wait for the preview first.")
+            raise PayrollRunNotReady(_("Upload the net-pay file and wait for the preview first."))
         if run.status == PayrollRun.Status.PREVIEWED:
             run.status = PayrollRun.Status.EXPORTED
             run.exported_at = timezone.now()
@@ -259,7 +260,7 @@ def confirm_payroll_run(*, run: PayrollRun, actor=None) -> int:
         if run.status == PayrollRun.Status.CONFIRMED:
             return 0
         if run.status != PayrollRun.Status.EXPORTED:
-            raise PayrollRunNotReady("Export the deduction file before confirming the run.")
+            raise PayrollRunNotReady(_("Export the deduction file before confirming the run."))
         occurred_at = _occurred_at(run.month)
         donations: list[Donation] = []
         lines = (
@@ -317,16 +318,16 @@ def add_adjustment(
 ) -> Donation:
     """Correct a confirmed run with a new entry (positive or negative); the run stays as it was."""
     if employee.company_id != run.company_id:
-        raise InvalidAdjustment("This employee is not in the run's company.")
+        raise InvalidAdjustment(_("This employee is not in the run's company."))
     if amount_cents == 0:
-        raise InvalidAdjustment("An adjustment cannot be zero.")
+        raise InvalidAdjustment(_("An adjustment cannot be zero."))
     if not reason.strip():
-        raise InvalidAdjustment("Say why the run is corrected.")
+        raise InvalidAdjustment(_("Say why the run is corrected."))
     with transaction.atomic():
         run = PayrollRun.objects.select_for_update().select_related("company").get(pk=run.pk)
         if run.status != PayrollRun.Status.CONFIRMED:
             raise InvalidAdjustment(
-                "Only a confirmed run takes adjustments; edit the file instead."
+                _("Only a confirmed run takes adjustments; edit the file instead.")
             )
         if amount_cents < 0:
             given = (
@@ -340,7 +341,7 @@ def add_adjustment(
                 or 0
             )
             if given + amount_cents < 0:
-                raise InvalidAdjustment("The correction would take back more than was given.")
+                raise InvalidAdjustment(_("The correction would take back more than was given."))
         donation = Donation.objects.create(
             donor=employee,
             company_id=run.company_id,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from donations.exceptions import InvalidPledge
 from donations.models import (
@@ -58,7 +59,7 @@ def split_by_allocations(amount_cents: int, shares: list[tuple[int, int]]) -> li
 
 
 def giving_settings(company: Company) -> GivingSettings:
-    settings_row, _ = GivingSettings.objects.get_or_create(company=company)
+    settings_row, _created = GivingSettings.objects.get_or_create(company=company)
     return settings_row
 
 
@@ -88,29 +89,29 @@ class PledgeTerms:
 
 def _validate(company: Company, terms: PledgeTerms) -> None:
     if terms.rule not in Pledge.Rule.values:
-        raise InvalidPledge("Unknown rule.")
+        raise InvalidPledge(_("Unknown rule."))
     if not terms.allocations:
-        raise InvalidPledge("Choose at least one association.")
+        raise InvalidPledge(_("Choose at least one association."))
     if any(p < 1 or p > 100 for p in terms.allocations.values()):
-        raise InvalidPledge("Each share is between 1 and 100 %.")
+        raise InvalidPledge(_("Each share is between 1 and 100 %."))
     if sum(terms.allocations.values()) != 100:
-        raise InvalidPledge("The shares must add up to 100 %.")
+        raise InvalidPledge(_("The shares must add up to 100 %."))
     open_ids = set(
         RoundUpAssociation.objects.filter(
             company=company, association_id__in=terms.allocations
         ).values_list("association_id", flat=True)
     )
     if open_ids != set(terms.allocations):
-        raise InvalidPledge("One of these associations is not open to round-up.")
+        raise InvalidPledge(_("One of these associations is not open to round-up."))
     bounds = giving_settings(company)
     if terms.rule == Pledge.Rule.FIXED:
         amount = terms.fixed_amount_cents or 0
         if not bounds.fixed_min_cents <= amount <= bounds.fixed_max_cents:
-            raise InvalidPledge("The fixed amount is outside the company's bounds.")
+            raise InvalidPledge(_("The fixed amount is outside the company's bounds."))
     elif terms.fixed_amount_cents is not None:
-        raise InvalidPledge("Only a fixed pledge has a fixed amount.")
+        raise InvalidPledge(_("Only a fixed pledge has a fixed amount."))
     if terms.monthly_cap_cents is not None and terms.monthly_cap_cents <= 0:
-        raise InvalidPledge("The monthly cap must be positive.")
+        raise InvalidPledge(_("The monthly cap must be positive."))
 
 
 def _create(profile: EmployeeProfile, terms: PledgeTerms, start: dt.date) -> Pledge:
@@ -146,11 +147,11 @@ def create_pledge(
 ) -> Pledge:
     """A new pledge starting at the chosen month, or the first month not yet exported."""
     if not consent:
-        raise InvalidPledge("The payroll deduction needs your explicit consent.")
+        raise InvalidPledge(_("The payroll deduction needs your explicit consent."))
     # Lock the profile so two tabs cannot open two pledges at once.
     EmployeeProfile.objects.select_for_update().get(pk=profile.pk)
     if current_pledge(profile):
-        raise InvalidPledge("You already have a pledge: change it instead.")
+        raise InvalidPledge(_("You already have a pledge: change it instead."))
     _validate(profile.company, terms)
     first_open = next_open_month(profile.company, today=today)
     start = max(month_of(terms.start_month), first_open) if terms.start_month else first_open
@@ -165,11 +166,11 @@ def change_pledge(
 ) -> Pledge:
     """Close the current pledge before the first run not yet exported and open the new terms."""
     if not consent:
-        raise InvalidPledge("The payroll deduction needs your explicit consent.")
+        raise InvalidPledge(_("The payroll deduction needs your explicit consent."))
     EmployeeProfile.objects.select_for_update().get(pk=profile.pk)
     old = current_pledge(profile)
     if old is None:
-        raise InvalidPledge("You have no pledge to change.")
+        raise InvalidPledge(_("You have no pledge to change."))
     _validate(profile.company, terms)
     effective = max(next_open_month(profile.company, today=today), old.start_month)
     if terms.start_month:
@@ -195,7 +196,7 @@ def stop_pledge(*, profile: EmployeeProfile, today: dt.date | None = None) -> Pl
     EmployeeProfile.objects.select_for_update().get(pk=profile.pk)
     pledge = current_pledge(profile)
     if pledge is None:
-        raise InvalidPledge("You have no pledge to stop.")
+        raise InvalidPledge(_("You have no pledge to stop."))
     pledge.end_month = max(next_open_month(profile.company, today=today), pledge.start_month)
     pledge.stopped_at = timezone.now()
     pledge.save(update_fields=["end_month", "stopped_at"])
