@@ -291,6 +291,7 @@ CORDEE_DEMO_SEEDERS: list[str] = [
     "missions.demo.seed",
     "missions.demo_engagement.seed",
     "donations.demo.seed",
+    "reporting.demo.seed",  # last: it reports on what the others seeded
 ]
 
 LOGGING = {
