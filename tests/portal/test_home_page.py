@@ -82,3 +82,17 @@ def test_language_switch_posts_to_set_language_and_sticks(client, site_tree):
     assert "Missions à venir" in french
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert "Upcoming missions" in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_home_and_association_index_run_a_constant_number_of_queries(
+    client, site_tree, employee_a, django_assert_max_num_queries, count
+):
+    causes = [CauseFactory(), CauseFactory()]
+    for _ in range(count):
+        make_mission(causes=causes)
+    client.force_login(employee_a.user)
+    with django_assert_max_num_queries(16):
+        assert client.get("/").status_code == 200
+    with django_assert_max_num_queries(16):
+        assert client.get(site_tree["associations"].url).status_code == 200
