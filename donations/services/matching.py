@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from donations.models import Donation, Match, MatchingPolicy
 from donations.services.audit import log_action
+from donations.services.bulk import insert_rows
 
 
 def policy_for(donation: Donation) -> MatchingPolicy | None:
@@ -136,7 +137,7 @@ def match_donations(donations: list[Donation]) -> list[Match]:
                     )
                 )
             if new:
-                Match.objects.bulk_create(new, batch_size=1000)
+                insert_rows(Match, new)
                 policy.spent_cents = policy.yearly_budget_cents - left_budget
                 policy.save(update_fields=["spent_cents"])
                 created.extend(new)

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -20,9 +21,10 @@ from donations.exceptions import (
     PayrollRunLocked,
     PayrollRunNotReady,
 )
-from donations.models import Donation, PayrollLine, PayrollRun
+from donations.models import Donation, PayrollLine, PayrollRun, PledgeAllocation
 from donations.months import add_months, month_of
 from donations.services.audit import log_action
+from donations.services.bulk import insert_rows
 from donations.services.matching import match_donations
 from donations.services.payroll_csv import parse_net_pay_file
 from donations.services.pledges import (
@@ -262,31 +264,39 @@ def confirm_payroll_run(*, run: PayrollRun, actor=None) -> int:
         if run.status != PayrollRun.Status.EXPORTED:
             raise PayrollRunNotReady(_("Export the deduction file before confirming the run."))
         occurred_at = _occurred_at(run.month)
-        donations: list[Donation] = []
-        lines = (
-            run.lines.filter(deduction_cents__gt=0, pledge__isnull=False)
-            .select_related("pledge")
-            .prefetch_related("pledge__allocations")
+        lines = list(
+            run.lines.filter(deduction_cents__gt=0, pledge__isnull=False).values_list(
+                "pk", "employee_id", "pledge_id", "deduction_cents"
+            )
         )
-        for line in lines.iterator(chunk_size=BATCH):
-            shares = [(a.association_id, a.percent) for a in line.pledge.allocations.all()]
-            for association_id, cents in split_by_allocations(line.deduction_cents, shares):
+        # Same order as Pledge.allocations (largest share first), so remainders land alike.
+        shares: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for pledge_id, association_id, percent in (
+            PledgeAllocation.objects.filter(pledge__payroll_lines__run=run)
+            .distinct()
+            .order_by("pledge_id", "-percent", "id")
+            .values_list("pledge_id", "association_id", "percent")
+        ):
+            shares[pledge_id].append((association_id, percent))
+        donations: list[Donation] = []
+        for line_id, employee_id, pledge_id, deduction in lines:
+            for association_id, cents in split_by_allocations(deduction, shares[pledge_id]):
                 donations.append(
                     Donation(
-                        donor_id=line.employee_id,
+                        donor_id=employee_id,
                         company_id=run.company_id,
                         association_id=association_id,
                         amount_cents=cents,
                         currency=run.currency,
                         source=Donation.Source.PAYROLL,
+                        status=Donation.Status.SUCCEEDED,
                         occurred_at=occurred_at,
-                        external_reference=f"payroll:{line.pk}:{association_id}",
-                        payroll_line=line,
+                        external_reference=f"payroll:{line_id}:{association_id}",
+                        payroll_line_id=line_id,
                     )
                 )
-        Donation.objects.bulk_create(donations, batch_size=BATCH)
-        if not all(d.pk for d in donations):
-            # SQLite before 3.35 and some backends do not return ids from bulk inserts.
+        if not insert_rows(Donation, donations):
+            # COPY (and some backends' bulk inserts) return no ids: read them back.
             refs = {d.external_reference: d for d in donations}
             for pk, ref in Donation.objects.filter(payroll_line__run=run).values_list(
                 "pk", "external_reference"

@@ -203,3 +203,19 @@ def test_pledge_starting_later_does_not_apply(company_a, round_up_a):
         run=open_payroll_run(company=company_a, month=MONTH), data=b"matricule;net\nE010;10,55\n"
     ).run
     assert run.total_deduction_cents == 0
+
+
+def test_confirm_with_bulk_copy_path_records_the_same(
+    company_a, payroll_people, policy_a, monkeypatch
+):
+    # On PostgreSQL this takes the COPY path that large runs use; elsewhere bulk_create.
+    monkeypatch.setattr("donations.services.bulk.COPY_THRESHOLD", 1)
+    run = open_payroll_run(company=company_a, month=MONTH)
+    import_net_pay(run=run, data=NET_PAY_FILE)
+    export_deductions(run=run)
+    assert confirm_payroll_run(run=run) == 6
+    donations = Donation.objects.filter(source="payroll")
+    assert sorted(donations.values_list("amount_cents", flat=True)) == [33, 34, 90]
+    assert all(d.created_at for d in donations)
+    assert sorted(Match.objects.values_list("amount_cents", flat=True)) == [33, 34, 90]
+    assert confirm_payroll_run(run=run) == 0
