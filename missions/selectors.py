@@ -169,11 +169,26 @@ def filtered_missions(*, user, filters: MissionFilters) -> QuerySet:
     return missions
 
 
-def mission_cards(*, user, filters: MissionFilters) -> QuerySet:
-    """The card data of the filtered list, soonest session first (missions without one last)."""
+def ordered_mission_ids(*, user, filters: MissionFilters) -> QuerySet:
+    """Ids of the filtered list, soonest matching session first (missions without one last).
+
+    Only the sort key is computed over the whole list; the card data (seats, association) is
+    read by `cards_for` for the one page shown, so a deep catalogue costs little more.
+    """
     missions = filtered_missions(user=user, filters=filters)
-    return card_queryset(missions, filters).order_by(
-        F("next_start").asc(nulls_last=True), "title", "pk"
+    return _soonest_first(missions, filters).values_list("pk", flat=True)
+
+
+def _soonest_first(missions: QuerySet, filters: MissionFilters) -> QuerySet:
+    first_start = (
+        upcoming_sessions_matching(filters)
+        .filter(mission=OuterRef("pk"))
+        .order_by("start")
+        .values("start")[:1]
+    )
+    # Expressions, not field names: Wagtail's search accepts them on the database backends.
+    return missions.annotate(next_start=Subquery(first_start)).order_by(
+        F("next_start").asc(nulls_last=True), F("title").asc(), F("pk").asc()
     )
 
 
@@ -195,17 +210,14 @@ def search_missions(*, user, filters: MissionFilters, partial: bool = False):
     ids = filtered_missions(user=user, filters=filters).values("pk")
     searchable = MissionPage.objects.filter(pk__in=ids)
     if not filters.orders_by_relevance:
-        # Date order on search results: the database backends accept ordering expressions.
-        searchable = with_next_session(searchable, upcoming_sessions_matching(filters)).order_by(
-            F("next_start").asc(nulls_last=True), F("title").asc(), F("pk").asc()
-        )
+        searchable = _soonest_first(searchable, filters)
     search = searchable.autocomplete if partial else searchable.search
     return search(filters.query, order_by_relevance=filters.orders_by_relevance)
 
 
 def cards_for(missions, filters: MissionFilters) -> list[MissionPage]:
-    """Card data for one page of search results, in the same order, in one query."""
-    ids = [m.pk for m in missions]
+    """Card data for one page of results (missions or their ids), in the same order, one query."""
+    ids = [getattr(m, "pk", m) for m in missions]
     by_id = {m.pk: m for m in card_queryset(MissionPage.objects.filter(pk__in=ids), filters)}
     return [by_id[pk] for pk in ids if pk in by_id]
 

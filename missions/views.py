@@ -8,8 +8,8 @@ from django.shortcuts import render
 from missions.forms import MissionFilterForm
 from missions.selectors import (
     cards_for,
-    mission_cards,
     mission_filter_choices,
+    ordered_mission_ids,
     search_missions,
 )
 
@@ -28,9 +28,9 @@ def mission_list(request, *, index_page):
             results = search_missions(user=request.user, filters=filters, partial=True)
             partial_matches = True
     else:
-        results = mission_cards(user=request.user, filters=filters)
+        results = ordered_mission_ids(user=request.user, filters=filters)
     page_obj = Paginator(results, MISSIONS_PER_PAGE).get_page(request.GET.get("page"))
-    cards = cards_for(page_obj.object_list, filters) if filters.query else page_obj.object_list
+    cards = cards_for(page_obj.object_list, filters)
     return render(
         request,
         "missions/mission_list.html",
