@@ -85,7 +85,8 @@ def _past(company, people, *, rng, now, employee) -> None:
     past = list(_sessions(company).filter(end__lt=now - dt.timedelta(days=4)).order_by("start"))
     skills = list(Skill.objects.all())
     for session in past[:12]:
-        chosen = rng.sample(people, k=min(len(people), rng.randint(3, min(session.seats, 10))))
+        cap = min(session.seats, 10)  # small sessions (1-2 seats) exist too
+        chosen = rng.sample(people, k=min(len(people), rng.randint(min(3, cap), cap)))
         if employee is not None and employee not in chosen and rng.random() < 0.5:
             chosen.append(employee)
         for person in chosen:
