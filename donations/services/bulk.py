@@ -21,7 +21,9 @@ def insert_rows(model: type[models.Model], objs: Sequence[models.Model]) -> bool
     if connection.vendor != "postgresql" or len(objs) < COPY_THRESHOLD:
         model.objects.bulk_create(objs, batch_size=1000)
         return all(o.pk for o in objs)
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    # Rows rewritten with their ids (payroll lines) keep them; new rows take the sequence's.
+    keep_ids = all(o.pk is not None for o in objs)
+    fields = [f for f in model._meta.concrete_fields if keep_ids or not f.primary_key]
     now = timezone.now()
     for field in fields:
         if getattr(field, "auto_now_add", False) or getattr(field, "auto_now", False):
@@ -38,4 +40,4 @@ def insert_rows(model: type[models.Model], objs: Sequence[models.Model]) -> bool
             copy.write_row(
                 [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields]
             )
-    return False
+    return keep_ids

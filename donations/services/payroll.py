@@ -82,8 +82,9 @@ def import_net_pay(
         if run.is_locked:
             raise PayrollRunLocked(_("This run is exported or confirmed; it no longer changes."))
         run.lines.all().delete()
-        PayrollLine.objects.bulk_create(
-            (
+        insert_rows(
+            PayrollLine,
+            [
                 PayrollLine(
                     run=run,
                     employee_id=employees[row.employee_number],
@@ -91,8 +92,7 @@ def import_net_pay(
                     net_pay_cents=row.net_pay_cents,
                 )
                 for row in rows
-            ),
-            batch_size=BATCH,
+            ],
         )
         run.source_filename = filename[:255]
         run.excluded_lines = sorted(excluded_lines)
@@ -164,7 +164,7 @@ def compute_payroll_run(*, run_id: int) -> PayrollRun:
         # references lines before the run is confirmed, and the ids are kept.
         with transaction.atomic():
             PayrollLine.objects.filter(pk__in=[line.pk for line in chunk]).delete()
-            PayrollLine.objects.bulk_create(chunk, batch_size=BATCH)
+            insert_rows(PayrollLine, chunk)
         done += len(chunk)
         PayrollRun.objects.filter(pk=run.pk).update(progress_done=done)
     with transaction.atomic():
