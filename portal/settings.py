@@ -303,5 +303,8 @@ LOGGING = {
         # Inline task runs and page-tree edits are chatty at INFO.
         "django.tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},  # one line per layout step and page otherwise
+        "weasyprint.progress": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
