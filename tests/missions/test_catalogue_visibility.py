@@ -106,3 +106,12 @@ def test_feed_items_tell_association_place_and_link_to_the_mission(client, site_
     xml = client.get("/feeds/missions/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert f"<link>http://testserver{mission.url}</link>" in xml
     assert mission.association.title in xml and "Rennes" in xml
+
+
+def test_anonymous_list_invites_to_sign_in_for_company_missions(client, site_tree, employee_a):
+    list_url = site_tree["missions"].url
+    html = client.get(list_url, {"kind": "skills"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f'href="/accounts/login/?next={list_url}%3Fkind%3Dskills"' in html
+    client.force_login(employee_a.user)
+    html = client.get(list_url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "missions your company reserves" not in html
