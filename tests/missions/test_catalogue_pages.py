@@ -126,3 +126,11 @@ def test_association_page_shows_causes_and_the_sdgs_they_serve(english, site_tre
         sdg = SustainableDevelopmentGoal.objects.get(number=number)
         assert sdg.name in html
     assert "UN Sustainable Development Goals" in html
+
+
+def test_private_mission_page_asks_crawlers_not_to_index_it(client, employee_a, company_a):
+    private = make_mission(company=company_a)
+    open_one = make_mission(company=company_a, visibility="all")
+    client.force_login(employee_a.user)
+    assert meta(client.get(private.url).content.decode(), "robots") == "noindex"
+    assert meta(client.get(open_one.url).content.decode(), "robots") is None
