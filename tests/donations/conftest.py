@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from donations.models import MatchingPolicy
 from donations.services.pledges import PledgeTerms, create_pledge, set_round_up_associations
@@ -12,6 +13,13 @@ from tests.factories import make_association, make_employee
 
 MONTH = dt.date(2026, 3, 1)
 BEFORE_MONTH = dt.date(2026, 2, 15)
+
+
+@pytest.fixture(autouse=True)
+def _english_domain_messages():
+    """Service messages are translated; tests that read them read the English source."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
