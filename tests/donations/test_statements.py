@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 from pypdf import PdfReader
 
 from donations.models import Disbursement, DisbursementBatch, Donation, Match, MatchingPolicy
@@ -67,7 +68,8 @@ def test_statement_lists_own_gifts_excludes_ineligible_and_refunded(
 
 def test_statement_pdf_names_the_cerfa_and_the_estimate(employee_a, associations):
     make_donation(employee_a, associations[0], 10_000)
-    pdf = statement_pdf(yearly_statement(profile=employee_a, year=2026))
+    with translation.override("fr"):
+        pdf = statement_pdf(yearly_statement(profile=employee_a, year=2026))
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "Cerfa 11580" in text
     assert "Les Restos" in text
