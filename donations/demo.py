@@ -70,7 +70,7 @@ def seed_company(company: Company, associations, *, today: dt.date | None = None
                 "ratio_denominator": 1,
                 "employee_yearly_cap_cents": 30_000,
                 # Tight enough that the budget runs out late in the year: partial matches show.
-                "yearly_budget_cents": max(headcount, 10) * 250,
+                "yearly_budget_cents": max(headcount, 10) * 600,
                 "currency": company.currency,
                 "match_card": True,
                 "match_payroll": True,
