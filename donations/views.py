@@ -197,7 +197,8 @@ def card_done(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = _own_attempt(request, pk)
     if request.headers.get("Accept") == "application/json":
         return JsonResponse({"status": attempt.status})
-    return render(request, "donations/card_done.html", {"attempt": attempt})
+    gift = attempt.donations.select_related("match").first()
+    return render(request, "donations/card_done.html", {"attempt": attempt, "gift": gift})
 
 
 @login_required

@@ -15,8 +15,13 @@
     const result = await stripe.confirmCardPayment(form.dataset.clientSecret, {
       payment_method: { card: card },
     });
-    if (result.error) {
-      errors.textContent = result.error.message || String(result.error);
+    // A declined or failed 3-D Secure leaves the intent waiting for another card.
+    const intent = result.paymentIntent;
+    const failure =
+      result.error ||
+      (intent && intent.status === "requires_payment_method" && intent.last_payment_error);
+    if (failure) {
+      errors.textContent = failure.message || form.dataset.failedText;
       button.disabled = false;
       return;
     }

@@ -47,8 +47,46 @@ class LocalStripe:
         ready.set()
         self.loop.run_forever()
 
+    def register_webhook(self, url: str, secret: str) -> None:
+        """Have localstripe deliver its events, signed with `secret`, to `url` (as Stripe does)."""
+        from urllib.parse import urlencode
+        from urllib.request import urlopen
+
+        body = urlencode({"url": url, "secret": secret}).encode()
+        endpoint = f"{self.url}/_config/webhooks/cordee"  # always http://127.0.0.1
+        with urlopen(endpoint, data=body, timeout=5) as response:  # noqa: S310
+            if response.status != 200:
+                raise RuntimeError(f"localstripe refused the webhook endpoint: {response.status}")
+
     def flush(self) -> None:
+        """Forget every object and every webhook endpoint registered by a previous test."""
+        from localstripe import webhooks
+
         self.store.clear()
+        webhooks._webhooks.clear()
+
+
+_SERVER: LocalStripe | None = None
+
+
+def localstripe_server() -> LocalStripe:
+    """One localstripe per test process (its store and webhook list are module globals)."""
+    global _SERVER
+    if _SERVER is None:
+        _SERVER = LocalStripe()
+    _SERVER.flush()
+    return _SERVER
+
+
+def use_localstripe(settings, webhook_secret: str) -> LocalStripe:
+    """Point the app's Stripe settings (pytest-django's `settings` fixture) at localstripe."""
+    server = localstripe_server()
+    settings.STRIPE_SECRET_KEY = "sk_test_cordee"
+    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_cordee"
+    settings.STRIPE_WEBHOOK_SECRET = webhook_secret
+    settings.STRIPE_API_BASE = server.url
+    settings.STRIPE_JS_URL = f"{server.url}/js.stripe.com/v3/"
+    return server
 
 
 def sign(payload: bytes, secret: str, *, timestamp: int | None = None) -> str:

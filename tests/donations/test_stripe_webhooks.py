@@ -16,26 +16,16 @@ from donations.models import Donation, Match, PaymentAttempt, StripeEvent
 from donations.payments import get_provider
 from donations.payments.stripe_provider import StripeProvider
 from donations.services.cards import start_card_donation, submit_payment
-from tests.donations.stripe_fakes import IdempotencyFake, LocalStripe, event_payload, sign
+from tests.donations.stripe_fakes import IdempotencyFake, event_payload, sign, use_localstripe
 
 # localstripe registers plain functions as aiohttp handlers.
 pytestmark = pytest.mark.filterwarnings("ignore:Bare functions are deprecated:DeprecationWarning")
 SECRET = "whsec_test_cordee"
-_LOCALSTRIPE: LocalStripe | None = None
 
 
 @pytest.fixture
 def localstripe(settings):
-    global _LOCALSTRIPE
-    if _LOCALSTRIPE is None:
-        _LOCALSTRIPE = LocalStripe()
-    _LOCALSTRIPE.flush()
-    settings.STRIPE_SECRET_KEY = "sk_test_cordee"
-    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_cordee"
-    settings.STRIPE_WEBHOOK_SECRET = SECRET
-    settings.STRIPE_API_BASE = _LOCALSTRIPE.url
-    settings.STRIPE_JS_URL = f"{_LOCALSTRIPE.url}/js.stripe.com/v3/"
-    return _LOCALSTRIPE
+    return use_localstripe(settings, SECRET)
 
 
 @pytest.fixture
