@@ -98,6 +98,16 @@ class AssociationMonth:
     association: str
     collected_cents: int = 0
     matched_cents: int = 0
+    paid_cents: int = 0
+    in_unpaid_batches_cents: int = 0
+
+    @property
+    def due_cents(self) -> int:
+        return self.collected_cents + self.matched_cents
+
+    @property
+    def owed_cents(self) -> int:
+        return self.due_cents - self.paid_cents
 
 
 @dataclass
@@ -117,7 +127,7 @@ class AssociationTotal:
 def money_by_association_month(
     company: Company, *, before: dt.date | None = None
 ) -> tuple[list[AssociationMonth], list[AssociationTotal]]:
-    """Collected and matched per association per month; overall paid and owed per association."""
+    """Collected, matched, paid and owed per association and month, and per association."""
     from missions.models import AssociationPage
 
     donations = counted_donations(company)
@@ -172,10 +182,35 @@ def money_by_association_month(
             total_row(r["association_id"]).paid_cents += r["total"]
         else:
             total_row(r["association_id"]).in_unpaid_batches_cents += r["total"]
+    _spread_payments(rows.values(), totals)
     return (
         sorted(rows.values(), key=lambda r: (r.month, r.association), reverse=True),
         sorted(totals.values(), key=lambda t: t.association),
     )
+
+
+def _spread_payments(rows, totals: dict[int, AssociationTotal]) -> None:
+    """Share each association's payments out over its months, oldest first.
+
+    A batch pays everything owed before its date, so the oldest months are the paid ones; money
+    in a batch not yet paid is spread the same way after that. What was paid beyond all that is
+    due (a gift refunded after it was paid over) stays on the latest month, so the months always
+    add up to the association's totals.
+    """
+    by_association: dict[int, list[AssociationMonth]] = defaultdict(list)
+    for row in rows:
+        by_association[row.association_id].append(row)
+    for aid, months in by_association.items():
+        months.sort(key=lambda r: r.month)
+        total = totals[aid]
+        paid, in_batches = total.paid_cents, total.in_unpaid_batches_cents
+        for row in months:
+            row.paid_cents = min(paid, max(row.due_cents, 0))
+            paid -= row.paid_cents
+            row.in_unpaid_batches_cents = min(in_batches, max(row.owed_cents, 0))
+            in_batches -= row.in_unpaid_batches_cents
+        months[-1].paid_cents += paid
+        months[-1].in_unpaid_batches_cents += in_batches
 
 
 def employees_with_gifts(company: Company, year: int) -> QuerySet[EmployeeProfile]:

@@ -91,11 +91,21 @@ def mark_batch_paid(*, batch: DisbursementBatch, reference: str, actor=None) -> 
 
 
 def finance_csv(company: Company) -> str:
-    """Per association and month: collected, matched; then per association: paid and owed."""
+    """Per association and month, then per association: collected, matched, paid and owed."""
     months, totals = money_by_association_month(company)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["month", "association", "collected_cents", "matched_cents", "currency"])
+    writer.writerow(
+        [
+            "month",
+            "association",
+            "collected_cents",
+            "matched_cents",
+            "paid_cents",
+            "owed_cents",
+            "currency",
+        ]
+    )
     for row in months:
         writer.writerow(
             [
@@ -103,6 +113,8 @@ def finance_csv(company: Company) -> str:
                 row.association,
                 row.collected_cents,
                 row.matched_cents,
+                row.paid_cents,
+                row.owed_cents,
                 company.currency,
             ]
         )
