@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from donations import views
+from donations import rules_views, views
 
 app_name = "donations"
 
@@ -24,5 +24,11 @@ urlpatterns = [
     path("finance/", views.finance, name="finance"),
     path("finance/disburse/", views.disbursement_create, name="disbursement_create"),
     path("finance/batches/<int:pk>/paid/", views.disbursement_paid, name="disbursement_paid"),
+    path("rules/matching/", rules_views.policy_list, name="rules_policies"),
+    path("rules/matching/new/", rules_views.policy_create, name="rules_policy_create"),
+    path("rules/matching/<int:pk>/", rules_views.policy_edit, name="rules_policy_edit"),
+    path("rules/pledge-bounds/", rules_views.pledge_bounds, name="rules_pledge_bounds"),
+    path("refunds/", rules_views.refund_list, name="rules_refunds"),
+    path("refunds/<int:pk>/", rules_views.refund_confirm, name="rules_refund"),
     path("webhooks/payments/", views.payment_webhook, name="payment_webhook"),
 ]
