@@ -135,9 +135,12 @@ def compute_payroll_run(*, run_id: int) -> PayrollRun:
     done = 0
     for start in range(0, len(line_ids), BATCH):
         chunk = []
-        for pk, employee_id, number, net in PayrollLine.objects.filter(
+        for pk, employee_id, number, net, old_deduction, old_pledge in PayrollLine.objects.filter(
             pk__in=line_ids[start : start + BATCH]
-        ).values_list("pk", "employee_id", "employee_number", "net_pay_cents"):
+        ).values_list(
+            "pk", "employee_id", "employee_number", "net_pay_cents", "deduction_cents", "pledge_id"
+        ):
+            done += 1
             pledge = pledges.get(employee_id)
             deduction = (
                 compute_deduction(
@@ -149,6 +152,9 @@ def compute_payroll_run(*, run_id: int) -> PayrollRun:
                 if pledge
                 else 0
             )
+            pledge_id = pledge[0] if pledge else None
+            if (deduction, pledge_id) == (old_deduction, old_pledge):
+                continue  # A fresh import's non-pledgers (most lines) are already right.
             chunk.append(
                 PayrollLine(
                     pk=pk,
@@ -157,15 +163,15 @@ def compute_payroll_run(*, run_id: int) -> PayrollRun:
                     employee_number=number,
                     net_pay_cents=net,
                     deduction_cents=deduction,
-                    pledge_id=pledge[0] if pledge else None,
+                    pledge_id=pledge_id,
                 )
             )
-        # Rewriting the chunk beats bulk_update, whose CASE per row grows quadratically; nothing
-        # references lines before the run is confirmed, and the ids are kept.
-        with transaction.atomic():
-            PayrollLine.objects.filter(pk__in=[line.pk for line in chunk]).delete()
-            insert_rows(PayrollLine, chunk)
-        done += len(chunk)
+        # Rewriting the changed lines beats bulk_update, whose CASE per row grows quadratically;
+        # nothing references lines before the run is confirmed, and the ids are kept.
+        if chunk:
+            with transaction.atomic():
+                PayrollLine.objects.filter(pk__in=[line.pk for line in chunk]).delete()
+                insert_rows(PayrollLine, chunk)
         PayrollRun.objects.filter(pk=run.pk).update(progress_done=done)
     with transaction.atomic():
         run = PayrollRun.objects.select_for_update().get(pk=run.pk)

@@ -16,6 +16,7 @@ from donations.exceptions import (
 from donations.models import Donation, Match, PayrollLine, PayrollRun
 from donations.services.payroll import (
     add_adjustment,
+    compute_payroll_run,
     confirm_payroll_run,
     export_deductions,
     import_net_pay,
@@ -219,3 +220,25 @@ def test_confirm_with_bulk_copy_path_records_the_same(
     assert all(d.created_at for d in donations)
     assert sorted(Match.objects.values_list("amount_cents", flat=True)) == [33, 34, 90]
     assert confirm_payroll_run(run=run) == 0
+
+
+def test_recompute_rewrites_only_what_changed(company_a, payroll_people):
+    _e1, e2, _e3 = payroll_people
+    run = import_net_pay(
+        run=open_payroll_run(company=company_a, month=MONTH), data=NET_PAY_FILE
+    ).run
+    ids = dict(run.lines.values_list("employee_number", "pk"))
+    # The run is only previewed: stopping now takes E002 out of this month's deductions.
+    stop_pledge(profile=e2, today=MONTH)
+    run = compute_payroll_run(run_id=run.pk)
+    lines = {
+        n: (pk, d, p)
+        for n, pk, d, p in run.lines.values_list(
+            "employee_number", "pk", "deduction_cents", "pledge_id"
+        )
+    }
+    assert lines["E002"] == (ids["E002"], 0, None)
+    assert lines["E001"][:2] == (ids["E001"], 67) and lines["E001"][2] is not None
+    assert lines["E003"] == (ids["E003"], 0, None)
+    assert (run.total_deduction_cents, run.progress_done, run.progress_total) == (67, 3, 3)
+    assert run.diff["missing"]["count"] == 0
