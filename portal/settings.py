@@ -282,6 +282,14 @@ STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
 # tests point it at localstripe's fake at http://127.0.0.1:PORT/js.stripe.com/v3/.
 STRIPE_JS_URL = env.str("STRIPE_JS_URL", default="https://js.stripe.com/v3/")
 
+# Giving. Covering the card fees adds the European card rate: basis points of the gift plus a
+# fixed part, in the company's currency minor units (Stripe's EEA rate: 1.5 % + 0.25 €).
+CORDEE_CARD_FEE_BASIS_POINTS = env.int("CORDEE_CARD_FEE_BASIS_POINTS", default=150)
+CORDEE_CARD_FEE_FIXED_CENTS = env.int("CORDEE_CARD_FEE_FIXED_CENTS", default=25)
+# French income tax (CGI art. 200): gifts to bodies helping people in difficulty get 75 % up to
+# this yearly ceiling (1,000 € for gifts made since 2020), 66 % beyond it.
+CORDEE_TAX_75_CEILING_CENTS = env.int("CORDEE_TAX_75_CEILING_CENTS", default=100_000)
+
 # Called with the new company by portal.services.create_company: each app provisions what a
 # company needs of it (its page section, permissions) without portal importing that app.
 CORDEE_COMPANY_PROVISIONERS = ["missions.services.catalogue.provision_company_catalogue"]

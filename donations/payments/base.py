@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
 
 from donations.payments.types import (
     PaymentIntentResult,
@@ -43,3 +45,10 @@ class PaymentProvider(ABC):
     @abstractmethod
     def parse_webhook(self, payload: bytes, signature_header: str) -> ProviderEvent:
         """Verify the signature and timestamp, then read the event; InvalidWebhook otherwise."""
+
+    def succeeded_payments(self, *, since: dt.datetime) -> Iterator[PaymentState]:
+        """Payments of Cordée that succeeded at the provider since `since` (for reconciling).
+
+        Providers that keep no record of their own (the dummy) have nothing to list.
+        """
+        return iter(())

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from collections.abc import Iterator
 
 import stripe
 from django.conf import settings
@@ -77,6 +79,31 @@ class StripeProvider(PaymentProvider):
             metadata={k: str(v) for k, v in (intent.get("metadata") or {}).items()},
             failure_message=str(error.get("message") or ""),
         )
+
+    def succeeded_payments(self, *, since: dt.datetime) -> Iterator[PaymentState]:
+        """Stripe lists newest first: stop at the first payment older than `since`.
+
+        Only intents that Cordée created (they carry `cordee_attempt` in their metadata) count;
+        others on the same account belong to other software.
+        """
+        floor = int(since.timestamp())
+        try:
+            page = self.client.v1.payment_intents.list(params={"limit": 100})
+            for intent in page.auto_paging_iter():
+                if int(intent.created) < floor:
+                    break
+                metadata = intent.metadata.to_dict() if intent.metadata else {}
+                if intent.status != "succeeded" or "cordee_attempt" not in metadata:
+                    continue
+                yield PaymentState(
+                    external_id=intent.id,
+                    status=PaymentState.SUCCEEDED,
+                    amount_cents=int(intent.amount),
+                    currency=str(intent.currency).upper(),
+                    metadata={k: str(v) for k, v in metadata.items()},
+                )
+        except stripe.StripeError as exc:
+            raise PaymentProviderError(str(exc)) from exc
 
     def refund(self, external_id: str, *, amount_cents: int | None = None) -> None:
         params: dict = {"payment_intent": external_id}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,8 +23,9 @@ MAX_CARD_CENTS = 1_000_000
 
 
 def processing_fee_cents(amount_cents: int) -> int:
-    """What covering the fees adds: the European card rate, 1.5 % + 0.25, rounded up."""
-    return -(-amount_cents * 15 // 1000) + 25
+    """What covering the fees adds: the card rate of the settings (1.5 % + 0.25), rounded up."""
+    rate = settings.CORDEE_CARD_FEE_BASIS_POINTS
+    return -(-amount_cents * rate // 10_000) + settings.CORDEE_CARD_FEE_FIXED_CENTS
 
 
 def start_card_donation(
@@ -190,6 +192,24 @@ def _apply_state(*, attempt_id: int, state: PaymentState) -> str:
     return "pending"
 
 
+def sync_payment(*, external_id: str, provider: PaymentProvider | None = None) -> str:
+    """Apply what the provider says of one payment now, as its webhook would have.
+
+    For payments whose webhook never arrived (found by `reconcile`); safe to run again.
+    """
+    provider = provider or get_provider()
+    attempt = PaymentAttempt.objects.filter(external_id=external_id).first()
+    if attempt is None:
+        return "unknown"
+    state = provider.retrieve_payment(external_id)
+    with transaction.atomic():
+        outcome = _apply_state(attempt_id=attempt.pk, state=state)
+        log_action(
+            action="payment.synced", obj=attempt, company=attempt.company, data={"outcome": outcome}
+        )
+    return outcome
+
+
 def refund_card_donation(
     *, donation: Donation, actor=None, provider: PaymentProvider | None = None
 ) -> None:
@@ -203,4 +223,4 @@ def refund_card_donation(
     )
 
 
-__all__ = ["handle_provider_event", "refund_card_donation", "start_card_donation"]
+__all__ = ["handle_provider_event", "refund_card_donation", "start_card_donation", "sync_payment"]

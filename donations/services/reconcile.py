@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
 
 from donations.models import (
     Disbursement,
@@ -17,6 +19,8 @@ from donations.models import (
     PayrollRun,
     Pledge,
 )
+from donations.payments.base import PaymentProvider
+from donations.payments.types import PaymentState
 from donations.services.matching import wanted_match_cents
 
 
@@ -26,14 +30,59 @@ class Problem:
     detail: str
 
 
-def reconcile() -> list[Problem]:
+def reconcile(
+    *, provider: PaymentProvider | None = None, since: dt.datetime | None = None
+) -> list[Problem]:
+    """Every invariant; with a `provider`, also its succeeded payments since `since`."""
     problems: list[Problem] = []
     problems += _association_balances()
     problems += _matches_within_limits()
     problems += _card_payments_have_one_donation()
     problems += _payroll_runs_balance()
     problems += _pledge_shares()
+    if provider is not None:
+        problems += _provider_payments_recorded(provider, since or _default_since())
     return problems
+
+
+PROVIDER_LOOKBACK_DAYS = 90
+
+
+def _default_since() -> dt.datetime:
+    return timezone.now() - dt.timedelta(days=PROVIDER_LOOKBACK_DAYS)
+
+
+def unrecorded_payments(provider: PaymentProvider, since: dt.datetime) -> list[PaymentState]:
+    """Payments the provider says succeeded for which Cordée holds no donation (a lost webhook)."""
+    missing = []
+    chunk: list[PaymentState] = []
+
+    def flush() -> None:
+        known = set(
+            Donation.objects.filter(
+                external_reference__in=[p.external_id for p in chunk]
+            ).values_list("external_reference", flat=True)
+        )
+        missing.extend(p for p in chunk if p.external_id not in known)
+        chunk.clear()
+
+    for payment in provider.succeeded_payments(since=since):
+        chunk.append(payment)
+        if len(chunk) >= 500:
+            flush()
+    flush()
+    return missing
+
+
+def _provider_payments_recorded(provider: PaymentProvider, since: dt.datetime) -> list[Problem]:
+    return [
+        Problem(
+            "card payment",
+            f"payment {payment.external_id} succeeded at {provider.name} "
+            f"({payment.amount_cents} cents {payment.currency}) but has no donation",
+        )
+        for payment in unrecorded_payments(provider, since)
+    ]
 
 
 def _association_balances() -> list[Problem]:

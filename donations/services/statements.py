@@ -21,7 +21,7 @@ from portal.models import EmployeeProfile
 
 
 def ceiling_75_cents() -> int:
-    return getattr(settings, "CORDEE_TAX_75_CEILING_CENTS", 100_000)
+    return settings.CORDEE_TAX_75_CEILING_CENTS
 
 
 @dataclass(frozen=True)
