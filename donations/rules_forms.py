@@ -68,11 +68,20 @@ class MatchingPolicyForm(forms.Form):
         help_text=_("For the year 2027: from 01/01/2027, ends before 01/01/2028."),
     )
 
-    def __init__(self, *args, currency: str, causes=(), associations=(), policy=None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        currency: str,
+        causes=(),
+        associations=(),
+        policy=None,
+        latest_end: dt.date | None = None,
+        **kwargs,
+    ):
         if policy is not None:
             kwargs.setdefault("initial", initial_from_policy(policy))
         else:
-            kwargs.setdefault("initial", default_period())
+            kwargs.setdefault("initial", default_period(latest_end))
         super().__init__(*args, **kwargs)
         self.fields["employee_cap"].label = _("Cap per employee (%(currency)s)") % {
             "currency": currency
@@ -97,9 +106,16 @@ class MatchingPolicyForm(forms.Form):
         )
 
 
-def default_period() -> dict:
-    year = timezone.localdate().year
-    return {"period_start": dt.date(year, 1, 1), "period_end": dt.date(year + 1, 1, 1)}
+def default_period(after: dt.date | None = None) -> dict:
+    """This calendar year, or the year following the latest policy if it ends later."""
+    start = dt.date(timezone.localdate().year, 1, 1)
+    if after is not None and after > start:
+        start = after
+    try:
+        end = start.replace(year=start.year + 1)
+    except ValueError:  # 29 February
+        end = dt.date(start.year + 1, 3, 1)
+    return {"period_start": start, "period_end": end}
 
 
 def initial_from_policy(policy: MatchingPolicy) -> dict:

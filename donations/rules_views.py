@@ -55,12 +55,14 @@ def _policy_form(request: HttpRequest, officer, policy: MatchingPolicy | None):
         associations += [a for a in policy.associations.all() if a.pk not in known]
     from missions.models import Cause
 
+    latest = rules.policies_of(officer.company).order_by("-period_end").first()
     return MatchingPolicyForm(
         request.POST or None,
         currency=officer.company.currency,
         causes=Cause.objects.order_by("name"),
         associations=associations,
         policy=policy,
+        latest_end=latest.period_end if latest else None,
     )
 
 

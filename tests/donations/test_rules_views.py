@@ -102,6 +102,26 @@ def test_policy_form_shows_the_company_period_by_default(client, csr_a):
     assert response.context["form"].initial["period_start"] == dt.date(year, 1, 1)
 
 
+def test_new_policy_form_starts_where_the_latest_policy_ends(client, csr_a, company_a):
+    rules.create_matching_policy(
+        company=company_a,
+        terms=rules.PolicyTerms(
+            ratio_numerator=1,
+            ratio_denominator=1,
+            employee_cap_cents=100,
+            budget_cents=1000,
+            period_start=dt.date(2099, 1, 1),
+            period_end=dt.date(2099, 7, 1),
+        ),
+    )
+    client.force_login(csr_a.user)
+    initial = client.get(NEW).context["form"].initial
+    assert (initial["period_start"], initial["period_end"]) == (
+        dt.date(2099, 7, 1),
+        dt.date(2100, 7, 1),
+    )
+
+
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
