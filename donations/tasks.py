@@ -8,3 +8,18 @@ def compute_payroll_run_task(run_id: int) -> int:
     from donations.services.payroll import compute_payroll_run
 
     return compute_payroll_run(run_id=run_id).pk
+
+
+@shared_task(name="donations.send_giving_email")
+def send_giving_email(*, kind: str, object_id: int, amount_cents: int | None = None) -> int:
+    from donations.services import notifications
+
+    return notifications.send(kind=kind, object_id=object_id, amount_cents=amount_cents)
+
+
+@shared_task(name="donations.send_payroll_run_emails")
+def send_payroll_run_emails(*, run_id: int) -> int:
+    """One task per confirmed run: it reads the run in chunks and sends every employee's note."""
+    from donations.services import notifications
+
+    return notifications.send_payroll_run(run_id=run_id)

@@ -14,6 +14,7 @@ from donations.models import Donation, PaymentAttempt, StripeEvent
 from donations.payments import get_provider
 from donations.payments.base import PaymentProvider
 from donations.payments.types import PaymentRequest, PaymentState, ProviderEvent
+from donations.services import notifications
 from donations.services.audit import log_action
 from donations.services.matching import match_donation, reverse_match
 from portal.models import EmployeeProfile
@@ -164,6 +165,7 @@ def _apply_state(*, attempt_id: int, state: PaymentState) -> str:
             match_donation(donation)
             log_action(action="donation.card_recorded", obj=donation, company=attempt.company)
             outcome = "recorded"
+            notifications.enqueue(kind="card_succeeded", object_id=attempt.pk)
         new_status = PaymentAttempt.Status.SUCCEEDED
         if state.refunded_cents > 0 and donation.status != Donation.Status.REFUNDED:
             # A partial refund reverses the whole match: the gift is no longer what was matched.
@@ -178,6 +180,9 @@ def _apply_state(*, attempt_id: int, state: PaymentState) -> str:
                 data={"refunded_cents": state.refunded_cents},
             )
             outcome = "refunded"
+            notifications.enqueue(
+                kind="card_refunded", object_id=attempt.pk, amount_cents=state.refunded_cents
+            )
         if state.refunded_cents > 0:
             new_status = PaymentAttempt.Status.REFUNDED
         if attempt.status != new_status:
@@ -185,6 +190,8 @@ def _apply_state(*, attempt_id: int, state: PaymentState) -> str:
             attempt.save(update_fields=["status", "updated_at"])
         return outcome
     if state.status == PaymentState.FAILED and donation is None:
+        if attempt.status != PaymentAttempt.Status.FAILED:  # a repeated failure says nothing new
+            notifications.enqueue(kind="card_failed", object_id=attempt.pk)
         attempt.status = PaymentAttempt.Status.FAILED
         attempt.failure_message = state.failure_message[:255]
         attempt.save(update_fields=["status", "failure_message", "updated_at"])

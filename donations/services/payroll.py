@@ -23,6 +23,7 @@ from donations.exceptions import (
 )
 from donations.models import Donation, PayrollLine, PayrollRun, PledgeAllocation
 from donations.months import add_months, month_of
+from donations.services import notifications
 from donations.services.audit import log_action
 from donations.services.bulk import insert_rows
 from donations.services.matching import match_donations
@@ -320,6 +321,8 @@ def confirm_payroll_run(*, run: PayrollRun, actor=None) -> int:
             company=run.company,
             data={"donations": len(donations), "matches": len(matches)},
         )
+        if donations:
+            notifications.enqueue(kind="payroll_confirmed", object_id=run.pk)
     return len(donations) + len(matches)
 
 

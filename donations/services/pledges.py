@@ -20,6 +20,7 @@ from donations.models import (
     RoundUpAssociation,
 )
 from donations.months import add_months, month_of
+from donations.services import notifications
 from donations.services.audit import log_action
 from portal.models import Company, EmployeeProfile
 
@@ -157,6 +158,7 @@ def create_pledge(
     start = max(month_of(terms.start_month), first_open) if terms.start_month else first_open
     pledge = _create(profile, terms, start)
     log_action(action="pledge.created", obj=pledge, actor=profile.user, company=profile.company)
+    notifications.enqueue(kind="pledge_created", object_id=pledge.pk)
     return pledge
 
 
@@ -187,6 +189,7 @@ def change_pledge(
         company=profile.company,
         data={"replaces": old.pk, "from": effective.isoformat()},
     )
+    notifications.enqueue(kind="pledge_changed", object_id=new.pk)
     return new
 
 
@@ -201,6 +204,7 @@ def stop_pledge(*, profile: EmployeeProfile, today: dt.date | None = None) -> Pl
     pledge.stopped_at = timezone.now()
     pledge.save(update_fields=["end_month", "stopped_at"])
     log_action(action="pledge.stopped", obj=pledge, actor=profile.user, company=profile.company)
+    notifications.enqueue(kind="pledge_stopped", object_id=pledge.pk)
     return pledge
 
 

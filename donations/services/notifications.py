@@ -1,0 +1,264 @@
+"""E-mails about money: queued after commit, rendered from the current state, in the reader's
+language.
+
+Card gifts (receipt note, failure, refund), pledges (the employee's record of their payroll
+consent) and confirmed payroll runs (one message per employee with a deduction, sent by one task
+per run that reads the run in chunks, never one query per employee).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from contextlib import contextmanager
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.mail import EmailMessage, mailers
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from donations.models import (
+    CONSENT_TEXT_VERSION,
+    Donation,
+    Match,
+    PaymentAttempt,
+    PayrollLine,
+    PayrollRun,
+    Pledge,
+)
+from donations.months import add_months
+from portal.models import EmployeeProfile
+
+# Each kind is a template under templates/emails/donations/: its first line is the subject.
+CARD_KINDS = {"card_succeeded", "card_failed", "card_refunded"}
+PLEDGE_KINDS = {"pledge_created", "pledge_changed", "pledge_stopped"}
+RUN_KINDS = {"payroll_confirmed"}
+KINDS = CARD_KINDS | PLEDGE_KINDS | RUN_KINDS
+
+# Payroll lines read (and e-mails handed to the mail connection) per round trip.
+RUN_CHUNK = 500
+
+_state = threading.local()
+
+
+@contextmanager
+def suppressed():
+    """No e-mail for what happens inside (demo data, bulk imports, benchmarks)."""
+    previous = getattr(_state, "suppressed", False)
+    _state.suppressed = True
+    try:
+        yield
+    finally:
+        _state.suppressed = previous
+
+
+def enqueue(*, kind: str, object_id: int, amount_cents: int | None = None) -> None:
+    """Send the e-mail once the current transaction commits (never for a rolled-back change).
+
+    `object_id` is a PaymentAttempt for card kinds, a Pledge for pledge kinds, a PayrollRun for
+    `payroll_confirmed`; `amount_cents` is the refunded amount of `card_refunded`.
+    """
+    if kind not in KINDS:
+        raise ValueError(kind)
+    if getattr(_state, "suppressed", False):
+        return
+    from donations import tasks
+
+    if kind in RUN_KINDS:
+        transaction.on_commit(lambda: tasks.send_payroll_run_emails.delay(run_id=object_id))
+    else:
+        transaction.on_commit(
+            lambda: tasks.send_giving_email.delay(
+                kind=kind, object_id=object_id, amount_cents=amount_cents
+            )
+        )
+
+
+def absolute(path: str) -> str:
+    return settings.BASE_URL.rstrip("/") + path
+
+
+def language_for(profile: EmployeeProfile) -> str:
+    """The reader's language. Neither the user model nor the profile stores one yet, so this is
+    the site's language; a stored preference is to be read here."""
+    return settings.LANGUAGE_CODE
+
+
+def send(*, kind: str, object_id: int, amount_cents: int | None = None) -> int:
+    """Render and send one card or pledge message; returns how many e-mails left."""
+    if kind in CARD_KINDS:
+        return _send_card(kind, object_id, amount_cents)
+    if kind in PLEDGE_KINDS:
+        return _send_pledge(kind, object_id)
+    raise ValueError(kind)
+
+
+def _common(profile: EmployeeProfile) -> dict:
+    return {
+        "employee": profile,
+        "giving_url": absolute(reverse("donations:home")),
+    }
+
+
+def _send_card(kind: str, attempt_id: int, refunded_cents: int | None) -> int:
+    attempt = (
+        PaymentAttempt.objects.select_related("donor__user", "company", "association")
+        .filter(pk=attempt_id)
+        .first()
+    )
+    if attempt is None:
+        return 0
+    donation = (
+        Donation.objects.filter(payment=attempt, source=Donation.Source.CARD)
+        .select_related("match")
+        .first()
+    )
+    match = getattr(donation, "match", None) if donation else None
+    # Rendered from the state now: a message whose cause was overtaken is not sent.
+    if kind == "card_succeeded" and donation is None:
+        return 0
+    if kind == "card_failed" and attempt.status != PaymentAttempt.Status.FAILED:
+        return 0
+    if kind == "card_refunded" and (
+        donation is None or donation.status != Donation.Status.REFUNDED
+    ):
+        return 0
+    context = {
+        **_common(attempt.donor),
+        "attempt": attempt,
+        "association": attempt.association,
+        "currency": attempt.currency,
+        "donation": donation,
+        "active_match": match if match and match.status == Match.Status.ACTIVE else None,
+        "reversed_match": match if match and match.status == Match.Status.REVERSED else None,
+        "refunded_cents": refunded_cents or attempt.charged_cents,
+        "retry_url": absolute(
+            reverse("donations:card") + "?" + urlencode({"association": attempt.association_id})
+        ),
+    }
+    if context["active_match"]:
+        context["with_match_cents"] = donation.amount_cents + match.amount_cents
+    return _send(kind, attempt.donor, context, company=attempt.company)
+
+
+def _send_pledge(kind: str, pledge_id: int) -> int:
+    pledge = (
+        Pledge.objects.select_related("employee__user", "company")
+        .prefetch_related("allocations__association")
+        .filter(pk=pledge_id)
+        .first()
+    )
+    if pledge is None:
+        return 0
+    if kind == "pledge_stopped" and pledge.stopped_at is None:
+        return 0
+    context = {
+        **_common(pledge.employee),
+        "pledge": pledge,
+        "allocations": list(pledge.allocations.all()),
+        "currency": pledge.currency,
+        "consent_text": _consent_text(pledge.consent_text_version),
+        # The last month deducted, when the pledge has an end and took at least one month.
+        "last_month": (
+            add_months(pledge.end_month, -1)
+            if pledge.end_month and pledge.end_month > pledge.start_month
+            else None
+        ),
+        "pledge_url": absolute(reverse("donations:pledge")),
+    }
+    return _send(kind, pledge.employee, context, company=pledge.company)
+
+
+def _consent_text(version: str):
+    """The wording the employee agreed to, when it is the current version's (the form's label,
+    lazy: it is translated when the message is rendered in the reader's language)."""
+    if version != CONSENT_TEXT_VERSION:
+        return ""
+    from donations.forms import PledgeForm
+
+    return PledgeForm.base_fields["consent"].label
+
+
+def send_payroll_run(*, run_id: int) -> int:
+    """One message per employee with a deduction in a confirmed run; returns how many left.
+
+    Reads the run's lines in chunks of RUN_CHUNK (two queries per chunk: the lines with their
+    people, then their donations with the matches) and sends each chunk over one connection.
+    """
+    run = PayrollRun.objects.select_related("company").filter(pk=run_id).first()
+    if run is None or run.status != PayrollRun.Status.CONFIRMED:
+        return 0
+    giving_url = absolute(reverse("donations:home"))
+    lines = (
+        PayrollLine.objects.filter(run=run, deduction_cents__gt=0, pledge__isnull=False)
+        .select_related("employee__user")
+        .order_by("pk")
+    )
+    sent = 0
+    last = 0
+    with mailers.default as connection:
+        while True:
+            chunk = list(lines.filter(pk__gt=last)[:RUN_CHUNK])
+            if not chunk:
+                break
+            last = chunk[-1].pk
+            gifts: dict[int, list[dict]] = defaultdict(list)
+            for line_id, title, cents, match_cents, match_status in (
+                Donation.objects.filter(
+                    payroll_line_id__in=[line.pk for line in chunk],
+                    source=Donation.Source.PAYROLL,
+                )
+                .order_by("payroll_line_id", "-amount_cents", "pk")
+                .values_list(
+                    "payroll_line_id",
+                    "association__title",
+                    "amount_cents",
+                    "match__amount_cents",
+                    "match__status",
+                )
+            ):
+                matched = match_cents if match_status == Match.Status.ACTIVE else 0
+                gifts[line_id].append(
+                    {"association": title, "amount_cents": cents, "matched_cents": matched or 0}
+                )
+            messages = []
+            for line in chunk:
+                if not gifts.get(line.pk) or not line.employee.user.email:
+                    continue
+                matched = sum(g["matched_cents"] for g in gifts[line.pk])
+                context = {
+                    "employee": line.employee,
+                    "giving_url": giving_url,
+                    "run": run,
+                    "currency": run.currency,
+                    "deduction_cents": line.deduction_cents,
+                    "gifts": gifts[line.pk],
+                    "matched_cents": matched,
+                    "total_cents": line.deduction_cents + matched,
+                }
+                messages.append(
+                    _message("payroll_confirmed", line.employee, context, company=run.company)
+                )
+            sent += connection.send_messages(messages) or 0
+    return sent
+
+
+def _message(kind: str, profile: EmployeeProfile, context: dict, *, company) -> EmailMessage:
+    # Dates in the company's time zone, words and amounts in the reader's language.
+    with translation.override(language_for(profile)), timezone.override(company.time_zone):
+        text = render_to_string(f"emails/donations/{kind}.txt", {**context, "company": company})
+    subject, _, body = text.strip().partition("\n")
+    return EmailMessage(
+        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject.strip(),
+        body.strip() + "\n",
+        to=[profile.user.email],
+    )
+
+
+def _send(kind: str, profile: EmployeeProfile, context: dict, *, company) -> int:
+    if not profile.user.email:
+        return 0
+    return _message(kind, profile, context, company=company).send()
