@@ -32,7 +32,7 @@ from donations.payments import get_provider
 from donations.services import cards, disbursements, payroll, pledges, statements
 from portal.models import EmployeeProfile
 from portal.money import cents_from_decimal
-from portal.tenancy import require_csr_officer, require_profile
+from portal.tenancy import require_csr_officer, require_payroll_officer, require_profile
 
 logger = logging.getLogger(__name__)
 
@@ -228,12 +228,12 @@ def statement(request: HttpRequest, year: int) -> HttpResponse:
     )
 
 
-# CSR officers: payroll -------------------------------------------------------------------
+# CSR and payroll officers: payroll -----------------------------------------------------
 
 
 @login_required
 def payroll_runs(request: HttpRequest) -> HttpResponse:
-    officer = require_csr_officer(request.user)
+    officer = require_payroll_officer(request.user)
     form = OpenRunForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         run = payroll.open_payroll_run(company=officer.company, month=form.cleaned_data["month"])
@@ -246,7 +246,7 @@ def payroll_runs(request: HttpRequest) -> HttpResponse:
 
 
 def _company_run(request: HttpRequest, pk: int):
-    officer = require_csr_officer(request.user)
+    officer = require_payroll_officer(request.user)
     return officer, get_object_or_404(PayrollRun, pk=pk, company=officer.company)
 
 
@@ -394,12 +394,12 @@ def round_up_settings(request: HttpRequest) -> HttpResponse:
     return render(request, "donations/round_up_settings.html", {"form": form})
 
 
-# CSR officers: money trail -----------------------------------------------------------------
+# CSR and payroll officers: money trail -------------------------------------------------
 
 
 @login_required
 def finance(request: HttpRequest) -> HttpResponse:
-    officer = require_csr_officer(request.user)
+    officer = require_payroll_officer(request.user)
     months, totals = selectors.money_by_association_month(officer.company)
     if request.GET.get("format") == "csv":
         response = HttpResponse(
@@ -426,7 +426,7 @@ def finance(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def disbursement_create(request: HttpRequest) -> HttpResponse:
-    officer = require_csr_officer(request.user)
+    officer = require_payroll_officer(request.user)
     try:
         disbursements.create_disbursement_batch(
             company=officer.company,
@@ -443,7 +443,7 @@ def disbursement_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def disbursement_paid(request: HttpRequest, pk: int) -> HttpResponse:
-    officer = require_csr_officer(request.user)
+    officer = require_payroll_officer(request.user)
     batch = get_object_or_404(DisbursementBatch, pk=pk, company=officer.company)
     form = DisbursementPaidForm(request.POST)
     if form.is_valid():

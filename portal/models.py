@@ -151,6 +151,11 @@ class EmployeeProfile(models.Model):
     )
     is_csr_officer = models.BooleanField(_("CSR officer"), default=False)
     is_executive = models.BooleanField(_("executive"), default=False)
+    is_payroll_officer = models.BooleanField(
+        _("payroll officer"),
+        default=False,
+        help_text=_("Runs the monthly payroll round-up and the money trail, without CSR rights."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -188,6 +193,8 @@ class EmployeeProfile(models.Model):
             roles.append("csr_officer")
         if self.is_executive:
             roles.append("executive")
+        if self.is_payroll_officer:
+            roles.append("payroll_officer")
         if self.is_manager:
             roles.append("manager")
         return roles

@@ -62,14 +62,20 @@ def create_employee_profile(*, user, company: Company, **fields) -> EmployeeProf
 
 @transaction.atomic
 def set_roles(
-    *, profile: EmployeeProfile, csr_officer: bool | None = None, executive: bool | None = None
+    *,
+    profile: EmployeeProfile,
+    csr_officer: bool | None = None,
+    executive: bool | None = None,
+    payroll_officer: bool | None = None,
 ) -> EmployeeProfile:
     """Grant or withdraw roles; CSR officers join their company's admin group."""
     if csr_officer is not None:
         profile.is_csr_officer = csr_officer
     if executive is not None:
         profile.is_executive = executive
-    profile.save(update_fields=["is_csr_officer", "is_executive"])
+    if payroll_officer is not None:
+        profile.is_payroll_officer = payroll_officer
+    profile.save(update_fields=["is_csr_officer", "is_executive", "is_payroll_officer"])
     sync_admin_access(profile)
     return profile
 
@@ -106,7 +112,8 @@ def create_employee(
     EmailAddress.objects.create(user=user, email=user.email, verified=verified, primary=True)
     csr = profile_fields.pop("is_csr_officer", False)
     executive = profile_fields.pop("is_executive", False)
+    payroll = profile_fields.pop("is_payroll_officer", False)
     profile = create_employee_profile(user=user, company=company, **profile_fields)
-    if csr or executive:
-        set_roles(profile=profile, csr_officer=csr, executive=executive)
+    if csr or executive or payroll:
+        set_roles(profile=profile, csr_officer=csr, executive=executive, payroll_officer=payroll)
     return profile

@@ -41,6 +41,14 @@ def require_csr_officer(user) -> EmployeeProfile:
     return profile
 
 
+def require_payroll_officer(user) -> EmployeeProfile:
+    """CSR officers and payroll officers run payroll and the money trail; others get a 404."""
+    profile = require_profile(user)
+    if not (profile.is_csr_officer or profile.is_payroll_officer):
+        raise Http404
+    return profile
+
+
 def require_impact_viewer(user) -> EmployeeProfile:
     """CSR officers and executives see the company's impact; anyone else gets a 404."""
     profile = require_profile(user)

@@ -115,7 +115,10 @@ class PeopleEditView(CompanyScopedObjectMixin, generic.EditView):
         profile = super().save_instance()
         # Roles go through the service so that admin access follows the CSR role.
         return set_roles(
-            profile=profile, csr_officer=profile.is_csr_officer, executive=profile.is_executive
+            profile=profile,
+            csr_officer=profile.is_csr_officer,
+            executive=profile.is_executive,
+            payroll_officer=profile.is_payroll_officer,
         )
 
 
@@ -141,7 +144,7 @@ class EmployeeProfileViewSet(ModelViewSet):
     history_view_class = PeopleHistoryView
     usage_view_class = PeopleUsageView
     list_display = ["display_name", "department", "site", "manager", "is_csr_officer"]
-    list_filter = ["is_csr_officer", "is_executive"]
+    list_filter = ["is_csr_officer", "is_executive", "is_payroll_officer"]
     search_fields = ["user__email", "user__first_name", "user__last_name", "department", "site"]
     search_backend_name = None  # plain database lookups, scoped by the queryset above
     edit_handler = ObjectList(
@@ -149,7 +152,11 @@ class EmployeeProfileViewSet(ModelViewSet):
             FieldRowPanel([FieldPanel("employee_number"), FieldPanel("department")]),
             FieldRowPanel([FieldPanel("site"), FieldPanel("manager")]),
             MultiFieldPanel(
-                [FieldPanel("is_csr_officer"), FieldPanel("is_executive")],
+                [
+                    FieldPanel("is_csr_officer"),
+                    FieldPanel("is_executive"),
+                    FieldPanel("is_payroll_officer"),
+                ],
                 heading=_("Roles"),
                 help_text=_("Manager is not a role to grant: it follows from having reports."),
             ),
