@@ -109,8 +109,10 @@ class StripeProvider(PaymentProvider):
         params: dict = {"payment_intent": external_id}
         if amount_cents is not None:
             params["amount"] = amount_cents
+        # Asking twice (a double click, two officers) makes one refund, not an error or two.
+        key = f"cordee-refund-{external_id}-{amount_cents if amount_cents is not None else 'all'}"
         try:
-            self.client.v1.refunds.create(params=params)
+            self.client.v1.refunds.create(params=params, options={"idempotency_key": key})
         except stripe.StripeError as exc:
             raise PaymentProviderError(str(exc)) from exc
 

@@ -250,6 +250,22 @@ def test_retry_reuses_the_stored_idempotency_key(settings, employee_a, associati
         fake.close()
 
 
+def test_refund_requests_carry_one_idempotency_key_per_payment():
+    fake = IdempotencyFake()
+    try:
+        provider = StripeProvider(secret_key="sk_test_fake", api_base=fake.url)
+        provider.refund("pi_123")
+        provider.refund("pi_123")
+        provider.refund("pi_456", amount_cents=500)
+        assert fake.calls == [
+            "cordee-refund-pi_123-all",
+            "cordee-refund-pi_123-all",
+            "cordee-refund-pi_456-500",
+        ]
+    finally:
+        fake.close()
+
+
 @pytest.mark.django_db
 def test_provider_failure_is_recorded_and_raised(employee_a, associations):
     provider = StripeProvider(secret_key="sk_test_x", api_base="http://127.0.0.1:9")
