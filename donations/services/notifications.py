@@ -40,6 +40,9 @@ KINDS = CARD_KINDS | PLEDGE_KINDS | RUN_KINDS
 
 # Payroll lines read (and e-mails handed to the mail connection) per round trip.
 RUN_CHUNK = 500
+# A declined card is often retried at once on the payment page: the failure e-mail waits, and
+# is not sent if the payment went through meanwhile (it is rendered from the state then).
+DELAY_SECONDS = {"card_failed": 15 * 60}
 
 _state = threading.local()
 
@@ -71,8 +74,9 @@ def enqueue(*, kind: str, object_id: int, amount_cents: int | None = None) -> No
         transaction.on_commit(lambda: tasks.send_payroll_run_emails.delay(run_id=object_id))
     else:
         transaction.on_commit(
-            lambda: tasks.send_giving_email.delay(
-                kind=kind, object_id=object_id, amount_cents=amount_cents
+            lambda: tasks.send_giving_email.apply_async(
+                kwargs={"kind": kind, "object_id": object_id, "amount_cents": amount_cents},
+                countdown=DELAY_SECONDS.get(kind),
             )
         )
 

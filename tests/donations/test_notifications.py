@@ -252,6 +252,25 @@ def test_rolled_back_webhook_sends_nothing(employee_a, associations, provider, o
     assert not Donation.objects.filter(payment=attempt).exists()
 
 
+def test_failure_e_mail_waits_for_an_immediate_retry(
+    employee_a, associations, provider, committed, monkeypatch
+):
+    from donations import tasks
+
+    calls = []
+    monkeypatch.setattr(
+        tasks.send_giving_email, "apply_async", lambda **kw: calls.append(kw["countdown"])
+    )
+    attempt = _attempt(employee_a, associations[1], provider)
+    provider.set(attempt, PaymentState.FAILED)
+    with committed():
+        provider.deliver(attempt, "evt_1", "payment_intent.payment_failed")
+    provider.set(attempt, PaymentState.SUCCEEDED)
+    with committed():
+        provider.deliver(attempt, "evt_2", "payment_intent.succeeded")
+    assert calls == [notifications.DELAY_SECONDS["card_failed"], None]  # the receipt: at once
+
+
 def test_message_overtaken_by_a_later_state_is_not_sent(
     employee_a, associations, provider, mailoutbox
 ):
