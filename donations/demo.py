@@ -20,6 +20,7 @@ from donations.services.disbursements import (
     create_disbursement_batch,
     mark_batch_paid,
 )
+from donations.services.notifications import suppressed
 from donations.services.payroll import (
     compute_payroll_run,
     confirm_payroll_run,
@@ -52,6 +53,7 @@ def seed(*, scale=None) -> None:
         seed_company(company, associations)
 
 
+@suppressed()  # demo gifts, pledges and runs e-mail nobody
 @transaction.atomic  # one commit per company: SQLite pays an fsync for each of ~120 otherwise
 def seed_company(company: Company, associations, *, today: dt.date | None = None) -> None:
     rng = random.Random(f"{SEED}-{company.slug}")  # noqa: S311 - reproducible demo data, not secrets
