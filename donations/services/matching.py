@@ -67,6 +67,11 @@ def _scope(policy: MatchingPolicy, association_ids: set[int]) -> dict:
     }
 
 
+def _within_period(policy: MatchingPolicy, donation: Donation) -> bool:
+    day = timezone.localtime(donation.occurred_at).date()
+    return policy.period_start <= day < policy.period_end
+
+
 def wanted_match_cents(policy: MatchingPolicy, amount_cents: int) -> int:
     """The ratio applied, rounded down to the cent (1:1 doubles, 1:2 halves)."""
     return amount_cents * policy.ratio_numerator // policy.ratio_denominator
@@ -94,6 +99,8 @@ def match_donations(donations: list[Donation]) -> list[Match]:
     with transaction.atomic():
         for policy_id, items in by_policy.items():
             policy = MatchingPolicy.objects.select_for_update().get(pk=policy_id)
+            # Read again under the lock: an officer may have just shortened the period.
+            items = [d for d in items if _within_period(policy, d)]
             already: set[int] = set()
             ids = [d.pk for d in items]
             # Chunked: a 100k-line payroll run would pass the driver's 65,535 parameters.
