@@ -209,7 +209,7 @@ def test_pledge_starting_later_does_not_apply(company_a, round_up_a):
 def test_confirm_with_bulk_copy_path_records_the_same(
     company_a, payroll_people, policy_a, monkeypatch
 ):
-    # On PostgreSQL this takes the COPY path that large runs use; elsewhere bulk_create.
+    # The path large runs take: COPY on PostgreSQL, one prepared INSERT run per row on SQLite.
     monkeypatch.setattr("donations.services.bulk.COPY_THRESHOLD", 1)
     run = open_payroll_run(company=company_a, month=MONTH)
     import_net_pay(run=run, data=NET_PAY_FILE)
@@ -222,7 +222,11 @@ def test_confirm_with_bulk_copy_path_records_the_same(
     assert confirm_payroll_run(run=run) == 0
 
 
-def test_recompute_rewrites_only_what_changed(company_a, payroll_people):
+@pytest.mark.parametrize("bulk_threshold", [500, 1], ids=["bulk_create", "large_run_path"])
+def test_recompute_rewrites_only_what_changed(
+    company_a, payroll_people, monkeypatch, bulk_threshold
+):
+    monkeypatch.setattr("donations.services.bulk.COPY_THRESHOLD", bulk_threshold)
     _e1, e2, _e3 = payroll_people
     run = import_net_pay(
         run=open_payroll_run(company=company_a, month=MONTH), data=NET_PAY_FILE
