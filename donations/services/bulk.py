@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.utils import timezone
 
 COPY_THRESHOLD = 500
@@ -20,6 +20,8 @@ def insert_rows(model: type[models.Model], objs: Sequence[models.Model]) -> bool
     """
     if not objs:
         return True
+    # The wrapper itself, not the `connection` proxy: values are prepared once per field and row.
+    connection = connections[DEFAULT_DB_ALIAS]
     vendor = connection.vendor
     if vendor not in ("postgresql", "sqlite") or len(objs) < COPY_THRESHOLD:
         model.objects.bulk_create(objs, batch_size=1000)
