@@ -4,6 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.functional import lazy
+from django.utils.translation import gettext, ngettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+
+def _interpolate(message, params: dict) -> str:
+    return str(message) % params
+
+
+# A translatable message with named placeholders, translated then filled in the language active
+# when it is shown (not when it is raised): `interpolate_lazy(_("line %(line)s"), {"line": 3})`.
+interpolate_lazy = lazy(_interpolate, str)
+
 
 class GivingError(Exception):
     """Base of every giving rule broken by a request."""
@@ -37,23 +50,56 @@ class InvalidWebhook(GivingError):
     """Bad signature, stale timestamp or unreadable body."""
 
 
+# What `FileError.field` names, for people: the codes themselves stay stable for code and tests.
+FILE_ERROR_FIELDS = {
+    "employee_number": _("employee number"),
+    "net_pay": _("net pay"),
+    "row": _("row"),
+    "file": _("file"),
+    "encoding": _("encoding"),
+    "header": _("header"),
+}
+
+
 @dataclass(frozen=True)
 class FileError:
-    """One problem of an uploaded net-pay file: where (line, field) and why."""
+    """One problem of an uploaded net-pay file: where (line, field) and why.
+
+    `field` is a code (employee_number, net_pay, row, file, encoding, header), `field_label` its
+    translated name; `message` is a lazy translatable string, rendered in the reader's language.
+    """
 
     line: int
     field: str
     message: str
 
+    @property
+    def field_label(self) -> str:
+        return FILE_ERROR_FIELDS.get(self.field, self.field)
+
     def __str__(self) -> str:
-        return f"line {self.line}, {self.field}: {self.message}"
+        return gettext("line %(line)s, %(field)s: %(message)s") % {
+            "line": self.line,
+            "field": self.field_label,
+            "message": self.message,
+        }
 
 
 class InvalidPayrollFile(GivingError):
     """The net-pay file has errors; nothing was written."""
 
     def __init__(self, errors: list[FileError], *, excludable: bool = True):
-        super().__init__(f"{len(errors)} error(s) in the net-pay file")
+        count = len(errors)
+        super().__init__(
+            interpolate_lazy(
+                ngettext_lazy(
+                    "%(count)s error in the net-pay file",
+                    "%(count)s errors in the net-pay file",
+                    count,
+                ),
+                {"count": count},
+            )
+        )
         self.errors = errors
         # File-level problems (encoding, header) cannot be fixed by excluding lines.
         self.excludable = excludable

@@ -13,7 +13,10 @@ import io
 import re
 from dataclasses import dataclass, field
 
-from donations.exceptions import FileError, InvalidPayrollFile
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy, pgettext_lazy
+
+from donations.exceptions import FileError, InvalidPayrollFile, interpolate_lazy
 
 NUMBER_ALIASES = {"employeenumber", "employee", "employeeid", "matricule", "payrollid", "number"}
 PAY_ALIASES = {"netpay", "net", "netapayer", "salairenet", "netpaycents", "montantnet"}
@@ -39,18 +42,19 @@ def _norm_header(name: str) -> str:
 
 
 def parse_amount(text: str) -> int:
-    """`2 345,67` / `2345.67` / `2.345,67` → 234567; ValueError with the reason otherwise."""
+    """`2 345,67` / `2345.67` / `2.345,67` → 234567; ValueError with the (translatable) reason
+    otherwise."""
     value = text.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
     if not value:
-        raise ValueError("empty")
+        raise ValueError(pgettext_lazy("net-pay file", "empty"))
     if value.startswith("-"):
-        raise ValueError("negative")
+        raise ValueError(pgettext_lazy("net-pay file", "negative"))
     if "," in value:
         # French notation: the dots, if any, group thousands.
         value = value.replace(".", "").replace(",", ".")
     match = AMOUNT_RE.match(value)
     if not match:
-        raise ValueError("not a number")
+        raise ValueError(pgettext_lazy("net-pay file", "not a number"))
     euros, cents = match.group(1), (match.group(2) or "").ljust(2, "0")
     return int(euros) * 100 + int(cents)
 
@@ -63,7 +67,7 @@ def _decode(data: bytes) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise InvalidPayrollFile(
-            [FileError(line, "encoding", "not UTF-8 (export the file as UTF-8)")],
+            [FileError(line, "encoding", _("not UTF-8 (export the file as UTF-8)"))],
             excludable=False,
         ) from None
 
@@ -78,11 +82,11 @@ def parse_net_pay_file(
     text = _decode(data)
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
-        raise InvalidPayrollFile([FileError(line, "file", "binary content")], excludable=False)
+        raise InvalidPayrollFile([FileError(line, "file", _("binary content"))], excludable=False)
     lines = text.splitlines()
     header_index = next((i for i, raw in enumerate(lines) if raw.strip()), None)
     if header_index is None:
-        raise InvalidPayrollFile([FileError(1, "header", "the file is empty")], excludable=False)
+        raise InvalidPayrollFile([FileError(1, "header", _("the file is empty"))], excludable=False)
     header_line = lines[header_index]
     delimiter = (
         ";" if header_line.count(";") >= header_line.count(",") and ";" in header_line else ","
@@ -92,9 +96,9 @@ def parse_net_pay_file(
         parsed = _read(reader, known_employee_numbers, excluded_lines)
     except csv.Error as exc:
         line = getattr(reader, "line_num", 0) or 1
-        raise InvalidPayrollFile(
-            [FileError(line, "file", f"unreadable CSV ({exc})")], excludable=False
-        ) from None
+        # The reason is Python's csv module's own (English) text.
+        message = interpolate_lazy(_("unreadable CSV (%(reason)s)"), {"reason": str(exc)})
+        raise InvalidPayrollFile([FileError(line, "file", message)], excludable=False) from None
     if parsed.errors:
         raise InvalidPayrollFile(parsed.errors)
     return parsed.rows
@@ -113,9 +117,9 @@ def _read(reader, known: set[str] | None, excluded: set[int] | frozenset[int]) -
     pay_col = next((i for i, h in enumerate(header or []) if h in PAY_ALIASES), None)
     missing = []
     if number_col is None:
-        missing.append(FileError(1, "employee_number", "missing column"))
+        missing.append(FileError(1, "employee_number", _("missing column")))
     if pay_col is None:
-        missing.append(FileError(1, "net_pay", "missing column"))
+        missing.append(FileError(1, "net_pay", _("missing column")))
     if missing:
         raise InvalidPayrollFile(missing, excludable=False)
     seen: dict[str, int] = {}
@@ -123,31 +127,43 @@ def _read(reader, known: set[str] | None, excluded: set[int] | frozenset[int]) -
     for raw in reader:
         line = reader.line_num
         if line > MAX_LINES + header_line:
-            raise InvalidPayrollFile(
-                [FileError(line, "file", f"more than {MAX_LINES} lines")], excludable=False
-            )
+            message = interpolate_lazy(_("more than %(limit)s lines"), {"limit": MAX_LINES})
+            raise InvalidPayrollFile([FileError(line, "file", message)], excludable=False)
         if not any(cell.strip() for cell in raw):
             continue
         if line in excluded:
             continue
         errors = []
         if len(raw) != width:
-            errors.append(FileError(line, "row", f"{len(raw)} fields instead of {width}"))
+            message = interpolate_lazy(
+                ngettext_lazy(
+                    "%(count)s field instead of %(expected)s",
+                    "%(count)s fields instead of %(expected)s",
+                    len(raw),
+                ),
+                {"count": len(raw), "expected": width},
+            )
+            errors.append(FileError(line, "row", message))
             result.errors.extend(errors)
             continue
         number = raw[number_col].strip()
         if not number:
-            errors.append(FileError(line, "employee_number", "empty"))
+            errors.append(
+                FileError(line, "employee_number", pgettext_lazy("net-pay file", "empty"))
+            )
         elif len(number) > 40:
-            errors.append(FileError(line, "employee_number", "longer than 40 characters"))
+            message = interpolate_lazy(_("longer than %(limit)s characters"), {"limit": 40})
+            errors.append(FileError(line, "employee_number", message))
         elif number in seen:
-            errors.append(FileError(line, "employee_number", f"duplicate of line {seen[number]}"))
+            message = interpolate_lazy(_("duplicate of line %(line)s"), {"line": seen[number]})
+            errors.append(FileError(line, "employee_number", message))
         elif known is not None and number not in known:
-            errors.append(FileError(line, "employee_number", "unknown employee"))
+            errors.append(FileError(line, "employee_number", _("unknown employee")))
         try:
             cents = parse_amount(raw[pay_col])
         except ValueError as exc:
-            errors.append(FileError(line, "net_pay", str(exc)))
+            # parse_amount's reason is lazy: kept as it is, it is shown in the reader's language.
+            errors.append(FileError(line, "net_pay", exc.args[0] if exc.args else str(exc)))
             cents = None
         if number and number not in seen:
             seen[number] = line

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
+from django.utils.functional import Promise
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -92,6 +94,43 @@ def test_excluding_other_lines_does_not_hide_errors():
 
 def test_empty_file_is_reported():
     assert errors_of(b"") == [FileError(1, "header", "the file is empty")]
+
+
+def test_messages_are_lazy_and_keep_line_and_field():
+    with pytest.raises(InvalidPayrollFile) as info:
+        parse_net_pay_file(b"matricule;net\nE1;10\nE1;-5\nE2\n")
+    errors = info.value.errors
+    assert all(isinstance(e.message, Promise) for e in errors)
+    with translation.override("en"):
+        assert [(e.line, e.field, str(e.message)) for e in errors] == [
+            (3, "employee_number", "duplicate of line 2"),
+            (3, "net_pay", "negative"),
+            (4, "row", "1 field instead of 2"),
+        ]
+        assert str(errors[0]) == "line 3, employee number: duplicate of line 2"
+        assert str(info.value) == "3 errors in the net-pay file"
+        assert str(InvalidPayrollFile(errors[:1])) == "1 error in the net-pay file"
+
+
+def test_messages_go_through_gettext_when_shown_and_translations_order_the_words(monkeypatch):
+    errors = errors_of(b"matricule;net\nE1;10\nE1;20\nE2;1;2\n")
+    # The errors exist before the catalogue changes: they are translated when shown, and the
+    # named placeholders are filled after translating, wherever the translation puts them.
+    catalogue = {
+        "duplicate of line %(line)s": "la ligne %(line)s a déjà ce matricule",
+        "%(count)s fields instead of %(expected)s": "%(expected)s champs attendus, %(count)s lus",
+        "line %(line)s, %(field)s: %(message)s": "%(field)s, ligne %(line)s : %(message)s",
+        "employee number": "matricule",
+    }
+    monkeypatch.setattr(translation._trans, "gettext", lambda m: catalogue.get(m, m))
+    monkeypatch.setattr(
+        translation._trans, "ngettext", lambda s, p, n: catalogue.get(p if n != 1 else s)
+    )
+    assert [(e.line, e.field, str(e.message)) for e in errors] == [
+        (3, "employee_number", "la ligne 2 a déjà ce matricule"),
+        (4, "row", "2 champs attendus, 3 lus"),
+    ]
+    assert str(errors[0]) == "matricule, ligne 3 : la ligne 2 a déjà ce matricule"
 
 
 @settings(max_examples=1000, deadline=None, suppress_health_check=list(HealthCheck))
