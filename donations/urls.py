@@ -13,6 +13,7 @@ urlpatterns = [
     path("give/", views.card_donation, name="card"),
     path("give/<int:pk>/pay/", views.card_pay, name="card_pay"),
     path("give/<int:pk>/done/", views.card_done, name="card_done"),
+    path("give/<int:pk>/demo-pay/", views.card_pay_simulated, name="card_pay_simulated"),
     path("statement/<int:year>/", views.statement, name="statement"),
     path("payroll/", views.payroll_runs, name="payroll_runs"),
     path("payroll/<int:pk>/", views.payroll_run, name="payroll_run"),

@@ -9,7 +9,13 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -189,6 +195,18 @@ def card_pay(request: HttpRequest, pk: int) -> HttpResponse:
     # Read by Django's CSP middleware, as the csp_override decorator does, but per request.
     response._csp_config = stripe_csp()
     return response
+
+
+@login_required
+@require_POST
+def card_pay_simulated(request: HttpRequest, pk: int) -> HttpResponse:
+    """Demo only (the dummy provider): pay without a card; a 404 wherever money is real."""
+    attempt = _own_attempt(request, pk)
+    provider = get_provider()
+    if not provider.simulated:
+        raise Http404
+    cards.pay_simulated(attempt=attempt, provider=provider)
+    return redirect("donations:card_done", pk=attempt.pk)
 
 
 @login_required

@@ -29,6 +29,8 @@ class PaymentProvider(ABC):
     #: The URL of the provider's browser script (None: no card form) and the public key.
     js_url: str | None = None
     publishable_key: str = ""
+    #: True for a provider without real money (the demo's): a payment is "paid" by a button.
+    simulated: bool = False
 
     @abstractmethod
     def create_payment(self, request: PaymentRequest) -> PaymentIntentResult:

@@ -16,6 +16,7 @@ class DummyProvider(PaymentProvider):
     """Stateless: the payment id carries its amount and currency, so retrieval needs no store."""
 
     name = "dummy"
+    simulated = True
 
     def create_payment(self, request: PaymentRequest) -> PaymentIntentResult:
         external_id = f"dummy_{request.idempotency_key}_{request.amount_cents}_{request.currency}"

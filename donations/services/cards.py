@@ -199,6 +199,16 @@ def _apply_state(*, attempt_id: int, state: PaymentState) -> str:
     return "pending"
 
 
+def pay_simulated(*, attempt: PaymentAttempt, provider: PaymentProvider | None = None) -> str:
+    """The demo's "pay" button: the provider's own success event, through the webhook path."""
+    provider = provider or get_provider()
+    if not provider.simulated:
+        raise InvalidCardDonation(_("Real payments go through the card form."))
+    if attempt.status != PaymentAttempt.Status.PENDING or not attempt.external_id:
+        return "unchanged"
+    return handle_provider_event(provider.succeeded_event(attempt.external_id), provider=provider)
+
+
 def sync_payment(*, external_id: str, provider: PaymentProvider | None = None) -> str:
     """Apply what the provider says of one payment now, as its webhook would have.
 
@@ -230,4 +240,10 @@ def refund_card_donation(
     )
 
 
-__all__ = ["handle_provider_event", "refund_card_donation", "start_card_donation", "sync_payment"]
+__all__ = [
+    "handle_provider_event",
+    "pay_simulated",
+    "refund_card_donation",
+    "start_card_donation",
+    "sync_payment",
+]
