@@ -188,7 +188,7 @@ def refund_list(request: HttpRequest) -> HttpResponse:
             "elided_page_range": page_obj.paginator.get_elided_page_range(
                 page_obj.number, on_each_side=2, on_ends=1
             ),
-            "demo_provider": get_provider().name == "dummy",
+            "demo_provider": get_provider().simulated,
         },
     )
 
@@ -209,7 +209,9 @@ def refund_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _(
+                _("Refund recorded (demonstration: no money moved); the match is given back.")
+                if get_provider().simulated
+                else _(
                     "Refund requested. It is recorded, and the match given back to the budget, "
                     "when the payment provider confirms it."
                 ),
@@ -221,6 +223,6 @@ def refund_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "donation": donation,
             "requested_at": rules.refund_requests(officer.company, [donation.pk]).get(donation.pk),
-            "demo_provider": get_provider().name == "dummy",
+            "demo_provider": get_provider().simulated,
         },
     )

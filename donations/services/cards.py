@@ -230,14 +230,29 @@ def sync_payment(*, external_id: str, provider: PaymentProvider | None = None) -
 def refund_card_donation(
     *, donation: Donation, actor=None, provider: PaymentProvider | None = None
 ) -> None:
-    """Ask the provider to refund; the webhook that follows reverses the match."""
+    """Ask the provider to refund; the webhook that follows reverses the match.
+
+    A simulated provider (the demo's) has no webhook: its refund is applied at once, through
+    the same function the webhook calls.
+    """
     if donation.source != Donation.Source.CARD or donation.payment is None:
         raise InvalidCardDonation(_("Only card donations are refunded through the provider."))
     provider = provider or get_provider()
-    provider.refund(donation.payment.external_id)
+    payment = donation.payment
+    provider.refund(payment.external_id)
     log_action(
         action="donation.refund_requested", obj=donation, actor=actor, company=donation.company
     )
+    if provider.simulated:
+        state = PaymentState(
+            payment.external_id,
+            PaymentState.SUCCEEDED,
+            payment.charged_cents,
+            payment.currency,
+            refunded_cents=payment.charged_cents,
+        )
+        with transaction.atomic():
+            _apply_state(attempt_id=payment.pk, state=state)
 
 
 __all__ = [

@@ -664,16 +664,24 @@ def test_payroll_donations_have_no_refund_page(client, csr_a, employee_a, associ
     assert client.post(refund_url(donation), {"confirm": "yes"}).status_code == 404
 
 
-def test_demo_provider_refund_is_only_a_request(client, settings, csr_a, employee_a, associations):
-    """The dummy provider's refund does nothing and it takes no webhook: the page says so."""
+def test_demo_provider_refund_is_applied_at_once(
+    client, settings, csr_a, employee_a, associations, policy_a
+):
+    """The dummy provider has no webhook: its refund goes through the webhook's path at once."""
     settings.STRIPE_SECRET_KEY = ""
     donation = card_donation(employee_a, associations[0], 1000)
+    match_donation(donation)
     client.force_login(csr_a.user)
     response = client.post(refund_url(donation), {"confirm": "yes"}, follow=True)
     assert audit("donation.refund_requested").count() == 1
+    assert audit("donation.refunded").count() == 1
     donation.refresh_from_db()
-    assert donation.status == Donation.Status.SUCCEEDED
-    assert "Demo payment provider" in response.content.decode()
+    policy_a.refresh_from_db()
+    assert donation.status == Donation.Status.REFUNDED and policy_a.spent_cents == 0
+    assert donation.payment.status == "refunded"
+    assert Match.objects.get().status == Match.Status.REVERSED
+    body = response.content.decode()
+    assert "Demonstration payment provider" in body and "no money moved" in body
 
 
 def test_employee_of_a_gift_is_not_an_officer(client, company_a, associations, fake_provider):
