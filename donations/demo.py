@@ -72,8 +72,9 @@ def seed_company(company: Company, associations, *, today: dt.date | None = None
                 "ratio_numerator": 1,
                 "ratio_denominator": 1,
                 "employee_yearly_cap_cents": 30_000,
-                # Tight enough that the budget runs out late in the year: partial matches show.
-                "yearly_budget_cents": max(headcount, 10) * 600,
+                # Horizon's budget lasts the year with room for the gifts made while trying the
+                # demo; Lumen's runs out with November's card gifts, so partial matches show.
+                "yearly_budget_cents": max(headcount, 10) * 900,
                 "currency": company.currency,
                 "match_card": True,
                 "match_payroll": True,

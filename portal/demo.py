@@ -207,6 +207,7 @@ class DemoCompany:
     personae: dict[str, tuple[str, str]]  # demo role -> (first name, last name)
     demo_department: str  # where the demo manager and employee work
     csr_department: str  # headed by the demo CSR officer
+    payroll_department: str  # where the demo payroll officer works
     committee: int = 1  # how many department directors are executives
     head_office_only: frozenset[str] = frozenset()
     fields: dict = field(default_factory=dict)
@@ -243,9 +244,11 @@ GROUP = DemoCompany(
         "csr_officer": ("Sophie", "Lambert"),
         "manager": ("Julien", "Bernard"),
         "employee": ("Camille", "Martin"),
+        "payroll_officer": ("Thomas", "Girard"),
     },
     demo_department="Systèmes d'information",
     csr_department="RSE",
+    payroll_department="Finance",
     committee=5,
     head_office_only=frozenset({"RSE", "Juridique", "Finance"}),
     fields={
@@ -267,9 +270,11 @@ SME = DemoCompany(
         "csr_officer": ("Nora", "Haddad"),
         "manager": ("Karim", "Benali"),
         "employee": ("Léa", "Roux"),
+        "payroll_officer": ("Inès", "Morel"),
     },
     demo_department="Atelier",
     csr_department="Administration",
+    payroll_department="Administration",
     head_office_only=frozenset({"Administration"}),
     fields={
         "yearly_quota_days": 2,
@@ -291,9 +296,10 @@ class Person:
     site: str
     department: str
     manager: str | None = None
-    demo_role: str = ""  # employee, manager, csr_officer, executive: the printed accounts
+    demo_role: str = ""  # employee, manager, csr_officer, executive…: the printed accounts
     is_executive: bool = False
     is_csr_officer: bool = False
+    is_payroll_officer: bool = False
     level: int = 0  # distance from the top: managers are created before their reports
 
 
@@ -377,11 +383,12 @@ def ensure_company_people(spec: DemoCompany, *, headcount: int) -> Company:
                 site=person.site,
                 manager_id=existing.get(person.manager),
             )
-            if person.is_csr_officer or person.is_executive:
+            if person.is_csr_officer or person.is_executive or person.is_payroll_officer:
                 set_roles(
                     profile=profile,
                     csr_officer=person.is_csr_officer,
                     executive=person.is_executive,
+                    payroll_officer=person.is_payroll_officer,
                 )
             user_model.objects.filter(pk=profile.user_id).update(password=demo_password_hash())
             existing[person.email] = profile.pk
@@ -489,6 +496,11 @@ def plan_people(spec: DemoCompany, *, headcount: int) -> list[Person]:
         directors[department] = director
         people.append(director)
 
+    payroll = persona(
+        "payroll_officer", main_site, spec.payroll_department, is_payroll_officer=True
+    )
+    payroll.manager, payroll.level = directors[spec.payroll_department].email, 2
+    people.append(payroll)
     manager = persona("manager", main_site, spec.demo_department)
     manager.manager, manager.level = directors[spec.demo_department].email, 2
     employee = persona("employee", main_site, spec.demo_department)
@@ -573,6 +585,7 @@ def demo_accounts() -> Iterator[DemoAccount]:
         "manager": "Manager",
         "csr_officer": "CSR officer",
         "executive": "Executive",
+        "payroll_officer": "Payroll officer",
     }
     yield DemoAccount("Platform admin", "—", ADMIN_EMAIL, "Alex Admin")
     for spec in DEMO_COMPANIES:
@@ -581,6 +594,7 @@ def demo_accounts() -> Iterator[DemoAccount]:
             ("manager", labels["manager"]),
             ("csr", labels["csr_officer"]),
             ("executive", labels["executive"]),
+            ("payroll", labels["payroll_officer"]),
         ]:
             email = f"{prefix}@{spec.domain}"
             profile = (

@@ -141,7 +141,9 @@ def test_printed_accounts_list_every_role_and_the_password(db):
     assert DEMO_PASSWORD in output
     for account in demo_accounts():
         assert account.email in output
-    assert len(list(demo_accounts())) == 9
+    assert len(list(demo_accounts())) == 11
+    payroll = EmployeeProfile.objects.get(user__email="payroll@horizon.example")
+    assert payroll.roles == ["employee", "payroll_officer"]
 
 
 def test_missions_are_searchable_by_their_skills_and_association(seeded):
@@ -167,7 +169,7 @@ def test_full_plan_is_deterministic_with_one_account_per_role():
     assert len(first) == GROUP_SIZE
     assert len({p.email for p in first}) == GROUP_SIZE
     roles = sorted(p.demo_role for p in first if p.demo_role)
-    assert roles == ["csr_officer", "employee", "executive", "manager"]
+    assert roles == ["csr_officer", "employee", "executive", "manager", "payroll_officer"]
 
 
 def test_full_plan_places_managers_above_their_reports():
