@@ -216,6 +216,9 @@ class PayrollRun(models.Model):
     total_deduction_cents = models.BigIntegerField(_("total deductions (cents)"), default=0)
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
+    # The employees' notes of a confirmed run go out in chunks of lines; a retried task resumes
+    # after the last line already sent instead of writing to everyone again.
+    notified_through_line = models.BigIntegerField(default=0, editable=False)
     uploaded_at = models.DateTimeField(_("uploaded at"), null=True, blank=True)
     exported_at = models.DateTimeField(_("exported at"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)

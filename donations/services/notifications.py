@@ -202,7 +202,7 @@ def send_payroll_run(*, run_id: int) -> int:
         .order_by("pk")
     )
     sent = 0
-    last = 0
+    last = run.notified_through_line
     with mailers.default as connection:
         while True:
             chunk = list(lines.filter(pk__gt=last)[:RUN_CHUNK])
@@ -247,6 +247,7 @@ def send_payroll_run(*, run_id: int) -> int:
                     _message("payroll_confirmed", line.employee, context, company=run.company)
                 )
             sent += connection.send_messages(messages) or 0
+            PayrollRun.objects.filter(pk=run.pk).update(notified_through_line=last)
     return sent
 
 

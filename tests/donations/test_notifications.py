@@ -480,9 +480,38 @@ def test_run_e_mails_are_read_in_chunks_each_employee_once(
     mailoutbox.clear()
     with CaptureQueriesContext(connection) as queries:
         assert notifications.send_payroll_run(run_id=run.pk) == 5
-    # The run, then per chunk of 2 lines its lines and their donations, then the empty chunk.
-    assert len(queries) == 1 + 3 * 2 + 1
+    # The run, then per chunk of 2 lines: its lines, their donations and the resume mark; then
+    # the empty chunk.
+    assert len(queries) == 1 + 3 * 3 + 1
     assert sorted(m.to[0] for m in mailoutbox) == sorted(p.user.email for p in people)
+
+
+def test_a_retried_run_task_resumes_after_the_last_chunk_sent(
+    company_a, round_up_a, policy_a, mailoutbox, monkeypatch
+):
+    monkeypatch.setattr(notifications, "RUN_CHUNK", 2)
+    people = _pledgers(company_a, round_up_a, 5)
+    with notifications.suppressed():
+        run = _confirmed_run(company_a, MONTH, _pay_file(people))
+    mailoutbox.clear()
+    real_message = notifications._message
+    written = []
+
+    def worker_dies_on_the_third(kind, profile, context, *, company):
+        if len(written) == 2:
+            raise ConnectionError("SMTP server went away")
+        written.append(profile)
+        return real_message(kind, profile, context, company=company)
+
+    monkeypatch.setattr(notifications, "_message", worker_dies_on_the_third)
+    with pytest.raises(ConnectionError):
+        notifications.send_payroll_run(run_id=run.pk)
+    assert len(mailoutbox) == 2
+    # The task is retried: the first two are not written to again.
+    monkeypatch.setattr(notifications, "_message", real_message)
+    assert notifications.send_payroll_run(run_id=run.pk) == 3
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(p.user.email for p in people)
+    assert notifications.send_payroll_run(run_id=run.pk) == 0
 
 
 def test_unconfirmed_run_sends_nothing(company_a, payroll_people, mailoutbox):
