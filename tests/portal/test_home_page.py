@@ -96,3 +96,10 @@ def test_home_and_association_index_run_a_constant_number_of_queries(
         assert client.get("/").status_code == 200
     with django_assert_max_num_queries(16):
         assert client.get(site_tree["associations"].url).status_code == 200
+
+
+def test_favicon_ico_points_at_the_served_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("img/favicon.svg")
+    assert client.get(response["Location"]).status_code == 200
