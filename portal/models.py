@@ -103,6 +103,19 @@ class Company(models.Model):
         return self.yearly_quota_days * self.hours_per_day
 
 
+class CompanyRules(Company):
+    """The engagement rules of a company, as its CSR officers edit them (a proxy of Company).
+
+    Its own model so that the admin gives it its own permission policy: officers change their
+    company's rules here, while the Companies admin (names, domains) stays with platform admins.
+    """
+
+    class Meta:
+        proxy = True
+        verbose_name = _("company rules")
+        verbose_name_plural = _("company rules")
+
+
 class CompanyDomain(models.Model):
     """An e-mail domain whose verified addresses belong to one company."""
 

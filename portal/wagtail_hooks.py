@@ -25,7 +25,7 @@ from portal.accounts.onboarding import (
     set_company_domains,
     taken_domains,
 )
-from portal.models import DOMAIN_VALIDATOR, Company, EmployeeProfile
+from portal.models import DOMAIN_VALIDATOR, Company, CompanyRules, EmployeeProfile
 from portal.services import set_roles
 from portal.tenancy import company_of, profile_of
 
@@ -272,6 +272,118 @@ class CompanyViewSet(ModelViewSet):
     )
 
 
+# ---- Our company's rules (CSR officers) -------------------------------------------------------
+
+
+class OwnCompanyRulesPolicy(BasePermissionPolicy):
+    """A CSR officer views and changes the engagement rules of their own company, nothing else.
+
+    Superusers keep the full Companies admin above; this one is the officers' door.
+    """
+
+    ACTIONS = frozenset({"view", "change"})
+
+    def user_has_permission(self, user, action):
+        profile = profile_of(user)
+        return bool(
+            user.is_active and action in self.ACTIONS and profile and profile.is_csr_officer
+        )
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action) and instance.pk == company_of(user).pk
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        if not self.user_has_any_permission(user, actions):
+            return CompanyRules.objects.none()
+        return CompanyRules.objects.filter(pk=company_of(user).pk)
+
+    def users_with_any_permission(self, actions):
+        from django.contrib.auth import get_user_model
+
+        users = get_user_model().objects.filter(is_active=True)
+        if not set(actions) & self.ACTIONS:
+            return users.none()
+        return users.filter(profile__is_csr_officer=True)
+
+
+rules_policy = OwnCompanyRulesPolicy(CompanyRules)
+register_permission_policy(CompanyRules, rules_policy)
+
+
+class CompanyRulesForm(WagtailAdminModelForm):
+    hourly_valuation = forms.DecimalField(
+        label=_("hourly valuation of skills sponsorship"),
+        min_value=0,
+        max_digits=9,
+        decimal_places=2,
+        localize=True,  # "72,50" in French
+        help_text=_("In the company's currency, per hour: it values skills sponsorship."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial["hourly_valuation"] = self.instance.hourly_valuation_cents / 100
+
+    def save(self, commit=True):
+        self.instance.hourly_valuation_cents = round(self.cleaned_data["hourly_valuation"] * 100)
+        return super().save(commit=commit)
+
+
+class OwnCompanyScopedMixin:
+    def dispatch(self, request, *args, **kwargs):
+        pk = kwargs.get("pk")
+        policy = OwnCompanyRulesPolicy(Company)
+        if (
+            pk is not None
+            and not policy.instances_user_has_permission_for(request.user, "change")
+            .filter(pk=pk)
+            .exists()
+        ):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class CompanyRulesIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return rules_policy.instances_user_has_permission_for(self.request.user, "view")
+
+
+class CompanyRulesEditView(OwnCompanyScopedMixin, generic.EditView):
+    pass
+
+
+class CompanyRulesHistoryView(OwnCompanyScopedMixin, HistoryView):
+    pass
+
+
+class CompanyRulesViewSet(ModelViewSet):
+    """The rules a CSR officer sets for their company: quota, approval, valuation, year."""
+
+    model = CompanyRules
+    icon = "cog"
+    menu_label = _("Company rules")
+    menu_order = 255
+    add_to_admin_menu = True
+    url_prefix = "company-rules"
+    name = "company_rules"
+    copy_view_enabled = False
+    inspect_view_enabled = False
+    index_view_class = CompanyRulesIndexView
+    edit_view_class = CompanyRulesEditView
+    history_view_class = CompanyRulesHistoryView
+    list_display = ["name", "yearly_quota_days", "approval_required"]
+    search_fields = None
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("yearly_quota_days"), FieldPanel("hours_per_day")]),
+            FieldPanel("approval_required"),
+            FieldPanel("hourly_valuation"),
+            FieldPanel("fiscal_year_start_month"),
+        ],
+        base_form_class=CompanyRulesForm,
+    )
+
+
 @hooks.register("register_admin_viewset")
 def register_people_viewset():
     return EmployeeProfileViewSet()
@@ -280,3 +392,8 @@ def register_people_viewset():
 @hooks.register("register_admin_viewset")
 def register_company_viewset():
     return CompanyViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_company_rules_viewset():
+    return CompanyRulesViewSet()
