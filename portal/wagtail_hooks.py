@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -312,17 +315,28 @@ register_permission_policy(CompanyRules, rules_policy)
 
 class CompanyRulesForm(WagtailAdminModelForm):
     hourly_valuation = forms.DecimalField(
-        label=_("hourly valuation of skills sponsorship"),
+        label=_("Hourly valuation of skills sponsorship"),
         min_value=0,
         max_digits=9,
         decimal_places=2,
-        localize=True,  # "72,50" in French
         help_text=_("In the company's currency, per hour: it values skills sponsorship."),
+    )
+    fiscal_year_start_month = forms.TypedChoiceField(
+        label=_("First month of the fiscal year"),
+        choices=sorted(MONTHS.items()),
+        coerce=int,
+        help_text=_("Quotas and reports count years from this month."),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.initial["hourly_valuation"] = self.instance.hourly_valuation_cents / 100
+        self.initial["hourly_valuation"] = Decimal(self.instance.hourly_valuation_cents).scaleb(-2)
+        # Decimals as the officer writes them: "4,5" days in French.
+        # (a text input: a number input cannot show a decimal comma).
+        for name in ("yearly_quota_days", "hours_per_day", "hourly_valuation"):
+            self.fields[name].localize = True
+            self.fields[name].widget = forms.TextInput(attrs={"inputmode": "decimal"})
+            self.fields[name].widget.is_localized = True
 
     def save(self, commit=True):
         self.instance.hourly_valuation_cents = round(self.cleaned_data["hourly_valuation"] * 100)

@@ -22,8 +22,8 @@ def csr_b_client(client, csr_b):
 
 def rules(**overrides) -> dict:
     data = {
-        "yearly_quota_days": "4.5",
-        "hours_per_day": "7.5",
+        "yearly_quota_days": "4,5",
+        "hours_per_day": "7,5",
         "approval_required": "",
         "hourly_valuation": "72,50",
         "fiscal_year_start_month": "9",
@@ -44,6 +44,9 @@ def test_officer_changes_the_rules_of_their_company(csr_b_client, company_b):
     # Only the rules: the officer never renames the company or changes its domains.
     assert 'name="hourly_valuation"' in body
     assert 'name="slug"' not in body and 'name="domains"' not in body
+    # Decimals shown the way a French officer writes them.
+    assert 'name="hourly_valuation" value="50,00"' in body
+    assert 'name="yearly_quota_days" value="2,0"' in body
     response = csr_b_client.post(f"/admin/company-rules/edit/{company_b.pk}/", rules())
     assert response.status_code == 302, response.context["form"].errors
     company_b.refresh_from_db()
