@@ -148,6 +148,7 @@ def test_card_success_sends_one_receipt_note_with_figures(
     assert f"({fr(attempt.fee_cents)})" in body  # the fees covered
     assert fr(2500 + attempt.fee_cents) in body  # what the card was charged
     assert "Cerfa 11580" in body and "Les Restos" in body
+    assert "frais" in body and "sont devenus" in body  # French, the site's language
     donation = Donation.objects.get(payment=attempt)
     with translation.override("fr"):
         day = date_format(timezone.localtime(donation.occurred_at, PARIS), "j F Y")
@@ -173,7 +174,8 @@ def test_card_receipt_without_match_or_fees_says_neither(
     (message,) = outbox
     assert fr(1000) in message.body
     assert fr(2000) not in message.body
-    assert "fees" not in message.body and "became" not in message.body
+    # Sent in the site's language (French): no fees paragraph, no match sentence.
+    assert "frais" not in message.body and "sont devenus" not in message.body
 
 
 def test_card_receipt_follows_the_site_language(
@@ -219,9 +221,9 @@ def test_refund_sends_the_amount_and_the_reversed_match_once(
     with committed():
         assert provider.deliver(attempt, "evt_3", "refund.updated") == "unchanged"
     (message,) = outbox
-    assert "refunded" in message.subject
+    assert "remboursé" in message.subject  # the site's language: French
     assert fr(2500) in message.body
-    assert "reversed" in message.body
+    assert "L'abondement de" in message.body and "a été annulé" in message.body
     attempt.refresh_from_db()
     assert attempt.status == PaymentAttempt.Status.REFUNDED
 
@@ -239,7 +241,7 @@ def test_partial_refund_states_the_refunded_amount(
         provider.deliver(attempt, "evt_2", "charge.refunded")
     (message,) = outbox
     assert fr(1500) in message.body and fr(5000) in message.body
-    assert "reversed" not in message.body  # no match to reverse: no policy
+    assert "abondement" not in message.body  # no match to reverse: no policy
 
 
 def test_rolled_back_webhook_sends_nothing(employee_a, associations, provider, outbox, committed):
@@ -414,7 +416,7 @@ def test_confirmed_run_sends_each_deducted_employee_their_figures(
     eve = by_recipient[e1.user.email].body
     # 67 cents split 50/50 (34 + 33), each matched 1:1: 0,67 € became 1,34 €.
     assert "mars 2026" in by_recipient[e1.user.email].subject
-    assert fr(67) in eve and fr(134) in eve
+    assert fr(67) in eve and fr(134) in eve and "abond" in eve
     assert f"- Les Restos: {fr(34)}" in eve and f"- Forêts Vives: {fr(33)}" in eve
     paul = by_recipient[e2.user.email].body
     assert f"- Les Restos: {fr(90)}" in paul and fr(180) in paul
@@ -430,7 +432,7 @@ def test_run_without_matching_reports_no_match(company_a, payroll_people, outbox
     with committed():
         _confirmed_run(company_a)
     assert len(outbox) == 2
-    assert all("became" not in m.body and "matched" not in m.body for m in outbox)
+    assert all("sont devenus" not in m.body and "abond" not in m.body for m in outbox)
 
 
 def test_suppressed_run_confirmation_sends_nothing(company_a, payroll_people, outbox, committed):

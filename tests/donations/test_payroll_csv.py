@@ -133,6 +133,13 @@ def test_messages_go_through_gettext_when_shown_and_translations_order_the_words
     assert str(errors[0]) == "matricule, ligne 3 : la ligne 2 a déjà ce matricule"
 
 
+def test_errors_read_in_french():
+    errors = errors_of(b"matricule;net\nE1;10\nE1;20\n")
+    with translation.override("fr"):
+        assert str(errors[0].message) == "doublon de la ligne 2"
+        assert str(errors[0]) == "ligne 3, matricule : doublon de la ligne 2"
+
+
 @settings(max_examples=1000, deadline=None, suppress_health_check=list(HealthCheck))
 @given(
     data=st.one_of(
