@@ -8,9 +8,7 @@ per run that reads the run in chunks, never one query per employee).
 
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
-from contextlib import contextmanager
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -30,6 +28,7 @@ from donations.models import (
     Pledge,
 )
 from donations.months import add_months
+from portal.mail import is_suppressed, suppressed  # noqa: F401 - suppressed is used by callers
 from portal.models import EmployeeProfile
 
 # Each kind is a template under templates/emails/donations/: its first line is the subject.
@@ -44,19 +43,6 @@ RUN_CHUNK = 500
 # is not sent if the payment went through meanwhile (it is rendered from the state then).
 DELAY_SECONDS = {"card_failed": 15 * 60}
 
-_state = threading.local()
-
-
-@contextmanager
-def suppressed():
-    """No e-mail for what happens inside (demo data, bulk imports, benchmarks)."""
-    previous = getattr(_state, "suppressed", False)
-    _state.suppressed = True
-    try:
-        yield
-    finally:
-        _state.suppressed = previous
-
 
 def enqueue(*, kind: str, object_id: int, amount_cents: int | None = None) -> None:
     """Send the e-mail once the current transaction commits (never for a rolled-back change).
@@ -66,7 +52,7 @@ def enqueue(*, kind: str, object_id: int, amount_cents: int | None = None) -> No
     """
     if kind not in KINDS:
         raise ValueError(kind)
-    if getattr(_state, "suppressed", False):
+    if is_suppressed():
         return
     from donations import tasks
 

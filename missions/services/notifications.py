@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from contextlib import contextmanager
 from email.message import MIMEPart
 
 from django.conf import settings
@@ -13,6 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from missions.models import Enrolment, EnrolmentStatus
+from portal.mail import is_suppressed, suppressed  # noqa: F401 - suppressed is used by callers
 
 # Each kind is a template under templates/emails/missions/: its first line is the subject.
 KINDS = {
@@ -32,25 +31,11 @@ KINDS = {
 INVITATION_KINDS = {"confirmed", "approved", "promoted"}
 
 
-_state = threading.local()
-
-
-@contextmanager
-def suppressed():
-    """No e-mail for what happens inside (demo data, bulk imports, benchmarks)."""
-    previous = getattr(_state, "suppressed", False)
-    _state.suppressed = True
-    try:
-        yield
-    finally:
-        _state.suppressed = previous
-
-
 def enqueue(*, enrolment_id: int, kind: str) -> None:
     """Send the e-mail once the current transaction commits (never for a rolled-back change)."""
     if kind not in KINDS:
         raise ValueError(kind)
-    if getattr(_state, "suppressed", False):
+    if is_suppressed():
         return
     from missions import tasks
 
