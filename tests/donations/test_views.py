@@ -151,7 +151,8 @@ def test_bad_upload_lists_errors_and_writes_nothing(client, csr_a, company_a, pa
     response = client.post(reverse("donations:payroll_run", args=[run.pk]), {"file": upload})
     assert response.status_code == 400
     body = response.content.decode()
-    assert "not a number" in body and "unknown employee" in body
+    # The page speaks the site's language (French): each error names its line and field.
+    assert "pas un nombre" in body and "salarié·e inconnu·e" in body
     assert not run.lines.exists()
     upload = SimpleUploadedFile("paie.csv", b"matricule;net\nE001;12\nE404;3\n")
     client.post(
