@@ -1,9 +1,11 @@
-"""What every app's e-mails share: a switch that silences them for a block of work."""
+"""What every app's e-mails share: a switch that silences them, and the reader's language."""
 
 from __future__ import annotations
 
 import threading
 from contextlib import contextmanager
+
+from django.conf import settings
 
 _state = threading.local()
 
@@ -21,3 +23,20 @@ def suppressed():
 
 def is_suppressed() -> bool:
     return getattr(_state, "suppressed", False)
+
+
+def language_of(profile) -> str:
+    """The language to write to someone in: the one they last used on the site, else the site's."""
+    return getattr(profile, "language", "") or settings.LANGUAGE_CODE
+
+
+def remember_language(user, language: str) -> None:
+    """Store the language a signed-in employee uses, for the e-mails sent to them later."""
+    from portal.models import EmployeeProfile
+
+    codes = {code for code, _name in settings.LANGUAGES}
+    language = (language or "").split("-")[0]
+    if language in codes and getattr(user, "is_authenticated", False):
+        EmployeeProfile.objects.filter(user=user).exclude(language=language).update(
+            language=language
+        )

@@ -164,6 +164,13 @@ class EmployeeProfile(models.Model):
     )
     is_csr_officer = models.BooleanField(_("CSR officer"), default=False)
     is_executive = models.BooleanField(_("executive"), default=False)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("The language of the e-mails sent to this person: the one they last chose."),
+    )
     is_payroll_officer = models.BooleanField(
         _("payroll officer"),
         default=False,

@@ -12,6 +12,8 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from portal.views import set_language
+
 urlpatterns = [
     # Every sign-in goes through allauth (verified e-mail, rate limits), the admins' too.
     path(
@@ -23,7 +25,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("sitemap.xml", sitemap, name="sitemap"),
     # Browsers and feed readers ask for /favicon.ico whatever the pages say.
     path("favicon.ico", lambda request: redirect(static_url("img/favicon.svg"), permanent=True)),

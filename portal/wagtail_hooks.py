@@ -154,6 +154,7 @@ class EmployeeProfileViewSet(ModelViewSet):
         [
             FieldRowPanel([FieldPanel("employee_number"), FieldPanel("department")]),
             FieldRowPanel([FieldPanel("site"), FieldPanel("manager")]),
+            FieldPanel("language"),
             MultiFieldPanel(
                 [
                     FieldPanel("is_csr_officer"),

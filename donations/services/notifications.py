@@ -28,7 +28,7 @@ from donations.models import (
     Pledge,
 )
 from donations.months import add_months
-from portal.mail import is_suppressed, suppressed  # noqa: F401 - suppressed is used by callers
+from portal.mail import is_suppressed, language_of, suppressed  # noqa: F401 - suppressed is used by callers
 from portal.models import EmployeeProfile
 
 # Each kind is a template under templates/emails/donations/: its first line is the subject.
@@ -72,9 +72,8 @@ def absolute(path: str) -> str:
 
 
 def language_for(profile: EmployeeProfile) -> str:
-    """The reader's language. Neither the user model nor the profile stores one yet, so this is
-    the site's language; a stored preference is to be read here."""
-    return settings.LANGUAGE_CODE
+    """The reader's language: the one they last used on the site, else the site's."""
+    return language_of(profile)
 
 
 def send(*, kind: str, object_id: int, amount_cents: int | None = None) -> int:

@@ -9,9 +9,10 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
 from missions.models import Enrolment, EnrolmentStatus
-from portal.mail import is_suppressed, suppressed  # noqa: F401 - suppressed is used by callers
+from portal.mail import is_suppressed, language_of, suppressed  # noqa: F401 - suppressed is used by callers
 
 # Each kind is a template under templates/emails/missions/: its first line is the subject.
 KINDS = {
@@ -84,7 +85,7 @@ def send(*, enrolment_id: int, kind: str) -> int:
                 decline_url=absolute(links["decline"]),
                 approvals_url=absolute(reverse("missions:approvals")),
             )
-            sent += _send(kind, [approver.user.email], context)
+            sent += _send(kind, approver, context)
         return sent
     attachments = []
     if kind in INVITATION_KINDS and enrolment.status == EnrolmentStatus.CONFIRMED:
@@ -97,7 +98,7 @@ def send(*, enrolment_id: int, kind: str) -> int:
                 "CANCEL",
             )
         )
-    return _send(kind, [enrolment.employee.user.email], context, attachments)
+    return _send(kind, enrolment.employee, context, attachments)
 
 
 def _invitation_part(name: str, content: bytes, method: str) -> MIMEPart:
@@ -114,11 +115,15 @@ def _invitation_part(name: str, content: bytes, method: str) -> MIMEPart:
     return part
 
 
-def _send(kind: str, to: list[str], context: dict, attachments=()) -> int:
-    text = render_to_string(f"emails/missions/{kind}.txt", context)
+def _send(kind: str, recipient, context: dict, attachments=()) -> int:
+    """One message to one employee, written in their language."""
+    with translation.override(language_of(recipient)):
+        text = render_to_string(f"emails/missions/{kind}.txt", context)
     subject, _, body = text.strip().partition("\n")
     message = EmailMultiAlternatives(
-        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject.strip(), body.strip() + "\n", to=to
+        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject.strip(),
+        body.strip() + "\n",
+        to=[recipient.user.email],
     )
     for name, content, method in attachments:
         message.attach(_invitation_part(name, content, method))
