@@ -82,7 +82,8 @@ def import_net_pay(
         run = PayrollRun.objects.select_for_update().get(pk=run.pk)
         if run.is_locked:
             raise PayrollRunLocked(_("This run is exported or confirmed; it no longer changes."))
-        run.lines.all().delete()
+        previous = run.lines.all()
+        previous._raw_delete(previous.db)  # a draft's lines: no donation names them yet
         insert_rows(
             PayrollLine,
             [
@@ -168,10 +169,13 @@ def compute_payroll_run(*, run_id: int) -> PayrollRun:
                 )
             )
         # Rewriting the changed lines beats bulk_update, whose CASE per row grows quadratically;
-        # nothing references lines before the run is confirmed, and the ids are kept.
+        # nothing references lines before the run is confirmed, and the ids are kept. A plain
+        # DELETE: the ORM's would load every line to look for donations (PROTECT) first, and the
+        # database's foreign key still refuses to drop a line that a donation names.
         if chunk:
             with transaction.atomic():
-                PayrollLine.objects.filter(pk__in=[line.pk for line in chunk]).delete()
+                stale = PayrollLine.objects.filter(pk__in=[line.pk for line in chunk])
+                stale._raw_delete(stale.db)
                 insert_rows(PayrollLine, chunk)
         PayrollRun.objects.filter(pk=run.pk).update(progress_done=done)
     with transaction.atomic():
