@@ -20,6 +20,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from missions.admin_forms import MissionPageForm
 from missions.exceptions import IllegalTransition
 
 
@@ -282,6 +283,8 @@ WORK_TIME_KINDS = {
 
 class MissionPage(Page):
     """A way to help an association: what, where, for whom, and its dated sessions."""
+
+    base_form_class = MissionPageForm
 
     class Visibility(models.TextChoices):
         COMPANY = "company", _("Private to the company")
