@@ -319,10 +319,25 @@ def cancel(
         return enrolment
 
 
+def _lock_employee_unless_busy(employee_id: int) -> bool:
+    """Take the employee's row lock, as enrol() does before checking the quota, without waiting.
+
+    enrol() locks the employee, then the session; promotion already holds a session, so waiting
+    for an employee could deadlock. A locked row means that person is enrolling right now: they
+    are passed over this time rather than risk spending their quota twice.
+    """
+    return bool(
+        EmployeeProfile.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(pk=employee_id)
+        .values_list("pk", flat=True)
+    )
+
+
 def promote_waitlisted(*, session: MissionSession, now: dt.datetime | None = None) -> list[int]:
     """Give free seats to the waitlist in order; the caller holds the session row lock.
 
-    Someone whose quota no longer allows the session is passed over and stays waitlisted.
+    Someone whose quota no longer allows the session is passed over and stays waitlisted, and so
+    is someone whose own row is locked by an enrolment of theirs in progress.
     Returns the promoted enrolment ids.
     """
     now = now or timezone.now()
@@ -342,6 +357,8 @@ def promote_waitlisted(*, session: MissionSession, now: dt.datetime | None = Non
     for enrolment in waiting:
         if free <= 0:
             break
+        if SEAT_LOCKING and not _lock_employee_unless_busy(enrolment.employee_id):
+            continue  # enrolling elsewhere this very moment: the next free seat asks again
         try:
             _check_quota(employee=enrolment.employee, session=session, hours=enrolment.quota_hours)
         except QuotaExceeded:

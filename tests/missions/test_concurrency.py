@@ -161,3 +161,62 @@ def test_control_without_the_lock_exceeds_the_quota(company_a, slow_reads):
     _, results, errors = _quota_race(company_a, lock=False)
     assert errors == []
     assert results[S.CONFIRMED] > 2, results
+
+
+def _promotion_race(company_a, *, guard: bool, rounds: int = 1) -> tuple[list[Decimal], list]:
+    """A waitlisted person enrols in another session while a seat frees up for them.
+
+    Their quota covers one of the two days: the enrolment and the promotion must not both
+    spend it. Returns the hours used after each round.
+    """
+    company_a.approval_required = False
+    company_a.yearly_quota_days = Decimal("1")  # one 7-hour citizen day
+    company_a.save()
+    used, all_errors = [], []
+    for round_ in range(rounds):
+        full = open_session(company_a, seats=1)
+        other = open_session(company_a)
+        holder, waiter = _employees_named(company_a, f"r{round_}")
+        seat = enrolment_service.enrol(employee=holder, session_id=full.pk)
+        enrolment_service.enrol(employee=waiter, session_id=full.pk, waitlist_if_full=True)
+
+        def enrol_elsewhere(waiter=waiter, other=other):
+            try:
+                return enrolment_service.enrol(
+                    employee=waiter, session_id=other.pk, lock=guard
+                ).status
+            except QuotaExceeded:
+                return "quota"
+
+        def free_the_seat(holder=holder, seat=seat):
+            return enrolment_service.cancel(employee=holder, enrolment_id=seat.pk).status
+
+        _, errors = _race([enrol_elsewhere, free_the_seat])
+        all_errors += errors
+        used.append(enrolment_service.quota_of(employee=waiter).used_hours)
+    return used, all_errors
+
+
+def _employees_named(company, prefix: str) -> list[EmployeeProfile]:
+    users = get_user_model().objects.bulk_create(
+        get_user_model()(
+            username=f"{prefix}-{i}@alpha.example", email=f"{prefix}-{i}@alpha.example"
+        )
+        for i in range(2)
+    )
+    return EmployeeProfile.objects.bulk_create(
+        EmployeeProfile(user=user, company=company) for user in users
+    )
+
+
+def test_a_promotion_and_an_enrolment_of_one_person_never_exceed_the_quota(company_a, slow_reads):
+    used, errors = _promotion_race(company_a, guard=True, rounds=5)
+    assert errors == []
+    assert all(hours <= Decimal("7.00") for hours in used), used
+
+
+def test_control_without_the_locks_promotes_beyond_the_quota(company_a, slow_reads, monkeypatch):
+    monkeypatch.setattr(enrolment_service, "SEAT_LOCKING", False)
+    used, errors = _promotion_race(company_a, guard=False, rounds=5)
+    assert errors == []
+    assert any(hours > Decimal("7.00") for hours in used), used
