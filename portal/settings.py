@@ -232,7 +232,15 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None  # the admin would hotlink an external host
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAIL_I18N_ENABLED = False
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAILSEARCH_BACKENDS = {
+    "default": {
+        "BACKEND": "wagtail.search.backends.database",
+        # PostgreSQL's text-search configuration: French stems and stop words, since missions and
+        # associations are written in French ("animal" finds "animaux"). After changing it, run
+        # `manage.py update_index`. SQLite's backend ignores it.
+        "SEARCH_CONFIG": env.str("CORDEE_SEARCH_CONFIG", default="french"),
+    }
+}
 WAGTAIL_MODERATION_ENABLED = True
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "svg"]
