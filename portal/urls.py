@@ -12,7 +12,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from portal.views import set_language
+from portal.views import brand_css, set_language
 
 urlpatterns = [
     # Every sign-in goes through allauth (verified e-mail, rate limits), the admins' too.
@@ -26,6 +26,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("brand.css", brand_css, name="brand_css"),
     path("sitemap.xml", sitemap, name="sitemap"),
     # Browsers and feed readers ask for /favicon.ico whatever the pages say.
     path("favicon.ico", lambda request: redirect(static_url("img/favicon.svg"), permanent=True)),

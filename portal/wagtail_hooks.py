@@ -372,7 +372,7 @@ class CompanyRulesHistoryView(OwnCompanyScopedMixin, HistoryView):
 
 
 class CompanyRulesViewSet(ModelViewSet):
-    """The rules a CSR officer sets for their company: quota, approval, valuation, year."""
+    """What a CSR officer sets for their company: quota, approval, valuation, year, colour."""
 
     model = CompanyRules
     icon = "cog"
@@ -394,6 +394,13 @@ class CompanyRulesViewSet(ModelViewSet):
             FieldPanel("approval_required"),
             FieldPanel("hourly_valuation"),
             FieldPanel("fiscal_year_start_month"),
+            FieldPanel(
+                "brand_colour",
+                help_text=_(
+                    "The colour of buttons and links for your people; made darker if needed so "
+                    "that white text on it stays readable."
+                ),
+            ),
         ],
         base_form_class=CompanyRulesForm,
     )

@@ -27,6 +27,7 @@ def rules(**overrides) -> dict:
         "approval_required": "",
         "hourly_valuation": "72,50",
         "fiscal_year_start_month": "9",
+        "brand_colour": "#8b3a1f",
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v != ""}
@@ -55,6 +56,7 @@ def test_officer_changes_the_rules_of_their_company(csr_b_client, company_b):
     assert company_b.approval_required is False
     assert company_b.hourly_valuation_cents == 7250
     assert company_b.fiscal_year_start_month == 9
+    assert company_b.brand_colour == "#8b3a1f"
     assert ModelLogEntry.objects.filter(object_id=str(company_b.pk), action="wagtail.edit").exists()
 
 
@@ -62,11 +64,17 @@ def test_bad_rules_are_refused_and_nothing_changes(csr_b_client, company_b):
     before = Company.objects.values().get(pk=company_b.pk)
     response = csr_b_client.post(
         f"/admin/company-rules/edit/{company_b.pk}/",
-        rules(yearly_quota_days="-1", fiscal_year_start_month="13", hourly_valuation="x"),
+        rules(
+            yearly_quota_days="-1",
+            fiscal_year_start_month="13",
+            hourly_valuation="x",
+            brand_colour="red",
+        ),
     )
     assert response.status_code == 200
     errors = response.context["form"].errors
-    assert {"yearly_quota_days", "fiscal_year_start_month", "hourly_valuation"} <= set(errors)
+    fields = {"yearly_quota_days", "fiscal_year_start_month", "hourly_valuation", "brand_colour"}
+    assert fields <= set(errors)
     assert Company.objects.values().get(pk=company_b.pk) == before
 
 
