@@ -10,14 +10,13 @@ with the endpoint secret), our webhook re-reading the payment, and the page that
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import pytest
 import stripe
-from django.utils import timezone
 
-from donations.models import Donation, Match, MatchingPolicy, PaymentAttempt, StripeEvent
+from donations.models import Donation, Match, PaymentAttempt, StripeEvent
+from tests.donations.helpers import this_year_policy
 from tests.donations.stripe_fakes import use_localstripe
 from tests.e2e.test_giving_journeys import sign_in
 from tests.factories import make_association, make_employee
@@ -39,15 +38,7 @@ def card_setup(company_a, settings, live_server):
     server = use_localstripe(settings, WEBHOOK_SECRET)
     server.register_webhook(f"{live_server.url}/giving/webhooks/payments/", WEBHOOK_SECRET)
     restos = make_association(title="Les Restos", tax_receipt_eligible=True)
-    year = timezone.localdate().year
-    MatchingPolicy.objects.create(
-        company=company_a,
-        period_start=dt.date(year, 1, 1),
-        period_end=dt.date(year + 1, 1, 1),
-        employee_yearly_cap_cents=100_000,
-        yearly_budget_cents=1_000_000,
-        currency="EUR",
-    )
+    this_year_policy(company_a)
     make_employee(company_a, email="eve@alpha.example", first_name="Eve")
     sdk = stripe.StripeClient("sk_test_cordee", base_addresses={"api": server.url})
     yield {"restos": restos, "sdk": sdk}

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import pytest
 from django.utils import timezone
 
-from donations.models import Donation, MatchingPolicy, PayrollRun, Pledge
+from donations.models import Donation, PayrollRun, Pledge
 from donations.services.pledges import set_round_up_associations
+from tests.donations.helpers import this_year_policy
 from tests.factories import PASSWORD, make_association, make_employee
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -20,15 +20,7 @@ def giving_setup(company_a):
     restos = make_association(title="Les Restos", helps_people_in_difficulty=True)
     forets = make_association(title="Forêts Vives")
     set_round_up_associations(company=company_a, association_ids=[restos.pk, forets.pk])
-    year = timezone.localdate().year
-    MatchingPolicy.objects.create(
-        company=company_a,
-        period_start=dt.date(year, 1, 1),
-        period_end=dt.date(year + 1, 1, 1),
-        employee_yearly_cap_cents=100_000,
-        yearly_budget_cents=1_000_000,
-        currency="EUR",
-    )
+    this_year_policy(company_a)
     employee = make_employee(
         company_a, email="eve@alpha.example", first_name="Eve", employee_number="E001"
     )
