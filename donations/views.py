@@ -252,7 +252,8 @@ def statement(request: HttpRequest, year: int) -> HttpResponse:
 @login_required
 def payroll_runs(request: HttpRequest) -> HttpResponse:
     officer = require_payroll_officer(request.user)
-    form = OpenRunForm(request.POST or None)
+    # The month usually opened is the current one: offered as the default.
+    form = OpenRunForm(request.POST or None, initial={"month": f"{timezone.localdate():%Y-%m}"})
     if request.method == "POST" and form.is_valid():
         run = payroll.open_payroll_run(company=officer.company, month=form.cleaned_data["month"])
         return redirect("donations:payroll_run", pk=run.pk)
