@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from donations.models import DisbursementBatch, PayrollRun
 from donations.services.payroll import import_net_pay, open_payroll_run
@@ -48,6 +49,12 @@ def test_payroll_officer_runs_the_month(client, payroll_a, company_a, payroll_pe
     run.refresh_from_db()
     assert run.status == PayrollRun.Status.CONFIRMED
     assert run.confirmed_by == payroll_a.user
+
+
+def test_the_month_to_open_defaults_to_the_current_one(client, payroll_a):
+    client.force_login(payroll_a.user)
+    html = client.get(reverse("donations:payroll_runs")).content.decode()
+    assert f'value="{timezone.localdate():%Y-%m}"' in html
 
 
 def test_payroll_officer_keeps_the_money_trail(client, payroll_a, company_a, payroll_people):
