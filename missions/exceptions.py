@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 __all__ = [
+    "AlreadyCancelled",
     "AlreadyDecided",
     "AlreadyEnrolled",
     "ApprovalExpired",
@@ -20,6 +21,7 @@ __all__ = [
     "NotAllowed",
     "NotVisible",
     "QuotaExceeded",
+    "SessionCancelled",
     "SessionFull",
     "SessionNotOver",
     "SessionPast",
@@ -136,3 +138,13 @@ class InvalidHours(EngagementError):
 class FeedbackNotOpen(EngagementError):
     def default_message(self) -> str:
         return _("Feedback opens once your attendance is recorded, and is given once.")
+
+
+class SessionCancelled(EngagementError):
+    def default_message(self) -> str:
+        return _("This session has been cancelled.")
+
+
+class AlreadyCancelled(EngagementError):
+    def default_message(self) -> str:
+        return _("This session is already cancelled.")

@@ -417,10 +417,18 @@ class MissionPage(Page):
         return context
 
     def upcoming_sessions(self):
-        return self.sessions.filter(start__gte=timezone.now()).with_seats_left().order_by("start")
+        return (
+            self.sessions.filter(start__gte=timezone.now())
+            .not_cancelled()
+            .with_seats_left()
+            .order_by("start")
+        )
 
 
 class MissionSessionQuerySet(models.QuerySet):
+    def not_cancelled(self):
+        return self.filter(cancelled_at__isnull=True)
+
     def with_seats_left(self):
         """Annotate `seats_taken` and `seats_left` (confirmed and pending seats count)."""
         from missions.selectors import annotate_seats
@@ -449,6 +457,11 @@ class MissionSession(Orderable):
         on_delete=models.SET_NULL,
         related_name="sessions",
     )
+    # Set once by a CSR officer (missions.services.sessions.cancel_session), never undone.
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True, editable=False)
+    cancellation_reason = models.CharField(
+        _("cancellation reason"), max_length=300, blank=True, editable=False
+    )
 
     objects = MissionSessionQuerySet.as_manager()
 
@@ -474,6 +487,24 @@ class MissionSession(Orderable):
     def clean(self) -> None:
         if self.start and self.end and self.end <= self.start:
             raise ValidationError({"end": _("A session ends after it starts.")})
+
+    def save(self, *args, **kwargs):
+        # Wagtail rewrites a mission's sessions from the revision it publishes, which may predate
+        # a cancellation: a cancelled session stays cancelled whatever an older copy says.
+        if self.pk is not None and self.cancelled_at is None:
+            cancelled = (
+                type(self)
+                .objects.filter(pk=self.pk, cancelled_at__isnull=False)
+                .values_list("cancelled_at", "cancellation_reason")
+                .first()
+            )
+            if cancelled is not None:
+                self.cancelled_at, self.cancellation_reason = cancelled
+        return super().save(*args, **kwargs)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
     @property
     def duration_hours(self):

@@ -116,12 +116,12 @@ class MissionFilters:
 
 
 def upcoming_sessions_matching(filters: MissionFilters) -> QuerySet:
-    """Sessions still to come that satisfy the date range and seats filters of `filters`.
+    """Sessions still to come and not cancelled that pass the date range and seats filters.
 
     A mission matches the list when one of these sessions belongs to it, and its card shows the
     first of them: the date and seats the visitor asked about, not merely the next session.
     """
-    sessions = MissionSession.objects.filter(start__gte=timezone.now())
+    sessions = MissionSession.objects.not_cancelled().filter(start__gte=timezone.now())
     if filters.date_from:
         sessions = sessions.filter(start__gte=_start_of_day(filters.date_from))
     if filters.date_to:
@@ -141,7 +141,7 @@ def with_next_session(missions: QuerySet, sessions: QuerySet | None = None) -> Q
     One correlated subquery per value, so a page of cards costs one query whatever its size.
     """
     if sessions is None:
-        sessions = MissionSession.objects.filter(start__gte=timezone.now())
+        sessions = MissionSession.objects.not_cancelled().filter(start__gte=timezone.now())
     first = annotate_seats(sessions.filter(mission=OuterRef("pk"))).order_by("start", "pk")
     return missions.annotate(
         next_start=Subquery(first.values("start")[:1]),

@@ -24,6 +24,7 @@ from missions.exceptions import (
     NotAllowed,
     NotVisible,
     QuotaExceeded,
+    SessionCancelled,
     SessionFull,
     SessionPast,
 )
@@ -208,8 +209,8 @@ def enrol(
     and a seat is never sold twice; the employee row is locked first so that one employee's
     concurrent requests cannot together exceed the yearly quota.
 
-    Raises NotVisible, SessionPast, AlreadyEnrolled, QuotaExceeded, and SessionFull unless
-    `waitlist_if_full` (then the employee joins the waitlist).
+    Raises NotVisible, SessionCancelled, SessionPast, AlreadyEnrolled, QuotaExceeded, and
+    SessionFull unless `waitlist_if_full` (then the employee joins the waitlist).
     """
     lock = SEAT_LOCKING if lock is None else lock
     now = now or timezone.now()
@@ -222,6 +223,8 @@ def enrol(
             )
         session = _lock_session(session_id, lock=lock)
         mission = _mission_for(session, employee)
+        if session.cancelled_at is not None:
+            raise SessionCancelled
         if session.start <= now:
             raise SessionPast
         existing = Enrolment.objects.filter(employee=employee, session=session).first()
@@ -341,7 +344,7 @@ def promote_waitlisted(*, session: MissionSession, now: dt.datetime | None = Non
     Returns the promoted enrolment ids.
     """
     now = now or timezone.now()
-    if session.start <= now:
+    if session.start <= now or session.cancelled_at is not None:
         return []
     free = session.seats - seats_taken(session)
     promoted: list[int] = []

@@ -25,6 +25,7 @@ KINDS = {
     "declined",
     "expired",
     "cancelled",
+    "session_cancelled",
     "reminder",
     "survey",
 }
@@ -90,7 +91,19 @@ def send(*, enrolment_id: int, kind: str) -> int:
     attachments = []
     if kind in INVITATION_KINDS and enrolment.status == EnrolmentStatus.CONFIRMED:
         attachments.append(("invitation.ics", calendar.enrolment_invitation(enrolment), "REQUEST"))
-    if kind == "cancelled":
+    had_a_seat = False
+    if kind == "session_cancelled":
+        event = _session_cancellation(enrolment)
+        if event is None:
+            return 0  # not (or no longer) cancelled with its session: nothing to tell
+        context["cancelled_by"] = event.actor
+        # Someone on the waitlist had nothing in their calendar: only a seat gets the CANCEL.
+        had_a_seat = event.from_status in (
+            EnrolmentStatus.CONFIRMED,
+            EnrolmentStatus.PENDING_APPROVAL,
+        )
+        context["had_a_seat"] = had_a_seat
+    if kind == "cancelled" or had_a_seat:
         attachments.append(
             (
                 "cancellation.ics",
@@ -99,6 +112,16 @@ def send(*, enrolment_id: int, kind: str) -> int:
             )
         )
     return _send(kind, enrolment.employee, context, attachments)
+
+
+def _session_cancellation(enrolment: Enrolment):
+    """The event that cancelled this enrolment with its session, if it is still the last one."""
+    if enrolment.status != EnrolmentStatus.CANCELLED or enrolment.session.cancelled_at is None:
+        return None
+    last = enrolment.events.select_related("actor__user").order_by("-at", "-pk").first()
+    if last is None or last.to_status != EnrolmentStatus.CANCELLED:
+        return None
+    return last
 
 
 def _invitation_part(name: str, content: bytes, method: str) -> MIMEPart:
