@@ -27,5 +27,10 @@ urlpatterns = [
     ),
     path("csr/missions/<int:mission_id>/series/", views.csr_series, name="csr_series"),
     path("csr/sessions/<int:session_id>/", views.csr_roster, name="csr_roster"),
+    path(
+        "csr/sessions/<int:session_id>/cancel/",
+        views.csr_cancel_session,
+        name="csr_cancel_session",
+    ),
     path("csr/sessions/<int:session_id>/roster.csv", views.csr_roster_csv, name="csr_roster_csv"),
 ]

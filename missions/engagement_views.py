@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from missions import calendar
@@ -35,6 +35,7 @@ from missions.services import (
     series,
 )
 from missions.services import enrolment as enrolment_service
+from missions.services import sessions as sessions_service
 from portal.tenancy import require_csr_officer, require_profile
 
 NS = "missions:"
@@ -493,7 +494,60 @@ def csr_roster(request, session_id: int):
             "mission": session.mission,
             "enrolments": enrolments,
             "started": session.start <= timezone.now(),
+            "can_cancel": _may_cancel(officer, session),
         },
+    )
+
+
+def _may_cancel(officer, session: MissionSession) -> bool:
+    """Only the mission's own company calls a session off, before it starts, once."""
+    return (
+        session.mission.company_id == officer.company_id
+        and session.cancelled_at is None
+        and session.start > timezone.now()
+    )
+
+
+class CancelSessionForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason, told to every participant"),
+        max_length=sessions_service.REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def csr_cancel_session(request, session_id: int):
+    """Confirm, with a reason, that a session of the officer's company's mission is called off."""
+    officer, session = _officer_session(request, session_id)
+    if session.mission.company_id != officer.company_id:
+        raise Http404
+    form = CancelSessionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cancelled = sessions_service.cancel_session(
+                officer=officer, session_id=session.pk, reason=form.cleaned_data["reason"]
+            )
+        except NotVisible:
+            raise Http404 from None
+        except EngagementError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "Session cancelled: %(n)d person was told.",
+                    "Session cancelled: %(n)d people were told.",
+                    len(cancelled),
+                )
+                % {"n": len(cancelled)},
+            )
+        return redirect(NS + "csr_roster", session.pk)
+    return render(
+        request,
+        "missions/engagement/csr_cancel_session.html",
+        {"session": session, "mission": session.mission, "form": form},
     )
 
 
