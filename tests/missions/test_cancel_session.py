@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
+from collections import Counter
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
 from missions.exceptions import AlreadyCancelled, NotVisible, SessionCancelled, SessionPast
-from missions.models import Enrolment, EnrolmentEvent, EnrolmentStatus, MissionSession
+from missions.models import (
+    Enrolment,
+    EnrolmentEvent,
+    EnrolmentStatus,
+    MissionKind,
+    MissionSession,
+)
 from missions.services.enrolment import cancel, enrol, quota_of
 from missions.services.sessions import cancel_session
 from tests.factories import make_mission
@@ -405,3 +415,70 @@ def test_the_mission_overview_marks_the_cancelled_session(client, csr_a, company
     response = client.get(reverse("missions:csr_mission", args=[session.mission_id]))
     assert response.status_code == 200
     assert [s.cancelled_at is not None for s in response.context["sessions"]] == [True]
+
+
+# ---------------------------------------------------------------------------- race (PostgreSQL)
+
+
+def _cancel_during_enrolments(company_a, monkeypatch, *, lock: bool) -> tuple[Counter, list]:
+    """Twenty people enrol while the officer cancels, once the first enrolment counts seats.
+
+    Returns the statuses left in the session and the unexpected errors.
+    """
+    from missions.services import enrolment as enrolment_service
+    from tests.missions.test_concurrency import RACE_PAUSE, _employees, _race
+
+    session = open_session(company_a, seats=5, kind=MissionKind.VOLUNTEERING)
+    officer = colleague(company_a, is_csr_officer=True)
+    people = _employees(company_a, 20)
+    counting = threading.Event()
+    count_seats = enrolment_service.seats_taken
+
+    def slow_seats_taken(session):
+        taken = count_seats(session)
+        counting.set()
+        time.sleep(RACE_PAUSE)
+        return taken
+
+    monkeypatch.setattr(enrolment_service, "seats_taken", slow_seats_taken)
+
+    def attempt_for(person):
+        def attempt():
+            try:
+                return enrolment_service.enrol(
+                    employee=person, session_id=session.pk, waitlist_if_full=True, lock=lock
+                ).status
+            except SessionCancelled:
+                return "refused"
+
+        return attempt
+
+    def cancel_it():
+        counting.wait(timeout=30)
+        return cancel_session(officer=officer, session_id=session.pk, reason=REASON)
+
+    _, errors = _race([*(attempt_for(p) for p in people), cancel_it])
+    statuses = Counter(Enrolment.objects.filter(session=session).values_list("status", flat=True))
+    return statuses, errors
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_no_enrolment_outlives_a_cancellation_racing_with_it(company_a, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL row locks (SQLite serialises writers anyway)")
+    statuses, errors = _cancel_during_enrolments(company_a, monkeypatch, lock=True)
+    assert errors == []
+    assert set(statuses) <= {S.CANCELLED}, statuses
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_control_without_the_session_lock_leaves_people_in_a_cancelled_session(
+    company_a, monkeypatch
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL row locks (SQLite serialises writers anyway)")
+    statuses, errors = _cancel_during_enrolments(company_a, monkeypatch, lock=False)
+    assert errors == []
+    assert set(statuses) - {S.CANCELLED}, statuses
