@@ -11,7 +11,8 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from icalendar import Calendar
 
 from missions.exceptions import AlreadyCancelled, NotVisible, SessionCancelled, SessionPast
@@ -24,6 +25,7 @@ from missions.models import (
 )
 from missions.services.enrolment import cancel, enrol, quota_of
 from missions.services.sessions import cancel_session
+from portal.mail import language_of
 from tests.factories import make_mission
 from tests.missions.engagement_helpers import (
     attachment,
@@ -96,6 +98,11 @@ def test_cancelling_cancels_everyone_gives_quota_back_and_tells_each_person_once
         enrolment = Enrolment.objects.get(employee=person, session=session)
         assert calendar.walk("VEVENT")[0]["UID"] == enrolment.calendar_uid
     assert attachment_names(by_recipient[waiting.user.email][0]) == []
+    # Only a seat held work time: the waitlisted person is not told it is given back.
+    for person in people:
+        with translation.override(language_of(person)):
+            given_back = gettext("The work time it held in your yearly quota is given back.")
+        assert (given_back in by_recipient[person.user.email][0].body) == (person in holders)
 
 
 def test_pending_requests_are_cancelled_and_their_approval_links_die(
@@ -313,6 +320,15 @@ def test_the_enrol_page_says_the_session_is_cancelled_and_refuses(
     response = client.post(url, follow=True)
     assert not Enrolment.objects.filter(session=session).exists()
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
+
+
+def test_the_employee_sees_why_on_their_enrolment(client, csr_a, employee_a, company_a):
+    session = open_session(company_a)
+    enrolment = enrol(employee=employee_a, session_id=session.pk)
+    cancel_session(officer=csr_a, session_id=session.pk, reason=REASON)
+    client.force_login(employee_a.user)
+    page = client.get(reverse("missions:enrolment", args=[enrolment.pk]))
+    assert page.status_code == 200 and REASON in page.content.decode()
 
 
 # ---------------------------------------------------------------------------- pages
