@@ -92,8 +92,9 @@ def active_matches(company: Company) -> QuerySet[Match]:
 
 
 @dataclass
-class AssociationMonth:
-    month: dt.date
+class AssociationTotal:
+    """What an association was given (gifts and matches), what it was paid, what it is owed."""
+
     association_id: int
     association: str
     collected_cents: int = 0
@@ -110,18 +111,11 @@ class AssociationMonth:
         return self.due_cents - self.paid_cents
 
 
-@dataclass
-class AssociationTotal:
-    association_id: int
-    association: str
-    collected_cents: int = 0
-    matched_cents: int = 0
-    paid_cents: int = 0
-    in_unpaid_batches_cents: int = 0
+@dataclass(kw_only=True)
+class AssociationMonth(AssociationTotal):
+    """The same figures for one month of one association."""
 
-    @property
-    def owed_cents(self) -> int:
-        return self.collected_cents + self.matched_cents - self.paid_cents
+    month: dt.date
 
 
 def money_by_association_month(
@@ -137,7 +131,6 @@ def money_by_association_month(
         matches = matches.filter(donation__occurred_at__date__lt=before)
     rows: dict[tuple, AssociationMonth] = {}
     totals: dict[int, AssociationTotal] = {}
-    names = {}
     months = (
         donations.annotate(m=TruncMonth("occurred_at"))
         .values("m", "association_id")
@@ -162,7 +155,7 @@ def money_by_association_month(
         key = (month, r["association_id"])
         if key not in rows:
             rows[key] = AssociationMonth(
-                month, r["association_id"], names.get(r["association_id"], "?")
+                r["association_id"], names.get(r["association_id"], "?"), month=month
             )
         return rows[key]
 

@@ -159,6 +159,16 @@ def report_context(*, metrics: dict, colour: str) -> dict:
     currency = metrics["currency"]
     money = whole_money_formatter(currency)
     exact = presentation.money_formatter(currency)  # small sums in lists keep their cents
+
+    def group_row(row: dict) -> dict:
+        """A department's or a site's line of the report."""
+        return {
+            "label": row["label"],
+            "hours": fmt_hours(row["hours"]),
+            "volunteers": fmt_int(row["volunteers"]),
+            "donations": exact(row["donations_cents"]),
+        }
+
     period = presentation.period_of(metrics)
     previous = presentation.previous_period_of(metrics)
     chart_set = presentation.build_charts(metrics, colour)
@@ -254,24 +264,8 @@ def report_context(*, metrics: dict, colour: str) -> dict:
             }
             for row in metrics["hours_by_kind"]
         ],
-        "department_rows": [
-            {
-                "label": row["label"],
-                "hours": fmt_hours(row["hours"]),
-                "volunteers": fmt_int(row["volunteers"]),
-                "donations": exact(row["donations_cents"]),
-            }
-            for row in metrics["by_department"]
-        ],
-        "site_rows": [
-            {
-                "label": row["label"],
-                "hours": fmt_hours(row["hours"]),
-                "volunteers": fmt_int(row["volunteers"]),
-                "donations": exact(row["donations_cents"]),
-            }
-            for row in metrics["by_site"]
-        ],
+        "department_rows": [group_row(row) for row in metrics["by_department"]],
+        "site_rows": [group_row(row) for row in metrics["by_site"]],
         "month_rows": [
             {
                 "label": presentation.month_label(row["month"], long=True),
