@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -83,14 +84,22 @@ def people_visible_to(user) -> QuerySet[EmployeeProfile]:
     )
 
 
-class CompanyScopedObjectMixin:
-    """Views that take an id answer 404 for another company's profile, as the public site does."""
+class ScopedObjectMixin:
+    """Views that take an id answer 404 for an object outside `scope(user)`, as the site does."""
+
+    scope: staticmethod  # user -> the queryset of what they may open
 
     def dispatch(self, request, *args, **kwargs):
         pk = kwargs.get("pk")
-        if pk is not None and not people_visible_to(request.user).filter(pk=pk).exists():
+        if pk is not None and not self.scope(request.user).filter(pk=pk).exists():
             raise Http404
         return super().dispatch(request, *args, **kwargs)
+
+
+class CompanyScopedObjectMixin(ScopedObjectMixin):
+    """Another company's profile is a 404."""
+
+    scope = staticmethod(people_visible_to)
 
 
 class EmployeeProfileAdminForm(WagtailAdminModelForm):
@@ -344,18 +353,10 @@ class CompanyRulesForm(WagtailAdminModelForm):
         return super().save(commit=commit)
 
 
-class OwnCompanyScopedMixin:
-    def dispatch(self, request, *args, **kwargs):
-        pk = kwargs.get("pk")
-        policy = OwnCompanyRulesPolicy(Company)
-        if (
-            pk is not None
-            and not policy.instances_user_has_permission_for(request.user, "change")
-            .filter(pk=pk)
-            .exists()
-        ):
-            raise Http404
-        return super().dispatch(request, *args, **kwargs)
+class OwnCompanyScopedMixin(ScopedObjectMixin):
+    """Another company's rules are a 404."""
+
+    scope = staticmethod(partial(rules_policy.instances_user_has_permission_for, action="change"))
 
 
 class CompanyRulesIndexView(generic.IndexView):
