@@ -12,9 +12,3 @@ def month_of(day: dt.date) -> dt.date:
 def add_months(month: dt.date, count: int) -> dt.date:
     index = month.year * 12 + month.month - 1 + count
     return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def parse_month(text: str) -> dt.date:
-    """`2026-03` → 2026-03-01; raises ValueError otherwise."""
-    year, month = text.split("-")
-    return dt.date(int(year), int(month), 1)

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from donations import selectors
 from donations.exceptions import GivingError
 from donations.models import Donation, MatchingPolicy
 from donations.payments import get_provider
@@ -49,7 +50,7 @@ def policy_list(request: HttpRequest) -> HttpResponse:
 
 
 def _policy_form(request: HttpRequest, officer, policy: MatchingPolicy | None):
-    associations = list(rules.matchable_associations())
+    associations = list(selectors.card_associations())
     if policy is not None:  # keep those already named, even if no longer open to gifts
         known = {a.pk for a in associations}
         associations += [a for a in policy.associations.all() if a.pk not in known]

@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from donations.models import (
@@ -204,16 +204,3 @@ def _spread_payments(rows, totals: dict[int, AssociationTotal]) -> None:
             in_batches -= row.in_unpaid_batches_cents
         months[-1].paid_cents += paid
         months[-1].in_unpaid_batches_cents += in_batches
-
-
-def employees_with_gifts(company: Company, year: int) -> QuerySet[EmployeeProfile]:
-    return EmployeeProfile.objects.filter(
-        Q(donations__occurred_at__year=year), company=company
-    ).distinct()
-
-
-def group_by_association(donations) -> dict[int, list[Donation]]:
-    grouped: dict[int, list[Donation]] = defaultdict(list)
-    for donation in donations:
-        grouped[donation.association_id].append(donation)
-    return grouped

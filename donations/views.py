@@ -419,13 +419,13 @@ def round_up_settings(request: HttpRequest) -> HttpResponse:
 @login_required
 def finance(request: HttpRequest) -> HttpResponse:
     officer = require_payroll_officer(request.user)
-    months, totals = selectors.money_by_association_month(officer.company)
     if request.GET.get("format") == "csv":
         response = HttpResponse(
             disbursements.finance_csv(officer.company), content_type="text/csv; charset=utf-8"
         )
         response["Content-Disposition"] = 'attachment; filename="giving-finance.csv"'
         return response
+    months, totals = selectors.money_by_association_month(officer.company)
     batches = DisbursementBatch.objects.filter(company=officer.company).prefetch_related(
         "disbursements__association"
     )

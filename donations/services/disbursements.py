@@ -33,10 +33,10 @@ def create_disbursement_batch(
     # The company row serialises batch creation so two officers cannot disburse twice.
     Company.objects.select_for_update().get(pk=company.pk)
     _months, totals = money_by_association_month(company, before=period_end)
-    already = {aid: cents for aid, cents in _disbursed_by_association(company).items()}
     lines = []
     for total in totals:
-        owed = total.collected_cents + total.matched_cents - already.get(total.association_id, 0)
+        # Every batch counts, paid or not: what is already in a batch is not owed again.
+        owed = total.owed_cents - total.in_unpaid_batches_cents
         if owed > 0:
             lines.append((total.association_id, owed))
     if not lines:
@@ -58,16 +58,6 @@ def create_disbursement_batch(
         data={"lines": len(lines), "total_cents": sum(c for _aid, c in lines)},
     )
     return batch
-
-
-def _disbursed_by_association(company: Company) -> dict[int, int]:
-    from django.db.models import Sum
-
-    return dict(
-        Disbursement.objects.filter(batch__company=company)
-        .values_list("association_id")
-        .annotate(total=Sum("amount_cents"))
-    )
 
 
 @transaction.atomic

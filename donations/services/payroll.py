@@ -204,8 +204,9 @@ def payroll_diff(run: PayrollRun, pledges: dict[int, tuple]) -> dict:
         if previous
         else {}
     )
-    now = dict(run.lines.filter(pledge__isnull=False).values_list("employee_id", "pledge_id"))
-    in_file = set(run.lines.values_list("employee_id", flat=True))
+    pairs = list(run.lines.values_list("employee_id", "pledge_id"))  # one read of the run
+    in_file = {employee for employee, _pledge in pairs}
+    now = {employee: pledge for employee, pledge in pairs if pledge}
     new = [e for e in now if e not in before]
     changed = [e for e, p in now.items() if e in before and before[e] != p]
     stopped = [e for e in before if e not in now and e in in_file]

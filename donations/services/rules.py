@@ -29,6 +29,7 @@ from donations.models import (
     MatchingPolicy,
     Pledge,
 )
+from donations.selectors import card_associations
 from donations.services.audit import log_action
 from portal.models import Company
 from portal.money import format_money
@@ -79,17 +80,6 @@ class PolicyTerms:
     association_ids: frozenset[int] = field(default_factory=frozenset)
 
 
-def matchable_associations():
-    """Associations a policy may name: those open to gifts (approved and live)."""
-    from missions.models import AssociationPage
-
-    return (
-        AssociationPage.objects.live()
-        .filter(vetting_status=AssociationPage.Vetting.APPROVED)
-        .order_by("title")
-    )
-
-
 def _local_day(moment: dt.datetime) -> dt.date:
     return timezone.localtime(moment).date()
 
@@ -131,9 +121,7 @@ def _validate_policy(company: Company, terms: PolicyTerms, policy: MatchingPolic
             errors.add("causes", _("One of these causes does not exist."))
     if terms.association_ids:
         allowed = set(
-            matchable_associations()
-            .filter(pk__in=terms.association_ids)
-            .values_list("pk", flat=True)
+            card_associations().filter(pk__in=terms.association_ids).values_list("pk", flat=True)
         )
         if policy is not None:  # one already named may stay even if no longer open to gifts
             allowed |= set(policy.associations.values_list("pk", flat=True))

@@ -152,7 +152,7 @@ def test_card_success_sends_one_receipt_note_with_figures(
     donation = Donation.objects.get(payment=attempt)
     with translation.override("fr"):
         day = date_format(timezone.localtime(donation.occurred_at, PARIS), "j F Y")
-    assert f"on {day}" in body or f"le {day}" in body
+    assert f"le {day}" in body
     assert body.rstrip().endswith(reverse("donations:home"))
     assert "http" in body.rstrip().rsplit(" ", 1)[-1]
     assert "&amp;" not in body and "&#x27;" not in body  # plain text, not HTML-escaped
