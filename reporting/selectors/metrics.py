@@ -474,7 +474,7 @@ def _top_missions(enrolments) -> list[dict]:
             volunteers=Count("employee", distinct=True),
             sessions=Count("session", distinct=True),
         )
-        .order_by("-hours", "title")[:TOP_LIMIT]
+        .order_by("-sum_hours", "title")[:TOP_LIMIT]
     )
     return [
         {

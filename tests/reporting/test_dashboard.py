@@ -38,7 +38,7 @@ def test_executive_sees_kpis_charts_and_comparison(client, impact_data, executiv
     assert "Alpha Industries" in html
     assert "<svg" in html and '<title id="chart-hours-by-cause-title">' in html
     assert "<desc id=" in html and '<table class="data-table">' in html
-    assert "24" in html  # hours given
+    assert "24 h" in html  # hours given
     assert "2024" in html  # the comparison period is named
     assert "<style" not in html and 'style="' not in html  # strict CSP: no inline styles
 

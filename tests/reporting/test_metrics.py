@@ -246,3 +246,14 @@ def test_custom_period_end_is_inclusive_as_typed():
     assert period == month_period(2025, 1).__class__(
         "custom", dt.date(2025, 1, 1), dt.date(2025, 2, 1)
     )
+
+
+def test_a_mission_is_one_top_row_whatever_its_enrolments_hours(impact_data):
+    from missions.models import Enrolment
+
+    mentoring = Enrolment.objects.filter(session__mission__title="Mentoring", hours=7)
+    Enrolment.objects.filter(pk=mentoring.order_by("pk").first().pk).update(hours=5)
+    top = company_metrics(company=impact_data.company, period=year_period(2025))["top_missions"]
+    rows = [m for m in top if m["title"] == "Mentoring"]
+    assert len(rows) == 1
+    assert (rows[0]["hours"], rows[0]["volunteers"]) == (12.0, 2)
