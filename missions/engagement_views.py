@@ -118,8 +118,7 @@ def enrolment_detail(request, pk: int):
         "enrolment": enrolment,
         "session": enrolment.session,
         "mission": enrolment.session.mission,
-        "can_cancel": enrolment.status in ("confirmed", "pending", "waitlisted")
-        and enrolment.session.start > now,
+        "can_cancel": enrolment_service.may_cancel(enrolment, now),
         "can_correct_hours": enrolment.status in ("confirmed", "attended")
         and enrolment.session.start <= now <= enrolment.session.end + attendance.grace_period(),
         "feedback_open": feedback.feedback_open(enrolment),

@@ -98,14 +98,6 @@ class MissionFilterForm(forms.Form):
             sort=sort,
         )
 
-    @property
-    def active_filter_count(self) -> int:
-        """How many filters (not the query or the sort) narrow the list, for the summary."""
-        if not self.is_bound:
-            return 0
-        names = ["cause", "skill", "kind", "date_from", "date_to", "where", "seats"]
-        return sum(1 for name in names if self.cleaned_data.get(name))
-
     def active_filters(self) -> list[dict]:
         """The filters in force, each with its label and the URL parameters that remove it."""
         if not self.is_valid() and not hasattr(self, "cleaned_data"):

@@ -67,7 +67,7 @@ def read_token(token: str) -> ApprovalLink:
     if action not in ACTIONS or not nonce:
         raise InvalidApprovalLink
     enrolment = (
-        Enrolment.objects.select_related("employee__user", "session__mission")
+        Enrolment.objects.select_related("employee__user", "session__mission__association")
         .filter(pk=enrolment_id)
         .first()
     )

@@ -71,13 +71,6 @@ def officer_session(officer: EmployeeProfile, session_id: int) -> MissionSession
     )
 
 
-def _status_counts(prefix: str = "enrolments__") -> dict:
-    counts = {}
-    for status in Status.values:
-        counts[f"n_{status}"] = Count(f"{prefix}pk", filter=Q(**{f"{prefix}status": status}))
-    return counts
-
-
 def sessions_overview(officer: EmployeeProfile, mission: MissionPage) -> list[MissionSession]:
     """The mission's sessions with counts per status, for the officer's company's employees."""
     company_filter = Q(enrolments__employee__company_id=officer.company_id)

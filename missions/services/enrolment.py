@@ -322,6 +322,17 @@ def cancel(
         return enrolment
 
 
+def may_cancel(enrolment: Enrolment, now: dt.datetime | None = None) -> bool:
+    """Whether cancel() would accept it now: a seat until the cut-off, a waitlist place until
+    the session starts."""
+    now = now or timezone.now()
+    if enrolment.status not in (*SEAT_HOLDING_STATUSES, Status.WAITLISTED):
+        return False
+    if enrolment.session.start <= now:
+        return False
+    return enrolment.status == Status.WAITLISTED or now <= enrolment.cancellation_cutoff
+
+
 def _lock_employee_unless_busy(employee_id: int) -> bool:
     """Take the employee's row lock, as enrol() does before checking the quota, without waiting.
 
@@ -478,7 +489,7 @@ def pending_for(approver: EmployeeProfile):
     return (
         Enrolment.objects.filter(mine, status=Status.PENDING_APPROVAL)
         .filter(employee__company_id=approver.company_id)
-        .select_related("employee__user", "session__mission")
+        .select_related("employee__user", "session__mission__association")
         .order_by("approval_deadline", "pk")
     )
 

@@ -57,7 +57,10 @@ def send(*, enrolment_id: int, kind: str) -> int:
 
     enrolment = (
         Enrolment.objects.select_related(
-            "employee__user", "employee__company", "session__mission__association", "decided_by"
+            "employee__user",
+            "employee__company",
+            "session__mission__association",
+            "decided_by__user",
         )
         .filter(pk=enrolment_id)
         .first()

@@ -301,3 +301,23 @@ def test_no_email_leaves_when_the_enrolment_is_refused(
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(SessionFull):
         enrol(employee=employee_a, session_id=session.pk)
     assert mailoutbox == []
+
+
+def test_the_cancel_link_follows_the_cutoff(client, employee_a, company_a):
+    from django.urls import reverse
+
+    from missions.services.enrolment import may_cancel
+
+    late = enrol(
+        employee=employee_a,
+        session_id=open_session(company_a, start=timezone.now() + dt.timedelta(hours=24)).pk,
+    )
+    early = enrol(
+        employee=employee_a,
+        session_id=open_session(company_a, start=timezone.now() + dt.timedelta(days=10)).pk,
+    )
+    assert not may_cancel(late) and may_cancel(early)
+    client.force_login(employee_a.user)
+    detail = client.get(reverse("missions:enrolment", args=[late.pk]))
+    assert detail.context["can_cancel"] is False
+    assert client.get(reverse("missions:enrolment", args=[early.pk])).context["can_cancel"]
