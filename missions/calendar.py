@@ -8,6 +8,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from missions.models import Enrolment, EnrolmentStatus
+from portal.mail import absolute
 
 PRODID = "-//Cordée//Engagement//EN"
 
@@ -39,7 +40,7 @@ def _event(enrolment: Enrolment, *, cancelled: bool = False) -> Event:
     event.add("dtend", session.end)
     event.add("summary", f"{mission.title} · {mission.association.title}")
     event.add("location", _location(enrolment))
-    url = settings.BASE_URL.rstrip("/") + mission.url if mission.url else settings.BASE_URL
+    url = absolute(mission.url or "/")
     event.add("description", f"{mission.summary}\n{url}")
     event.add("url", url)
     # Calendar clients apply an update only if its SEQUENCE grew; every logged transition grows it.

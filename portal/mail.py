@@ -40,3 +40,8 @@ def remember_language(user, language: str) -> None:
         EmployeeProfile.objects.filter(user=user).exclude(language=language).update(
             language=language
         )
+
+
+def absolute(path: str) -> str:
+    """A site path as the full URL an e-mail or a calendar needs."""
+    return settings.BASE_URL.rstrip("/") + path

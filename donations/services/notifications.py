@@ -28,7 +28,7 @@ from donations.models import (
     Pledge,
 )
 from donations.months import add_months
-from portal.mail import is_suppressed, language_of, suppressed  # noqa: F401 - suppressed is used by callers
+from portal.mail import absolute, is_suppressed, language_of, suppressed  # noqa: F401 - suppressed is used by callers
 from portal.models import EmployeeProfile
 
 # Each kind is a template under templates/emails/donations/: its first line is the subject.
@@ -65,15 +65,6 @@ def enqueue(*, kind: str, object_id: int, amount_cents: int | None = None) -> No
                 countdown=DELAY_SECONDS.get(kind),
             )
         )
-
-
-def absolute(path: str) -> str:
-    return settings.BASE_URL.rstrip("/") + path
-
-
-def language_for(profile: EmployeeProfile) -> str:
-    """The reader's language: the one they last used on the site, else the site's."""
-    return language_of(profile)
 
 
 def send(*, kind: str, object_id: int, amount_cents: int | None = None) -> int:
@@ -238,7 +229,7 @@ def send_payroll_run(*, run_id: int) -> int:
 
 def _message(kind: str, profile: EmployeeProfile, context: dict, *, company) -> EmailMessage:
     # Dates in the company's time zone, words and amounts in the reader's language.
-    with translation.override(language_for(profile)), timezone.override(company.time_zone):
+    with translation.override(language_of(profile)), timezone.override(company.time_zone):
         text = render_to_string(f"emails/donations/{kind}.txt", {**context, "company": company})
     subject, _, body = text.strip().partition("\n")
     return EmailMessage(

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from missions.models import Enrolment, EnrolmentStatus
-from portal.mail import is_suppressed, language_of, suppressed  # noqa: F401 - suppressed is used by callers
+from portal.mail import absolute, is_suppressed, language_of, suppressed  # noqa: F401 - suppressed is used by callers
 
 # Each kind is a template under templates/emails/missions/: its first line is the subject.
 KINDS = {
@@ -44,10 +44,6 @@ def enqueue(*, enrolment_id: int, kind: str) -> None:
     transaction.on_commit(
         lambda: tasks.send_enrolment_email.delay(enrolment_id=enrolment_id, kind=kind)
     )
-
-
-def absolute(path: str) -> str:
-    return settings.BASE_URL.rstrip("/") + path
 
 
 def send(*, enrolment_id: int, kind: str) -> int:
