@@ -15,7 +15,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from portal.models import Company, EmployeeProfile
-from portal.services import create_company, create_employee, set_roles
+from portal.services import create_company, create_employee
 
 # Printed by `manage.py seed_demo`; every demo account (and every generated employee) uses it.
 DEMO_PASSWORD = "cordee-demo-2026"  # noqa: S105 - a published demo password, never a secret
@@ -382,14 +382,10 @@ def ensure_company_people(spec: DemoCompany, *, headcount: int) -> Company:
                 department=person.department,
                 site=person.site,
                 manager_id=existing.get(person.manager),
+                is_csr_officer=person.is_csr_officer,
+                is_executive=person.is_executive,
+                is_payroll_officer=person.is_payroll_officer,
             )
-            if person.is_csr_officer or person.is_executive or person.is_payroll_officer:
-                set_roles(
-                    profile=profile,
-                    csr_officer=person.is_csr_officer,
-                    executive=person.is_executive,
-                    payroll_officer=person.is_payroll_officer,
-                )
             user_model.objects.filter(pk=profile.user_id).update(password=demo_password_hash())
             existing[person.email] = profile.pk
         bulk = [p for p in todo if not p.demo_role]
