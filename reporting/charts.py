@@ -137,7 +137,7 @@ def horizontal_bars(
             )
         )
         chart.table_rows.append([label, fmt(value)])
-    best = rows[0] if rows == sorted(rows, key=lambda r: -r[1]) else max(rows, key=lambda r: r[1])
+    best = max(rows, key=lambda r: r[1])  # the first of equals, as before
     chart.description = _("%(n)s categories; largest: %(label)s (%(value)s).") % {
         "n": len(rows),
         "label": best[0],
