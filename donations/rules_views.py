@@ -95,7 +95,7 @@ def policy_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def policy_edit(request: HttpRequest, pk: int) -> HttpResponse:
     officer = require_csr_officer(request.user)
-    policy = get_object_or_404(MatchingPolicy, pk=pk, company=officer.company)
+    policy = get_object_or_404(rules.policies_of(officer.company), pk=pk)
     form = _policy_form(request, officer, policy)
     status = 200
     if request.method == "POST":

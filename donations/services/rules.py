@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Max, Min, Q
+from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -251,15 +251,21 @@ def update_matching_policy(
 
 
 def policies_of(company: Company):
-    return MatchingPolicy.objects.filter(company=company).order_by("-period_start")
+    """The company's policies, latest first, each with its count of active matches."""
+    return (
+        MatchingPolicy.objects.filter(company=company)
+        .annotate(active_matches=Count("matches", filter=Q(matches__status=Match.Status.ACTIVE)))
+        .order_by("-period_start")
+    )
 
 
 def policy_summary(policy: MatchingPolicy) -> dict:
-    """Budget spent and left, and how many gifts the policy matches now."""
+    """Budget spent and left, and how many gifts the policy matches now (a policy read
+    through policies_of(), which counts its matches in the same query)."""
     return {
         "spent_cents": policy.spent_cents,
         "remaining_cents": policy.yearly_budget_cents - policy.spent_cents,
-        "active_matches": Match.objects.filter(policy=policy, status=Match.Status.ACTIVE).count(),
+        "active_matches": policy.active_matches,
     }
 
 
