@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from missions.models import Enrolment, EnrolmentStatus, MissionPage, MissionSession
+from missions.visibility import company_missions_filter
 from portal.models import EmployeeProfile
 
 Status = EnrolmentStatus
@@ -50,7 +51,7 @@ def engagements_of(employee: EmployeeProfile, *, now: dt.datetime | None = None)
 
 
 def visible_missions_for_company(company_id: int) -> QuerySet:
-    return MissionPage.objects.filter(Q(visibility="all") | Q(company_id=company_id))
+    return MissionPage.objects.filter(company_missions_filter(company_id))
 
 
 def officer_mission(officer: EmployeeProfile, mission_id: int) -> MissionPage | None:

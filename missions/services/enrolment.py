@@ -38,6 +38,7 @@ from missions.models import (
     MissionSession,
 )
 from missions.services import notifications
+from missions.visibility import visible_to_company
 from portal.models import Company, EmployeeProfile
 
 Status = EnrolmentStatus
@@ -183,10 +184,7 @@ def _lock_session(session_id: int, *, lock: bool) -> MissionSession:
 
 def _mission_for(session: MissionSession, employee: EmployeeProfile) -> MissionPage:
     mission = MissionPage.objects.select_related("company").get(pk=session.mission_id)
-    open_to_employee = mission.visibility == MissionPage.Visibility.ALL or (
-        mission.company_id == employee.company_id
-    )
-    if not (mission.live and open_to_employee):
+    if not (mission.live and visible_to_company(mission, employee.company_id)):
         raise NotVisible
     return mission
 
