@@ -231,6 +231,14 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None  # the admin would hotlink an external host
 # and leaves password resets to it.
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+# Pages restricted to signed-in people send them to allauth's sign-in too (urls.py also
+# redirects Wagtail's own /_util/login/).
+WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
+# E-mail and password change only in allauth's pages (verified, within the company's domains,
+# second factor): Wagtail's account page and user forms offer neither.
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAILUSERS_PASSWORD_ENABLED = False
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {
     "default": {

@@ -21,6 +21,13 @@ urlpatterns = [
         RedirectView.as_view(pattern_name="account_login", query_string=True),
     ),
     path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
+    # Wagtail's front-end login for restricted pages (mounted by wagtail.urls below).
+    path("_util/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
+    # Password changes in allauth's page only (it asks for the current password).
+    path(
+        "django-admin/password_change/",
+        RedirectView.as_view(pattern_name="account_change_password"),
+    ),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

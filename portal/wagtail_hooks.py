@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -420,3 +421,35 @@ def register_company_viewset():
 @hooks.register("register_admin_viewset")
 def register_company_rules_viewset():
     return CompanyRulesViewSet()
+
+
+# ---- Account: e-mail, password and second factor live in allauth's pages ---------------------
+# Wagtail's own e-mail and password panels are switched off in settings (they skip verification,
+# the company's domains and the second factor); its account page links to allauth's instead.
+
+
+@hooks.register("register_account_menu_item")
+def change_email_link(request):
+    return {
+        "url": reverse("account_email"),
+        "label": _("Change e-mail address"),
+        "help_text": _("A new address must be of your company's domains and counts once verified."),
+    }
+
+
+@hooks.register("register_account_menu_item")
+def change_password_link(request):
+    return {
+        "url": reverse("account_change_password"),
+        "label": _("Change password"),
+        "help_text": _("You will be asked for your current password."),
+    }
+
+
+@hooks.register("register_account_menu_item")
+def two_factor_link(request):
+    return {
+        "url": reverse("mfa_index"),
+        "label": _("Two-factor authentication"),
+        "help_text": _("Protect your account with a code from an authenticator app."),
+    }
