@@ -179,6 +179,9 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "portal.accounts.CompanyAccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Cordée] "
+# One address per person: a new one waits, unverified, and replaces the old once its link is
+# followed; the adapter keeps it within the person's company domains.
+ACCOUNT_CHANGE_EMAIL = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 
 _email = env.email_url("EMAIL_URL", default="consolemail://")
