@@ -291,6 +291,10 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
+# The language cookie too: HTTPS only in production, never read by scripts.
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 # Payments (issue: giving); empty means the dummy provider serves demo data.
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
