@@ -374,3 +374,15 @@ def test_language_cookie_is_secure_http_only_and_same_site(client, site_tree):
     assert cookie["secure"] is True  # DEBUG is off in tests, as in production
     assert cookie["httponly"] is True
     assert cookie["samesite"] == "Lax"
+
+
+def test_email_change_refusal_is_translated(client, employee_a):
+    client.force_login(employee_a.user)
+    response = client.post(
+        "/accounts/email/",
+        {"email": "ana@gmail.example", "action_add": ""},
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    assert "utilisez une adresse de ses domaines e-mail (alpha.example)" in (
+        response.content.decode()
+    )
