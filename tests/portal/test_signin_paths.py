@@ -20,6 +20,7 @@ from wagtail.models import PageViewRestriction
 
 from portal.services import create_employee
 from tests.factories import PASSWORD, CompanyFactory
+from tests.portal.test_settings import production_env, run_manage
 
 User = get_user_model()
 
@@ -386,3 +387,11 @@ def test_email_change_refusal_is_translated(client, employee_a):
     assert "utilisez une adresse de ses domaines e-mail (alpha.example)" in (
         response.content.decode()
     )
+
+
+def test_language_cookie_is_not_secure_in_local_development(tmp_path):
+    # Served over plain HTTP by `make demo`: a Secure cookie would never come back.
+    script = "from django.conf import settings; print(settings.LANGUAGE_COOKIE_SECURE)"
+    assert run_manage(production_env(tmp_path), "shell", "-c", script).stdout.split()[-1] == "True"
+    development = production_env(tmp_path, DEBUG="true")
+    assert run_manage(development, "shell", "-c", script).stdout.split()[-1] == "False"
