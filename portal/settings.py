@@ -175,6 +175,7 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
+    "view_password": "10/m/ip",  # Wagtail's page and document view passwords (portal/urls.py)
 }
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "portal.accounts.CompanyAccountAdapter"

@@ -1,5 +1,6 @@
 """URL map: accounts, admin areas, app views, then Wagtail's page tree."""
 
+from allauth.decorators import rate_limit
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
@@ -11,6 +12,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.documents.views.serve import authenticate_with_password as document_password
+from wagtail.views import authenticate_with_password as page_password
 
 from portal.views import brand_css, set_language
 
@@ -27,6 +30,16 @@ urlpatterns = [
     path(
         "django-admin/password_change/",
         RedirectView.as_view(pattern_name="account_change_password"),
+    ),
+    # A page's or document's view password is a shared secret, not a sign-in, but guessing it
+    # is throttled like one, by allauth (ACCOUNT_RATE_LIMITS["view_password"]).
+    path(
+        "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
+        rate_limit(action="view_password")(page_password),
+    ),
+    path(
+        "documents/authenticate_with_password/<int:restriction_id>/",
+        rate_limit(action="view_password")(document_password),
     ),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),

@@ -16,7 +16,7 @@ from django.contrib.auth import views as auth_views
 from django.core import mail
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.views.generic import RedirectView
-from wagtail.models import PageViewRestriction
+from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
 
 from portal.services import create_employee
 from tests.factories import PASSWORD, CompanyFactory
@@ -169,10 +169,41 @@ def test_a_page_password_opens_the_page_but_signs_nobody_in(client, employee_a, 
     page = site_tree["missions"]
     url = f"/_util/authenticate_with_password/{restriction.pk}/{page.pk}/"
 
+    assert 'name="password"' in client.get("/missions/").content.decode()
     response = client.post(url, {"password": "page-secret", "return_url": "/missions/"})
     assert response.status_code == 302
-    assert client.get("/missions/").status_code == 200
+    assert 'name="password"' not in client.get("/missions/").content.decode()  # the page
     assert not is_signed_in(client)
+
+
+def test_guessing_a_page_password_is_rate_limited(client, site_tree):
+    page = site_tree["missions"]
+    restriction = PageViewRestriction.objects.create(
+        page=page, restriction_type=PageViewRestriction.PASSWORD, password="page-secret"
+    )
+    url = f"/_util/authenticate_with_password/{restriction.pk}/{page.pk}/"
+    statuses = [
+        client.post(url, {"password": f"guess-{i}", "return_url": "/missions/"}).status_code
+        for i in range(10)
+    ]
+    assert statuses == [200] * 10  # the form again, with its error
+    # Even the right password is refused while the limit holds.
+    response = client.post(url, {"password": "page-secret", "return_url": "/missions/"})
+    assert response.status_code == 429
+    assert 'name="password"' in client.get("/missions/").content.decode()  # still the form
+
+
+def test_guessing_a_document_password_is_rate_limited(client, site_tree):
+    restriction = CollectionViewRestriction.objects.create(
+        collection=Collection.get_first_root_node(),
+        restriction_type=CollectionViewRestriction.PASSWORD,
+        password="doc-secret",
+    )
+    url = f"/documents/authenticate_with_password/{restriction.pk}/"
+    for i in range(10):
+        assert client.post(url, {"password": f"guess-{i}", "return_url": "/"}).status_code == 200
+    response = client.post(url, {"password": "doc-secret", "return_url": "/"})
+    assert response.status_code == 429
 
 
 # ---- Any login or password view mounted anywhere -----------------------------------------------
