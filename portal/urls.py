@@ -1,7 +1,5 @@
 """URL map: accounts, admin areas, app views, then Wagtail's page tree."""
 
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.shortcuts import redirect
 from django.templatetags.static import static as static_url
@@ -12,6 +10,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from portal.media import public_media_urlpatterns
 from portal.views import brand_css, set_language
 
 urlpatterns = [
@@ -35,7 +34,7 @@ urlpatterns = [
     path("giving/", include("donations.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Only public images, and only with DEBUG on: private files are never under MEDIA_ROOT.
+urlpatterns += public_media_urlpatterns()
 
 urlpatterns += [path("", include(wagtail_urls))]
