@@ -9,12 +9,14 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import HttpResponse
 from django.urls import reverse
 from PIL import Image as PILImage
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
 from portal.checks import private_media_outside_public_media
+from portal.middleware import AttachmentPolicyMiddleware
 from portal.storage import PrivateFileSystemStorage, private_storage
 
 SVG_WITH_SCRIPT = (
@@ -189,3 +191,38 @@ def test_the_image_form_still_takes_a_png(admin_client):
     assert response.status_code == 302
     image = get_image_model().objects.get()
     assert image.file.name.startswith("original_images/")
+
+
+# Every attachment a view hands out
+
+
+def attachment_response(**headers) -> HttpResponse:
+    response = HttpResponse(b"a;b\n", content_type="text/csv")
+    response["Content-Disposition"] = 'attachment; filename="people.csv"'
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
+def test_an_attachment_is_made_private_and_inert(rf):
+    response = AttachmentPolicyMiddleware(lambda request: attachment_response())(rf.get("/x"))
+    assert response["Cache-Control"] == "private, no-store"
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+
+
+def test_a_views_own_attachment_headers_are_kept(rf):
+    middleware = AttachmentPolicyMiddleware(
+        lambda request: attachment_response(
+            **{"Cache-Control": "max-age=60", "Content-Security-Policy": "default-src 'none'"}
+        )
+    )
+    response = middleware(rf.get("/x"))
+    assert response["Cache-Control"] == "max-age=60"
+    assert response["Content-Security-Policy"] == "default-src 'none'"
+
+
+def test_a_page_is_left_alone(rf):
+    middleware = AttachmentPolicyMiddleware(lambda request: HttpResponse("<p>page</p>"))
+    response = middleware(rf.get("/x"))
+    assert "Cache-Control" not in response
+    assert "Content-Security-Policy" not in response

@@ -105,6 +105,17 @@ def test_a_csr_officer_of_the_company_downloads_it_too(client, report, csr_a):
     assert b"".join(response.streaming_content) == FAKE_PDF
 
 
+def test_a_csv_export_is_private_and_inert_too(client, company_a, executive_a):
+    client.force_login(executive_a.user)
+    response = client.get(reverse("reporting:export", args=["kinds"]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["Cache-Control"] == "private, no-store"
+    assert "sandbox" in response["Content-Security-Policy"]
+    page = client.get(reverse("reporting:dashboard"))
+    assert "sandbox" not in page["Content-Security-Policy"]
+
+
 def test_an_anonymous_visitor_is_sent_to_sign_in(client, report):
     response = client.get(reverse("reporting:report_download", args=[report.pk]))
     assert response.status_code == 302
