@@ -8,6 +8,7 @@ logged and left alone (the download view answers 404 for it).
 """
 
 import logging
+import os
 
 from django.core.files.storage import storages
 from django.db import migrations
@@ -44,8 +45,6 @@ def move_report_files(*, report_model, source, destination) -> int:
 
 def _remove_empty_folders(storage, folder: str) -> None:
     """Drop the emptied reports/<company>/<report>/ folders of a local storage."""
-    import os
-
     try:
         root = storage.path(folder)
     except NotImplementedError:  # object storage has no folders to leave behind
