@@ -7,4 +7,4 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self) -> None:
-        from portal import signals  # noqa: F401 - connects the receivers
+        from portal import checks, signals  # noqa: F401 - registers the checks, connects the receivers

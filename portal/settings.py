@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "portal.middleware.AdminContentSecurityPolicyMiddleware",
+    "portal.middleware.AttachmentPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -216,10 +217,16 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Public media: Wagtail images and their renditions only (see docs/deploy.md: a web server maps
+# nothing else of MEDIA_ROOT). Files of one company (archived reports…) go to the private storage,
+# outside MEDIA_ROOT, with no URL: views that check role and company stream them.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
+PUBLIC_MEDIA_PREFIXES = ("images/", "original_images/")
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "var" / "private"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "portal.storage.PrivateFileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -255,7 +262,10 @@ WAGTAILSEARCH_BACKENDS = {
 }
 WAGTAIL_MODERATION_ENABLED = True
 WAGTAIL_WORKFLOW_ENABLED = True
-WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "svg"]
+# No SVG: an uploaded SVG keeps its scripts and is served inline (no maintained sanitiser).
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+# Documents only through Wagtail's view (collection restrictions, nosniff, CSP), never a media URL.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 # Security: the same headers in every environment; HTTPS-only parts when DEBUG is off.
 X_FRAME_OPTIONS = "DENY"

@@ -1,8 +1,6 @@
 """URL map: accounts, admin areas, app views, then Wagtail's page tree."""
 
 from allauth.decorators import rate_limit
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.shortcuts import redirect
 from django.templatetags.static import static as static_url
@@ -15,6 +13,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.documents.views.serve import authenticate_with_password as document_password
 from wagtail.views import authenticate_with_password as page_password
 
+from portal.media import public_media_urlpatterns
 from portal.views import brand_css, set_language
 
 urlpatterns = [
@@ -55,7 +54,7 @@ urlpatterns = [
     path("giving/", include("donations.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Only public images, and only with DEBUG on: private files are never under MEDIA_ROOT.
+urlpatterns += public_media_urlpatterns()
 
 urlpatterns += [path("", include(wagtail_urls))]

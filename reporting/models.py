@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.storage import private_storage
+
 
 def report_upload_to(report: ImpactReport, filename: str) -> str:
     return f"reports/{report.company_id}/{report.pk}/{filename}"
@@ -51,7 +53,10 @@ class ImpactReport(models.Model):
         related_name="+",
     )
     metrics = models.JSONField(_("metrics snapshot"), null=True, blank=True, editable=False)
-    pdf = models.FileField(_("PDF"), upload_to=report_upload_to, blank=True, editable=False)
+    # Private: never under MEDIA_ROOT; only the download view (role and company checked) reads it.
+    pdf = models.FileField(
+        _("PDF"), upload_to=report_upload_to, storage=private_storage, blank=True, editable=False
+    )
     checksum = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True, editable=False)
     page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True)
     error = models.CharField(_("error"), max_length=500, blank=True)

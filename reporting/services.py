@@ -155,4 +155,9 @@ def report_file_of(report: ImpactReport):
     """The archived PDF, opened for reading; ReportNotReady while there is none."""
     if not report.is_archived or not report.pdf:
         raise ReportNotReady(report.pk)
-    return report.pdf.open("rb")
+    try:
+        return report.pdf.open("rb")
+    except FileNotFoundError:
+        # Lost from the storage (e.g. missing when the archives moved): as good as not built.
+        logger.error("Impact report %s: its file %s is missing", report.pk, report.pdf.name)
+        raise ReportNotReady(report.pk) from None

@@ -7,13 +7,14 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from portal.downloads import private_download
 from portal.tenancy import require_impact_viewer
 from reporting import presentation, services
 from reporting.forms import PeriodForm, ReportRequestForm
@@ -175,6 +176,4 @@ def report_download(request, pk: int):
         handle = services.report_file_of(report)
     except services.ReportNotReady:
         raise Http404 from None
-    return FileResponse(
-        handle, as_attachment=True, filename=report.filename(), content_type="application/pdf"
-    )
+    return private_download(handle, filename=report.filename(), content_type="application/pdf")

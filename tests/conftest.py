@@ -15,6 +15,12 @@ def _no_shared_state(settings):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path_factory):
+    # Private files (archived reports…) of each test in a folder of their own, never in var/.
+    settings.PRIVATE_MEDIA_ROOT = tmp_path_factory.mktemp("private")
+
+
 @pytest.fixture
 def site_tree(db):
     return ensure_site_tree()
