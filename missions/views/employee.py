@@ -1,11 +1,7 @@
-"""Views of engagement: thin, they parse the request, call a service and render or redirect."""
+"""Views of an employee's engagement: enrol, cancel, hours, invitation, feedback, calendar."""
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -13,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from missions import calendar
@@ -21,22 +16,19 @@ from missions.exceptions import (
     AlreadyEnrolled,
     EngagementError,
     FeedbackNotOpen,
-    NotAllowed,
     NotVisible,
     SessionFull,
 )
-from missions.models import Enrolment, MissionSession, SessionSeries, Skill
+from missions.forms import FeedbackForm, HoursForm
+from missions.models import Enrolment, MissionSession
+from missions.selectors import engagement as engagement_reads
 from missions.services import (
-    approval_links,
     attendance,
     calendar_feed,
-    engagement_reads,
     feedback,
-    series,
 )
 from missions.services import enrolment as enrolment_service
-from missions.services import sessions as sessions_service
-from portal.tenancy import require_csr_officer, require_profile
+from portal.tenancy import require_profile
 
 NS = "missions:"
 
@@ -51,9 +43,6 @@ def _own_enrolment(request, pk: int) -> Enrolment:
     if enrolment is None:
         raise Http404
     return enrolment
-
-
-# ---------------------------------------------------------------------------- employee
 
 
 @login_required
@@ -152,12 +141,6 @@ def cancel(request, pk: int):
     return render(request, "missions/engagement/cancel.html", {"enrolment": enrolment})
 
 
-class HoursForm(forms.Form):
-    hours = forms.DecimalField(
-        label=gettext_lazy("Hours"), min_value=0, max_digits=6, decimal_places=2
-    )
-
-
 @login_required
 @require_POST
 def correct_hours(request, pk: int):
@@ -189,41 +172,6 @@ def invitation(request, pk: int):
     )
     response["Content-Disposition"] = f'attachment; filename="cordee-{enrolment.pk}.ics"'
     return response
-
-
-class FeedbackForm(forms.Form):
-    SCALE = [(i, str(i)) for i in range(1, 6)]
-
-    satisfaction = forms.TypedChoiceField(
-        label=gettext_lazy("How satisfied are you with this session? (1 to 5)"),
-        choices=SCALE,
-        coerce=int,
-        widget=forms.RadioSelect,
-    )
-    meaning = forms.TypedChoiceField(
-        label=gettext_lazy("How meaningful was it to you? (1 to 5)"),
-        choices=SCALE,
-        coerce=int,
-        widget=forms.RadioSelect,
-    )
-    skills = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("Skills you developed"),
-        queryset=Skill.objects.all(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    other_skills = forms.CharField(
-        label=gettext_lazy("Other skills"), max_length=300, required=False
-    )
-    would_recommend = forms.BooleanField(
-        label=gettext_lazy("I would recommend this mission to a colleague"), required=False
-    )
-    comment = forms.CharField(
-        label=gettext_lazy("Comment"), widget=forms.Textarea, max_length=3000, required=False
-    )
-    consent_to_quote = forms.BooleanField(
-        label=gettext_lazy("My comment may be quoted in impact reports"), required=False
-    )
 
 
 @login_required
@@ -281,326 +229,3 @@ def calendar_feed_view(request, token: str):
     )
     response["Cache-Control"] = "private, max-age=900"
     return response
-
-
-# ---------------------------------------------------------------------------- approvals
-
-
-class DecisionForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("Reason (optional, sent to the employee)"),
-        max_length=500,
-        required=False,
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def approvals(request):
-    """Pending requests the signed-in person may decide, with bulk approve or decline."""
-    profile = require_profile(request.user)
-    if request.method == "POST":
-        ids = [int(v) for v in request.POST.getlist("enrolment") if v.isdigit()]
-        decision = request.POST.get("decision")
-        form = DecisionForm(request.POST)
-        if decision not in ("approve", "decline") or not ids or not form.is_valid():
-            messages.error(request, _("Choose at least one request, then approve or decline."))
-        else:
-            result = enrolment_service.decide_many(
-                approver=profile,
-                enrolment_ids=ids,
-                approve=decision == "approve",
-                reason=form.cleaned_data["reason"],
-            )
-            if result.done:
-                messages.success(request, _("%(n)d request(s) decided.") % {"n": len(result.done)})
-            for message in dict.fromkeys(result.refused.values()):
-                messages.error(request, message)
-        return redirect(NS + "approvals")
-    pending = list(enrolment_service.pending_for(profile))
-    return render(
-        request,
-        "missions/engagement/approvals.html",
-        {"pending": pending, "form": DecisionForm()},
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def approval_link(request, token: str):
-    """The one-click link from the e-mail. GET only shows the decision: mail scanners that
-    follow links must not decide; the button on the page (one click) does."""
-    try:
-        link = approval_links.read_token(token)
-    except EngagementError as error:
-        return render(
-            request, "missions/engagement/approval_link_invalid.html", {"error": error}, status=410
-        )
-    form = DecisionForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            enrolment = approval_links.decide_by_link(
-                token=token, reason=form.cleaned_data["reason"]
-            )
-        except EngagementError as error:
-            return render(
-                request,
-                "missions/engagement/approval_link_invalid.html",
-                {"error": error},
-                status=410,
-            )
-        return render(request, "missions/engagement/approval_done.html", {"enrolment": enrolment})
-    return render(
-        request,
-        "missions/engagement/approval_link.html",
-        {"link": link, "enrolment": link.enrolment, "form": form},
-    )
-
-
-# ---------------------------------------------------------------------------- CSR officers
-
-
-@login_required
-def csr_missions(request):
-    officer = require_csr_officer(request.user)
-    return render(
-        request,
-        "missions/engagement/csr_missions.html",
-        {"missions": engagement_reads.officer_missions(officer)},
-    )
-
-
-def _officer_mission(request, mission_id: int):
-    officer = require_csr_officer(request.user)
-    mission = engagement_reads.officer_mission(officer, mission_id)
-    if mission is None:
-        raise Http404
-    return officer, mission
-
-
-@login_required
-def csr_mission(request, mission_id: int):
-    officer, mission = _officer_mission(request, mission_id)
-    sessions = engagement_reads.sessions_overview(officer, mission)
-    totals = {
-        "attended": sum(s.n_attended for s in sessions),
-        "no_show": sum(s.n_no_show for s in sessions),
-    }
-    totals["no_show_rate"] = engagement_reads.no_show_rate(totals["attended"], totals["no_show"])
-    return render(
-        request,
-        "missions/engagement/csr_mission.html",
-        {
-            "mission": mission,
-            "sessions": sessions,
-            "totals": totals,
-            "can_add_series": mission.company_id == officer.company_id,
-        },
-    )
-
-
-CSV_HEADER = [
-    "session_start",
-    "employee",
-    "email",
-    "employee_number",
-    "department",
-    "status",
-    "hours",
-    "decided_by",
-    "decided_at",
-]
-
-
-def _csv_response(filename: str, enrolments) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow(CSV_HEADER)
-    for e in enrolments:
-        writer.writerow(
-            [
-                timezone.localtime(e.session.start).isoformat(),
-                _csv_safe(e.employee.display_name),
-                e.employee.user.email,
-                _csv_safe(e.employee.employee_number),
-                _csv_safe(e.employee.department),
-                e.status,
-                e.hours if e.hours is not None else "",
-                _csv_safe(str(e.decided_by)) if e.decided_by_id else "",
-                e.decided_at.isoformat() if e.decided_at else "",
-            ]
-        )
-    return response
-
-
-def _csv_safe(value: str) -> str:
-    # Spreadsheet formula injection: a cell starting with = + - @ would be evaluated.
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
-
-@login_required
-def csr_mission_csv(request, mission_id: int):
-    officer, mission = _officer_mission(request, mission_id)
-    rows = engagement_reads.mission_enrolments(officer, mission).select_related("decided_by__user")
-    return _csv_response(f"enrolments-{mission.slug}.csv", rows)
-
-
-def _officer_session(request, session_id: int):
-    officer = require_csr_officer(request.user)
-    session = engagement_reads.officer_session(officer, session_id)
-    if session is None:
-        raise Http404
-    return officer, session
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def csr_roster(request, session_id: int):
-    """One session's roster for the officer's company: print-friendly, bulk attendance, hours."""
-    officer, session = _officer_session(request, session_id)
-    if request.method == "POST":
-        action = request.POST.get("action")
-        ids = [int(v) for v in request.POST.getlist("enrolment") if v.isdigit()]
-        try:
-            if action in ("attended", "no_show") and ids:
-                marked = attendance.mark_attendance(
-                    officer=officer, enrolment_ids=ids, attended=action == "attended"
-                )
-                messages.success(request, _("%(n)d marked.") % {"n": len(marked)})
-            elif action == "hours":
-                enrolment_id = request.POST.get("enrolment_id", "")
-                if not enrolment_id.isdigit():
-                    raise Http404
-                attendance.set_hours_by_officer(
-                    officer=officer,
-                    enrolment_id=int(enrolment_id),
-                    hours=request.POST.get("hours", ""),
-                )
-                messages.success(request, _("Hours saved."))
-            else:
-                messages.error(request, _("Choose people, then an action."))
-        except NotAllowed:
-            raise Http404 from None
-        except EngagementError as error:
-            messages.error(request, error.message)
-        return redirect(NS + "csr_roster", session.pk)
-    enrolments = list(engagement_reads.roster(officer, session))
-    return render(
-        request,
-        "missions/engagement/csr_roster.html",
-        {
-            "session": session,
-            "mission": session.mission,
-            "enrolments": enrolments,
-            "started": session.start <= timezone.now(),
-            "can_cancel": _may_cancel(officer, session),
-        },
-    )
-
-
-def _may_cancel(officer, session: MissionSession) -> bool:
-    """Only the mission's own company calls a session off, before it starts, once."""
-    return (
-        session.mission.company_id == officer.company_id
-        and session.cancelled_at is None
-        and session.start > timezone.now()
-    )
-
-
-class CancelSessionForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("Reason, told to every participant"),
-        max_length=sessions_service.REASON_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def csr_cancel_session(request, session_id: int):
-    """Confirm, with a reason, that a session of the officer's company's mission is called off."""
-    officer, session = _officer_session(request, session_id)
-    if session.mission.company_id != officer.company_id:
-        raise Http404
-    form = CancelSessionForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            cancelled = sessions_service.cancel_session(
-                officer=officer, session_id=session.pk, reason=form.cleaned_data["reason"]
-            )
-        except NotVisible:
-            raise Http404 from None
-        except EngagementError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(
-                request,
-                ngettext(
-                    "Session cancelled: %(n)d person was told.",
-                    "Session cancelled: %(n)d people were told.",
-                    len(cancelled),
-                )
-                % {"n": len(cancelled)},
-            )
-        return redirect(NS + "csr_roster", session.pk)
-    return render(
-        request,
-        "missions/engagement/csr_cancel_session.html",
-        {"session": session, "mission": session.mission, "form": form},
-    )
-
-
-@login_required
-def csr_roster_csv(request, session_id: int):
-    officer, session = _officer_session(request, session_id)
-    rows = engagement_reads.roster(officer, session).select_related("session", "decided_by__user")
-    return _csv_response(f"roster-{session.pk}.csv", rows)
-
-
-class SeriesForm(forms.Form):
-    first_start = forms.DateTimeField(
-        label=gettext_lazy("First session starts"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-    )
-    duration_hours = forms.DecimalField(
-        label=gettext_lazy("Length (hours)"), min_value=0.5, max_value=24 * 14, decimal_places=2
-    )
-    frequency = forms.ChoiceField(
-        label=gettext_lazy("Repeat"), choices=SessionSeries.Frequency.choices
-    )
-    interval = forms.IntegerField(label=gettext_lazy("Every"), min_value=1, max_value=12)
-    count = forms.IntegerField(
-        label=gettext_lazy("Number of sessions"), min_value=1, max_value=series.MAX_SESSIONS
-    )
-    seats = forms.IntegerField(label=gettext_lazy("Seats"), min_value=1, max_value=10000)
-    place = forms.CharField(label=gettext_lazy("Place"), max_length=255, required=False)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def csr_series(request, mission_id: int):
-    officer, mission = _officer_mission(request, mission_id)
-    if mission.company_id != officer.company_id:
-        raise Http404
-    form = SeriesForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            created = series.create_series(
-                officer=officer,
-                mission_id=mission.pk,
-                first_start=data["first_start"],
-                duration=dt.timedelta(hours=float(data["duration_hours"])),
-                frequency=data["frequency"],
-                interval=data["interval"],
-                count=data["count"],
-                seats=data["seats"],
-                place=data["place"],
-            )
-        except NotAllowed:
-            raise Http404 from None
-        messages.success(request, _("%(n)d sessions created.") % {"n": created.count})
-        return redirect(NS + "csr_mission", mission.pk)
-    return render(
-        request, "missions/engagement/csr_series.html", {"mission": mission, "form": form}
-    )
