@@ -1,9 +1,7 @@
-"""Giving pages: thin views that parse, call a service or selector, and render."""
+"""Employees' giving pages: home, pledge, card gifts and the yearly statement."""
 
 from __future__ import annotations
 
-import datetime as dt
-import logging
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -13,37 +11,23 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
-    HttpResponseBadRequest,
     JsonResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from donations import selectors
-from donations.exceptions import GivingError, InvalidPayrollFile, InvalidWebhook
+from donations.exceptions import GivingError
 from donations.forms import (
-    AdjustmentForm,
     CardDonationForm,
-    DisbursementPaidForm,
-    NetPayUploadForm,
-    OpenRunForm,
     PledgeForm,
-    RoundUpAssociationsForm,
 )
-from donations.models import AuditEntry, DisbursementBatch, PaymentAttempt, PayrollRun
+from donations.models import PaymentAttempt
 from donations.payments import get_provider
-from donations.services import cards, disbursements, payroll, pledges, statements
-from portal.models import EmployeeProfile
+from donations.services import cards, pledges, statements
 from portal.money import cents_from_decimal
-from portal.tenancy import require_csr_officer, require_payroll_officer, require_profile
-
-logger = logging.getLogger(__name__)
-
-
-# Employees -------------------------------------------------------------------------------
+from portal.tenancy import require_profile
 
 
 @login_required
@@ -244,254 +228,3 @@ def statement(request: HttpRequest, year: int) -> HttpResponse:
         "donations/statement.html",
         {"statement": data, "ceiling_75_cents": statements.ceiling_75_cents()},
     )
-
-
-# CSR and payroll officers: payroll -----------------------------------------------------
-
-
-@login_required
-def payroll_runs(request: HttpRequest) -> HttpResponse:
-    officer = require_payroll_officer(request.user)
-    # The month usually opened is the current one: offered as the default.
-    form = OpenRunForm(request.POST or None, initial={"month": f"{timezone.localdate():%Y-%m}"})
-    if request.method == "POST" and form.is_valid():
-        run = payroll.open_payroll_run(company=officer.company, month=form.cleaned_data["month"])
-        return redirect("donations:payroll_run", pk=run.pk)
-    return render(
-        request,
-        "donations/payroll_runs.html",
-        {"runs": selectors.runs_of(officer.company), "form": form},
-    )
-
-
-def _company_run(request: HttpRequest, pk: int):
-    officer = require_payroll_officer(request.user)
-    return officer, get_object_or_404(PayrollRun, pk=pk, company=officer.company)
-
-
-@login_required
-def payroll_run(request: HttpRequest, pk: int) -> HttpResponse:
-    _officer, run = _company_run(request, pk)
-    form = NetPayUploadForm(request.POST or None, request.FILES or None)
-    file_errors = None
-    excludable = False
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                result = payroll.import_net_pay(
-                    run=run,
-                    data=upload.read(),
-                    filename=upload.name,
-                    excluded_lines=form.cleaned_data["excluded_line_set"],
-                    actor=request.user,
-                )
-            except InvalidPayrollFile as exc:
-                file_errors, excludable = exc.errors, exc.excludable
-                status = 400
-            except GivingError as exc:
-                form.add_error(None, str(exc))
-                status = 400
-            else:
-                if result.queued:
-                    messages.info(request, _("The run is being computed; this page follows it."))
-                else:
-                    messages.success(request, _("%(n)s lines imported.") % {"n": result.lines})
-                return redirect("donations:payroll_run", pk=run.pk)
-        else:
-            status = 400
-    run.refresh_from_db()
-    lines = run.lines.select_related("employee__user", "pledge").order_by("employee_number")
-    return render(
-        request,
-        "donations/payroll_run_detail.html",
-        {
-            "run": run,
-            "form": form,
-            "file_errors": file_errors,
-            "excludable": excludable,
-            "error_lines": ",".join(str(e) for e in sorted({e.line for e in file_errors or []})),
-            "lines": lines[:500],
-            "line_count": run.lines.count(),
-            "adjustment_form": AdjustmentForm(associations=selectors.card_associations())
-            if run.status == PayrollRun.Status.CONFIRMED
-            else None,
-            "adjustments": AuditEntry.objects.filter(
-                action="payroll.adjusted", company=run.company, data__run=run.pk
-            )[:50],
-        },
-        status=status,
-    )
-
-
-@login_required
-def payroll_run_progress(request: HttpRequest, pk: int) -> JsonResponse:
-    _officer, run = _company_run(request, pk)
-    return JsonResponse(
-        {"status": run.status, "done": run.progress_done, "total": run.progress_total}
-    )
-
-
-@login_required
-@require_POST
-def payroll_run_export(request: HttpRequest, pk: int) -> HttpResponse:
-    _officer, run = _company_run(request, pk)
-    try:
-        text = payroll.export_deductions(run=run, actor=request.user)
-    except GivingError as exc:
-        messages.error(request, str(exc))
-        return redirect("donations:payroll_run", pk=run.pk)
-    response = HttpResponse(text.encode("utf-8"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="deductions-{run.month:%Y-%m}.csv"'
-    return response
-
-
-@login_required
-@require_POST
-def payroll_run_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    _officer, run = _company_run(request, pk)
-    try:
-        written = payroll.confirm_payroll_run(run=run, actor=request.user)
-    except GivingError as exc:
-        messages.error(request, str(exc))
-    else:
-        if written:
-            messages.success(request, _("Run confirmed: donations and matches recorded."))
-        else:
-            messages.info(request, _("This run was already confirmed; nothing changed."))
-    return redirect("donations:payroll_run", pk=run.pk)
-
-
-@login_required
-@require_POST
-def payroll_run_adjust(request: HttpRequest, pk: int) -> HttpResponse:
-    """A correction to a confirmed run: a new entry, the run itself never changes."""
-    officer, run = _company_run(request, pk)
-    form = AdjustmentForm(request.POST, associations=selectors.card_associations())
-    if not form.is_valid():
-        messages.error(request, _("The adjustment is incomplete."))
-        return redirect("donations:payroll_run", pk=run.pk)
-    employee = EmployeeProfile.objects.filter(
-        company=officer.company, employee_number=form.cleaned_data["employee_number"]
-    ).first()
-    if employee is None:
-        messages.error(request, _("No employee has this number."))
-        return redirect("donations:payroll_run", pk=run.pk)
-    try:
-        payroll.add_adjustment(
-            run=run,
-            employee=employee,
-            association_id=form.cleaned_data["association"],
-            amount_cents=form.cleaned_data["amount"],
-            reason=form.cleaned_data["reason"],
-            actor=request.user,
-        )
-    except GivingError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Adjustment recorded."))
-    return redirect("donations:payroll_run", pk=run.pk)
-
-
-@login_required
-def round_up_settings(request: HttpRequest) -> HttpResponse:
-    officer = require_csr_officer(request.user)
-    choices = [(a.pk, a.title) for a in selectors.card_associations()]
-    current = list(selectors.round_up_associations(officer.company).values_list("pk", flat=True))
-    form = RoundUpAssociationsForm(
-        request.POST or None, choices=choices, initial={"associations": current}
-    )
-    if request.method == "POST" and form.is_valid():
-        pledges.set_round_up_associations(
-            company=officer.company,
-            association_ids=form.cleaned_data["associations"],
-            actor=request.user,
-        )
-        messages.success(request, _("Round-up associations saved."))
-        return redirect("donations:round_up_settings")
-    return render(request, "donations/round_up_settings.html", {"form": form})
-
-
-# CSR and payroll officers: money trail -------------------------------------------------
-
-
-@login_required
-def finance(request: HttpRequest) -> HttpResponse:
-    officer = require_payroll_officer(request.user)
-    if request.GET.get("format") == "csv":
-        response = HttpResponse(
-            disbursements.finance_csv(officer.company), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = 'attachment; filename="giving-finance.csv"'
-        return response
-    months, totals = selectors.money_by_association_month(officer.company)
-    batches = DisbursementBatch.objects.filter(company=officer.company).prefetch_related(
-        "disbursements__association"
-    )
-    return render(
-        request,
-        "donations/finance.html",
-        {
-            "months": months,
-            "totals": totals,
-            "batches": batches,
-            "currency": officer.company.currency,
-            "paid_form": DisbursementPaidForm(),
-        },
-    )
-
-
-@login_required
-@require_POST
-def disbursement_create(request: HttpRequest) -> HttpResponse:
-    officer = require_payroll_officer(request.user)
-    try:
-        disbursements.create_disbursement_batch(
-            company=officer.company,
-            period_end=timezone.localdate() + dt.timedelta(days=1),
-            actor=request.user,
-        )
-    except GivingError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Disbursement batch created."))
-    return redirect("donations:finance")
-
-
-@login_required
-@require_POST
-def disbursement_paid(request: HttpRequest, pk: int) -> HttpResponse:
-    officer = require_payroll_officer(request.user)
-    batch = get_object_or_404(DisbursementBatch, pk=pk, company=officer.company)
-    form = DisbursementPaidForm(request.POST)
-    if form.is_valid():
-        try:
-            disbursements.mark_batch_paid(
-                batch=batch, reference=form.cleaned_data["reference"], actor=request.user
-            )
-        except GivingError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Batch marked paid."))
-    else:
-        messages.error(request, _("A payment reference is needed."))
-    return redirect("donations:finance")
-
-
-# Provider webhook ------------------------------------------------------------------------
-
-
-@csrf_exempt
-@require_POST
-def payment_webhook(request: HttpRequest) -> HttpResponse:
-    """Verified, stored once, retry-safe; unknown objects are acknowledged with 200."""
-    provider = get_provider()
-    try:
-        event = provider.parse_webhook(request.body, request.headers.get("Stripe-Signature", ""))
-    except InvalidWebhook as exc:
-        logger.warning("webhook refused: %s", exc)
-        return HttpResponseBadRequest("invalid webhook")
-    outcome = cards.handle_provider_event(event, provider=provider)
-    logger.info("webhook %s %s: %s", event.id, event.type, outcome)
-    return HttpResponse(outcome, content_type="text/plain")
