@@ -12,7 +12,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from portal.views import brand_css, set_language
+from portal.views.public import brand_css, set_language
 
 urlpatterns = [
     # Every sign-in goes through allauth (verified e-mail, rate limits), the admins' too.

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portal.tenancy import require_impact_viewer
 from reporting import presentation, services
+from reporting.exceptions import ReportNotReady
 from reporting.forms import PeriodForm, ReportRequestForm
 from reporting.models import ImpactReport
 from reporting.selectors.metrics import company_metrics
@@ -173,7 +174,7 @@ def report_download(request, pk: int):
     report = _company_report(request, pk)
     try:
         handle = services.report_file_of(report)
-    except services.ReportNotReady:
+    except ReportNotReady:
         raise Http404 from None
     return FileResponse(
         handle, as_attachment=True, filename=report.filename(), content_type="application/pdf"
