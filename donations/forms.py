@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from donations.models import GivingSettings, MatchingPolicy, Pledge
+from donations.services.pledges import PledgeTerms
 from donations.services.rules import MAX_RATIO_TERM, PolicyTerms
 from portal.money import cents_from_decimal, cents_to_decimal
 
@@ -62,6 +63,30 @@ class PledgeForm(forms.Form):
                 required=False,
                 initial=(initial_shares or {}).get(association.pk, 0),
             )
+
+    @classmethod
+    def for_pledge(cls, data, *, pledge: Pledge | None, associations) -> PledgeForm:
+        """The form filled with `pledge`'s terms (a new pledge when None)."""
+        initial, shares = {}, {}
+        if pledge:
+            shares = {a.association_id: a.percent for a in pledge.allocations.all()}
+            initial = {
+                "rule": pledge.rule,
+                "fixed_amount": (pledge.fixed_amount_cents or 0) / 100 or None,
+                "monthly_cap": (pledge.monthly_cap_cents or 0) / 100 or None,
+            }
+        return cls(data, associations=associations, initial_shares=shares, initial=initial)
+
+    def terms(self) -> PledgeTerms:
+        """The cleaned form as the pledge service's terms."""
+        data = self.cleaned_data
+        return PledgeTerms(
+            rule=data["rule"],
+            allocations=data["allocations"],
+            fixed_amount_cents=data.get("fixed_amount") if data["rule"] == "fixed" else None,
+            monthly_cap_cents=data.get("monthly_cap"),
+            start_month=data.get("start_month"),
+        )
 
     def share_fields(self):
         return [self[f"share_{a.pk}"] for a in self.associations]

@@ -54,34 +54,13 @@ def pledge_edit(request: HttpRequest) -> HttpResponse:
     profile = require_profile(request.user)
     current = pledges.current_pledge(profile)
     associations = list(selectors.round_up_associations(profile.company))
-    initial_shares = (
-        {a.association_id: a.percent for a in current.allocations.all()} if current else {}
-    )
-    initial = {}
-    if current:
-        initial = {
-            "rule": current.rule,
-            "fixed_amount": (current.fixed_amount_cents or 0) / 100 or None,
-            "monthly_cap": (current.monthly_cap_cents or 0) / 100 or None,
-        }
-    form = PledgeForm(
-        request.POST or None,
-        associations=associations,
-        initial_shares=initial_shares,
-        initial=initial,
-    )
+    form = PledgeForm.for_pledge(request.POST or None, pledge=current, associations=associations)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        terms = pledges.PledgeTerms(
-            rule=data["rule"],
-            allocations=data["allocations"],
-            fixed_amount_cents=data.get("fixed_amount") if data["rule"] == "fixed" else None,
-            monthly_cap_cents=data.get("monthly_cap"),
-            start_month=data.get("start_month"),
-        )
         try:
             service = pledges.change_pledge if current else pledges.create_pledge
-            pledge = service(profile=profile, terms=terms, consent=data["consent"])
+            pledge = service(
+                profile=profile, terms=form.terms(), consent=form.cleaned_data["consent"]
+            )
         except GivingError as exc:
             form.add_error(None, str(exc))
         else:

@@ -48,38 +48,10 @@ def _company_run(request: HttpRequest, pk: int):
     return officer, get_object_or_404(PayrollRun, pk=pk, company=officer.company)
 
 
-@login_required
-def payroll_run(request: HttpRequest, pk: int) -> HttpResponse:
-    _officer, run = _company_run(request, pk)
-    form = NetPayUploadForm(request.POST or None, request.FILES or None)
-    file_errors = None
-    excludable = False
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                result = payroll.import_net_pay(
-                    run=run,
-                    data=upload.read(),
-                    filename=upload.name,
-                    excluded_lines=form.cleaned_data["excluded_line_set"],
-                    actor=request.user,
-                )
-            except InvalidPayrollFile as exc:
-                file_errors, excludable = exc.errors, exc.excludable
-                status = 400
-            except GivingError as exc:
-                form.add_error(None, str(exc))
-                status = 400
-            else:
-                if result.queued:
-                    messages.info(request, _("The run is being computed; this page follows it."))
-                else:
-                    messages.success(request, _("%(n)s lines imported.") % {"n": result.lines})
-                return redirect("donations:payroll_run", pk=run.pk)
-        else:
-            status = 400
+def _run_page(
+    request: HttpRequest, run: PayrollRun, form, *, file_errors=None, excludable=False, status=200
+) -> HttpResponse:
+    """The run's page: its lines, the upload form and, after a refused file, its errors."""
     run.refresh_from_db()
     lines = run.lines.select_related("employee__user", "pledge").order_by("employee_number")
     return render(
@@ -102,6 +74,36 @@ def payroll_run(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=status,
     )
+
+
+@login_required
+def payroll_run(request: HttpRequest, pk: int) -> HttpResponse:
+    _officer, run = _company_run(request, pk)
+    form = NetPayUploadForm(request.POST or None, request.FILES or None)
+    if request.method != "POST":
+        return _run_page(request, run, form)
+    if not form.is_valid():
+        return _run_page(request, run, form, status=400)
+    upload = form.cleaned_data["file"]
+    try:
+        result = payroll.import_net_pay(
+            run=run,
+            data=upload.read(),
+            filename=upload.name,
+            excluded_lines=form.cleaned_data["excluded_line_set"],
+            actor=request.user,
+        )
+    except InvalidPayrollFile as exc:
+        errors = {"file_errors": exc.errors, "excludable": exc.excludable}
+        return _run_page(request, run, form, **errors, status=400)
+    except GivingError as exc:
+        form.add_error(None, str(exc))
+        return _run_page(request, run, form, status=400)
+    if result.queued:
+        messages.info(request, _("The run is being computed; this page follows it."))
+    else:
+        messages.success(request, _("%(n)s lines imported.") % {"n": result.lines})
+    return redirect("donations:payroll_run", pk=run.pk)
 
 
 @login_required

@@ -126,36 +126,41 @@ def _officer_session(request, session_id: int):
     return officer, session
 
 
+def _roster_action(request, officer) -> None:
+    """Mark attendance in bulk or correct one person's hours; refusals become messages."""
+    action = request.POST.get("action")
+    ids = [int(v) for v in request.POST.getlist("enrolment") if v.isdigit()]
+    try:
+        if action in ("attended", "no_show") and ids:
+            marked = attendance.mark_attendance(
+                officer=officer, enrolment_ids=ids, attended=action == "attended"
+            )
+            messages.success(request, _("%(n)d marked.") % {"n": len(marked)})
+        elif action == "hours":
+            enrolment_id = request.POST.get("enrolment_id", "")
+            if not enrolment_id.isdigit():
+                raise Http404
+            attendance.set_hours_by_officer(
+                officer=officer,
+                enrolment_id=int(enrolment_id),
+                hours=request.POST.get("hours", ""),
+            )
+            messages.success(request, _("Hours saved."))
+        else:
+            messages.error(request, _("Choose people, then an action."))
+    except NotAllowed:
+        raise Http404 from None
+    except EngagementError as error:
+        messages.error(request, error.message)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def csr_roster(request, session_id: int):
     """One session's roster for the officer's company: print-friendly, bulk attendance, hours."""
     officer, session = _officer_session(request, session_id)
     if request.method == "POST":
-        action = request.POST.get("action")
-        ids = [int(v) for v in request.POST.getlist("enrolment") if v.isdigit()]
-        try:
-            if action in ("attended", "no_show") and ids:
-                marked = attendance.mark_attendance(
-                    officer=officer, enrolment_ids=ids, attended=action == "attended"
-                )
-                messages.success(request, _("%(n)d marked.") % {"n": len(marked)})
-            elif action == "hours":
-                enrolment_id = request.POST.get("enrolment_id", "")
-                if not enrolment_id.isdigit():
-                    raise Http404
-                attendance.set_hours_by_officer(
-                    officer=officer,
-                    enrolment_id=int(enrolment_id),
-                    hours=request.POST.get("hours", ""),
-                )
-                messages.success(request, _("Hours saved."))
-            else:
-                messages.error(request, _("Choose people, then an action."))
-        except NotAllowed:
-            raise Http404 from None
-        except EngagementError as error:
-            messages.error(request, error.message)
+        _roster_action(request, officer)
         return redirect(NS + "csr_roster", session.pk)
     enrolments = list(engagement_reads.roster(officer, session))
     return render(

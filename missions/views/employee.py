@@ -45,11 +45,8 @@ def _own_enrolment(request, pk: int) -> Enrolment:
     return enrolment
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def enrol(request, session_id: int):
-    """GET: what enrolling means (seat, approval, quota); POST: enrol, then the confirmation."""
-    profile = require_profile(request.user)
+def _open_session(request, session_id: int) -> MissionSession:
+    """The session with its seats left, if its mission is live and visible to this user."""
     session = (
         MissionSession.objects.with_seats_left()
         .select_related("mission__association")
@@ -60,29 +57,43 @@ def enrol(request, session_id: int):
         session.mission.live and session.mission.is_visible_to(request.user)
     ):
         raise Http404
+    return session
+
+
+def _enrol_and_redirect(request, profile, session: MissionSession) -> HttpResponse:
+    """Enrol, then show the enrolment; a refusal comes back to the enrol page as a message."""
+    try:
+        enrolment = enrolment_service.enrol(
+            employee=profile,
+            session_id=session.pk,
+            waitlist_if_full=request.POST.get("waitlist") == "1",
+        )
+    except NotVisible:
+        raise Http404 from None
+    except AlreadyEnrolled as error:
+        # A double click or a second tab: show the enrolment that already exists.
+        existing = Enrolment.objects.filter(employee=profile, session=session).first()
+        if existing is not None:
+            messages.info(request, error.message)
+            return redirect(NS + "enrolment", existing.pk)
+        messages.error(request, error.message)
+    except SessionFull as error:
+        messages.warning(request, error.message)
+    except EngagementError as error:
+        messages.error(request, error.message)
+    else:
+        return redirect(NS + "enrolment", enrolment.pk)
+    return HttpResponseRedirect(reverse(NS + "enrol", args=[session.pk]))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrol(request, session_id: int):
+    """GET: what enrolling means (seat, approval, quota); POST: enrol, then the confirmation."""
+    profile = require_profile(request.user)
+    session = _open_session(request, session_id)
     if request.method == "POST":
-        try:
-            enrolment = enrolment_service.enrol(
-                employee=profile,
-                session_id=session.pk,
-                waitlist_if_full=request.POST.get("waitlist") == "1",
-            )
-        except NotVisible:
-            raise Http404 from None
-        except AlreadyEnrolled as error:
-            # A double click or a second tab: show the enrolment that already exists.
-            existing = Enrolment.objects.filter(employee=profile, session=session).first()
-            if existing is not None:
-                messages.info(request, error.message)
-                return redirect(NS + "enrolment", existing.pk)
-            messages.error(request, error.message)
-        except SessionFull as error:
-            messages.warning(request, error.message)
-        except EngagementError as error:
-            messages.error(request, error.message)
-        else:
-            return redirect(NS + "enrolment", enrolment.pk)
-        return HttpResponseRedirect(reverse(NS + "enrol", args=[session.pk]))
+        return _enrol_and_redirect(request, profile, session)
     mission = session.mission
     context = {
         "session": session,

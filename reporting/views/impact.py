@@ -46,17 +46,10 @@ def dashboard(request):
     form = _period_form(request, company)
     period = form.period()
     metrics = company_metrics(company=company, period=period)
-    request_form = ReportRequestForm(
-        initial={
-            **period.as_dict(),
-            "quarter": period.number if period.kind == "quarter" else None,
-            "month": period.number if period.kind == "month" else None,
-            "start": period.start if period.kind == "custom" else None,
-            "end": period.last_day if period.kind == "custom" else None,
-            "language": (request.LANGUAGE_CODE or "fr")[:2],
-        },
+    request_form = ReportRequestForm.for_period(
+        period,
+        language=(request.LANGUAGE_CODE or "fr")[:2],
         fiscal_start_month=company.fiscal_year_start_month,
-        auto_id="report_%s",
     )
     query = request.GET.urlencode()
     return render(
