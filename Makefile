@@ -24,7 +24,7 @@ help:
 	@echo "make demo   set up and serve the portal with demo data on http://127.0.0.1:8000"
 	@echo "make test   set up and run the whole test suite but the browser tests (DATABASE_URL or SQLite)"
 	@echo "make test-e2e  browser tests (Chromium + Playwright + axe-core)"
-	@echo "make lint   ruff check, ruff format --check, makemigrations --check"
+	@echo "make lint   ruff check, ruff format --check, makemigrations --check, import contracts"
 	@echo "make bench  print benchmark figures"
 
 $(VENV)/bin/python:
@@ -73,6 +73,7 @@ lint: $(TEST_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/lint-imports --no-cache
 
 format: $(TEST_STAMP)
 	$(VENV)/bin/ruff check --fix .

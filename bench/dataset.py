@@ -10,12 +10,12 @@ exists or none of it does, and a later run reuses it.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import random
 import time
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.db.models import F
@@ -25,7 +25,7 @@ from django.utils.text import slugify
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backends
 
-from missions import demo
+from missions.demo import catalogue as demo
 from missions.models import (
     AssociationIndexPage,
     AssociationPage,
@@ -38,9 +38,8 @@ from missions.models import (
     MissionSession,
 )
 from missions.services.catalogue import ensure_site_tree
-from portal.demo import demo_password_hash
+from portal.demo.people import SME, DemoCompany, ensure_company, ensure_company_people
 from portal.models import Company, EmployeeProfile
-from portal.services import create_company, create_employee
 
 SEED = 4242
 BARE_SLUG = "association-temoin"  # a page with no missions: the bare Wagtail page measured
@@ -126,10 +125,7 @@ def _generate(size: Size) -> None:
     t = time.perf_counter()
     causes = list(demo.ensure_causes().values())
     skills = list(demo.ensure_skills().values())
-    companies = [
-        create_company(name=f"Bench Company {i}", slug=f"bench-{i}", domains=[f"bench-{i}.example"])
-        for i in range(1, size.companies + 1)
-    ]
+    companies = [ensure_company(bench_company(i)) for i in range(1, size.companies + 1)]
     t = _step("companies", t)
     employees = _make_employees(companies, size.employees)
     t = _step(f"{size.employees} employees", t)
@@ -158,54 +154,33 @@ def _generate(size: Size) -> None:
     )
 
 
-def _make_employees(companies: list[Company], total: int) -> dict[int, list[int]]:
-    """Profiles per company: one in ten manages the next nine. Returns profile ids by company."""
-    from allauth.account.models import EmailAddress
+def bench_company(number: int) -> DemoCompany:
+    """The demo SME's shape (sites, departments, personae) under a bench name and domain."""
+    return dataclasses.replace(
+        SME,
+        name=f"Bench Company {number}",
+        slug=f"bench-{number}",
+        domain=f"bench-{number}.example",
+        prefix=f"B{number}",
+        fields={},
+    )
 
-    user_model = get_user_model()
-    password = demo_password_hash()
+
+def _make_employees(companies: list[Company], total: int) -> dict[int, list[int]]:
+    """Profiles per company, made by the demo's people builder (teams under managers, one
+    account per role, the demo employee being the one the benchmark signs in as).
+
+    Returns profile ids by company.
+    """
     per_company = max(total // len(companies), 2)
     result = {}
     for number, company in enumerate(companies, start=1):
-        domain = f"bench-{number}.example"
-        first = create_employee(
-            company=company, email=bench_email(number), first_name="Bench", last_name="Employee"
+        ensure_company_people(bench_company(number), headcount=per_company)
+        result[company.pk] = list(
+            EmployeeProfile.objects.filter(company=company)
+            .order_by("pk")
+            .values_list("pk", flat=True)
         )
-        user_model.objects.filter(pk=first.user_id).update(password=password)
-        emails = [f"person{i}@{domain}" for i in range(1, per_company)]
-        users = user_model.objects.bulk_create(
-            [user_model(username=e, email=e, password=password, last_name=e) for e in emails],
-            batch_size=2000,
-        )
-        EmailAddress.objects.bulk_create(
-            [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users],
-            batch_size=2000,
-        )
-        managers = EmployeeProfile.objects.bulk_create(
-            [
-                EmployeeProfile(user=u, company=company, employee_number=f"B{u.pk}")
-                for u in users[::10]
-            ],
-            batch_size=2000,
-        )
-        manager_ids = [m.pk for m in managers]
-        others = [u for i, u in enumerate(users) if i % 10]
-        staff = EmployeeProfile.objects.bulk_create(
-            [
-                EmployeeProfile(
-                    user=u,
-                    company=company,
-                    employee_number=f"B{u.pk}",
-                    manager_id=manager_ids[i // 9 % len(manager_ids)],
-                    department=f"Department {i % 12}",
-                    site=f"Site {i % 5}",
-                )
-                for i, u in enumerate(others)
-            ],
-            batch_size=2000,
-        )
-        EmployeeProfile.objects.filter(pk=first.pk).update(manager_id=manager_ids[0])
-        result[company.pk] = [first.pk, *manager_ids, *(p.pk for p in staff)]
     return result
 
 

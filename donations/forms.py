@@ -1,14 +1,19 @@
-"""Forms of giving: pledge, card gift, payroll upload, round-up associations, disbursements."""
+"""Forms of giving: pledge, card gift, payroll upload, round-up associations, disbursements,
+and the CSR officers' giving rules (they parse; `services.rules` checks the rules)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from donations.models import Pledge
-from portal.money import cents_from_decimal
+from donations.models import GivingSettings, MatchingPolicy, Pledge
+from donations.services.pledges import PledgeTerms
+from donations.services.rules import MAX_RATIO_TERM, PolicyTerms
+from portal.money import cents_from_decimal, cents_to_decimal
 
 
 class EurosField(forms.DecimalField):
@@ -58,6 +63,30 @@ class PledgeForm(forms.Form):
                 required=False,
                 initial=(initial_shares or {}).get(association.pk, 0),
             )
+
+    @classmethod
+    def for_pledge(cls, data, *, pledge: Pledge | None, associations) -> PledgeForm:
+        """The form filled with `pledge`'s terms (a new pledge when None)."""
+        initial, shares = {}, {}
+        if pledge:
+            shares = {a.association_id: a.percent for a in pledge.allocations.all()}
+            initial = {
+                "rule": pledge.rule,
+                "fixed_amount": (pledge.fixed_amount_cents or 0) / 100 or None,
+                "monthly_cap": (pledge.monthly_cap_cents or 0) / 100 or None,
+            }
+        return cls(data, associations=associations, initial_shares=shares, initial=initial)
+
+    def terms(self) -> PledgeTerms:
+        """The cleaned form as the pledge service's terms."""
+        data = self.cleaned_data
+        return PledgeTerms(
+            rule=data["rule"],
+            allocations=data["allocations"],
+            fixed_amount_cents=data.get("fixed_amount") if data["rule"] == "fixed" else None,
+            monthly_cap_cents=data.get("monthly_cap"),
+            start_month=data.get("start_month"),
+        )
 
     def share_fields(self):
         return [self[f"share_{a.pk}"] for a in self.associations]
@@ -146,3 +175,146 @@ class AdjustmentForm(forms.Form):
 
     def clean_amount(self):
         return cents_from_decimal(self.cleaned_data["amount"])
+
+
+# CSR officers' giving rules -----------------------------------------------------------------
+
+SOURCE_PAYROLL = "payroll"
+SOURCE_CARD = "card"
+
+
+class MatchingPolicyForm(forms.Form):
+    ratio_numerator = forms.IntegerField(
+        label=_("Company gives"),
+        min_value=1,
+        max_value=MAX_RATIO_TERM,
+        initial=1,
+        help_text=_("For 2:1, the company gives 2 for every 1 an employee gives."),
+    )
+    ratio_denominator = forms.IntegerField(
+        label=_("For every"), min_value=1, max_value=MAX_RATIO_TERM, initial=1
+    )
+    employee_cap = EurosField(
+        help_text=_("The most one employee's gifts can be matched over the whole period.")
+    )
+    budget = EurosField(help_text=_("The most the company matches over the whole period."))
+    sources = forms.MultipleChoiceField(
+        label=_("Gifts matched"),
+        choices=[
+            (SOURCE_PAYROLL, _("Payroll round-up")),
+            (SOURCE_CARD, _("Card donations")),
+        ],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        initial=[SOURCE_PAYROLL, SOURCE_CARD],
+    )
+    causes = forms.TypedMultipleChoiceField(
+        label=_("Only associations serving these causes"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("None ticked: every cause."),
+    )
+    associations = forms.TypedMultipleChoiceField(
+        label=_("Only these associations"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_(
+            "None ticked: every association. With causes and associations both ticked, "
+            "a gift must meet both."
+        ),
+    )
+    period_start = forms.DateField(
+        label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    period_end = forms.DateField(
+        label=_("Ends before (first day no longer covered)"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("For the year 2027: from 01/01/2027, ends before 01/01/2028."),
+    )
+
+    def __init__(
+        self,
+        *args,
+        currency: str,
+        causes=(),
+        associations=(),
+        policy=None,
+        latest_end: dt.date | None = None,
+        **kwargs,
+    ):
+        if policy is not None:
+            kwargs.setdefault("initial", initial_from_policy(policy))
+        else:
+            kwargs.setdefault("initial", default_period(latest_end))
+        super().__init__(*args, **kwargs)
+        self.fields["employee_cap"].label = _("Cap per employee (%(currency)s)") % {
+            "currency": currency
+        }
+        self.fields["budget"].label = _("Company budget (%(currency)s)") % {"currency": currency}
+        self.fields["causes"].choices = [(c.pk, c.name) for c in causes]
+        self.fields["associations"].choices = [(a.pk, a.title) for a in associations]
+
+    def terms(self) -> PolicyTerms:
+        data = self.cleaned_data
+        return PolicyTerms(
+            ratio_numerator=data["ratio_numerator"],
+            ratio_denominator=data["ratio_denominator"],
+            employee_cap_cents=data["employee_cap"],
+            budget_cents=data["budget"],
+            period_start=data["period_start"],
+            period_end=data["period_end"],
+            match_payroll=SOURCE_PAYROLL in data["sources"],
+            match_card=SOURCE_CARD in data["sources"],
+            cause_ids=frozenset(data["causes"]),
+            association_ids=frozenset(data["associations"]),
+        )
+
+
+def default_period(after: dt.date | None = None) -> dict:
+    """This calendar year, or the year following the latest policy if it ends later."""
+    start = dt.date(timezone.localdate().year, 1, 1)
+    if after is not None and after > start:
+        start = after
+    try:
+        end = start.replace(year=start.year + 1)
+    except ValueError:  # 29 February
+        end = dt.date(start.year + 1, 3, 1)
+    return {"period_start": start, "period_end": end}
+
+
+def initial_from_policy(policy: MatchingPolicy) -> dict:
+    return {
+        "ratio_numerator": policy.ratio_numerator,
+        "ratio_denominator": policy.ratio_denominator,
+        "employee_cap": cents_to_decimal(policy.employee_yearly_cap_cents),
+        "budget": cents_to_decimal(policy.yearly_budget_cents),
+        "sources": [SOURCE_PAYROLL] * policy.match_payroll + [SOURCE_CARD] * policy.match_card,
+        "causes": list(policy.causes.values_list("pk", flat=True)),
+        "associations": list(policy.associations.values_list("pk", flat=True)),
+        "period_start": policy.period_start,
+        "period_end": policy.period_end,
+    }
+
+
+class GivingSettingsForm(forms.Form):
+    fixed_min = EurosField()
+    fixed_max = EurosField()
+
+    def __init__(self, *args, currency: str, bounds: GivingSettings | None = None, **kwargs):
+        if bounds is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "fixed_min": cents_to_decimal(bounds.fixed_min_cents),
+                    "fixed_max": cents_to_decimal(bounds.fixed_max_cents),
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self.fields["fixed_min"].label = _("Smallest fixed amount per month (%(currency)s)") % {
+            "currency": currency
+        }
+        self.fields["fixed_max"].label = _("Largest fixed amount per month (%(currency)s)") % {
+            "currency": currency
+        }

@@ -4,7 +4,7 @@ from django.contrib.syndication.views import Feed
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from missions.selectors import upcoming_missions
+from missions.selectors.catalogue import upcoming_missions
 
 
 class MissionFeed(Feed):

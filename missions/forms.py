@@ -1,14 +1,16 @@
-"""Forms of the public catalogue: the mission list's search and filters (a GET form)."""
+"""Forms of the missions app: the catalogue's search and filters, and engagement's forms."""
 
 from __future__ import annotations
 
 from django import forms
 from django.utils import formats
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from missions.models import Cause, MissionKind, Skill
-from missions.selectors import MissionFilters, sorted_by_name
+from missions.models import Cause, MissionKind, SessionSeries, Skill
+from missions.selectors.catalogue import MissionFilters, sorted_by_name
+from missions.services.series import MAX_SESSIONS
+from missions.services.sessions import REASON_MAX_LENGTH
 
 REMOTE = "remote"
 SORT_DATE = "date"
@@ -125,3 +127,82 @@ class MissionFilterForm(forms.Form):
         if data.get("seats"):
             chip(gettext("Seats left"), "seats")
         return chips
+
+
+# --- Engagement ------------------------------------------------------------------------------
+
+
+class HoursForm(forms.Form):
+    hours = forms.DecimalField(
+        label=gettext_lazy("Hours"), min_value=0, max_digits=6, decimal_places=2
+    )
+
+
+class FeedbackForm(forms.Form):
+    SCALE = [(i, str(i)) for i in range(1, 6)]
+
+    satisfaction = forms.TypedChoiceField(
+        label=gettext_lazy("How satisfied are you with this session? (1 to 5)"),
+        choices=SCALE,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    meaning = forms.TypedChoiceField(
+        label=gettext_lazy("How meaningful was it to you? (1 to 5)"),
+        choices=SCALE,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    skills = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Skills you developed"),
+        queryset=Skill.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    other_skills = forms.CharField(
+        label=gettext_lazy("Other skills"), max_length=300, required=False
+    )
+    would_recommend = forms.BooleanField(
+        label=gettext_lazy("I would recommend this mission to a colleague"), required=False
+    )
+    comment = forms.CharField(
+        label=gettext_lazy("Comment"), widget=forms.Textarea, max_length=3000, required=False
+    )
+    consent_to_quote = forms.BooleanField(
+        label=gettext_lazy("My comment may be quoted in impact reports"), required=False
+    )
+
+
+class DecisionForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason (optional, sent to the employee)"),
+        max_length=500,
+        required=False,
+    )
+
+
+class CancelSessionForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason, told to every participant"),
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class SeriesForm(forms.Form):
+    first_start = forms.DateTimeField(
+        label=gettext_lazy("First session starts"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    duration_hours = forms.DecimalField(
+        label=gettext_lazy("Length (hours)"), min_value=0.5, max_value=24 * 14, decimal_places=2
+    )
+    frequency = forms.ChoiceField(
+        label=gettext_lazy("Repeat"), choices=SessionSeries.Frequency.choices
+    )
+    interval = forms.IntegerField(label=gettext_lazy("Every"), min_value=1, max_value=12)
+    count = forms.IntegerField(
+        label=gettext_lazy("Number of sessions"), min_value=1, max_value=MAX_SESSIONS
+    )
+    seats = forms.IntegerField(label=gettext_lazy("Seats"), min_value=1, max_value=10000)
+    place = forms.CharField(label=gettext_lazy("Place"), max_length=255, required=False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
 from portal.tenancy import company_of
 
@@ -19,10 +19,6 @@ def visible_missions_filter(user) -> Q:
     """A filter on MissionPage for what this user may see (anonymous: open missions only)."""
     company = company_of(user)
     return company_missions_filter(company.pk if company else None)
-
-
-def visible_missions(queryset: QuerySet, user) -> QuerySet:
-    return queryset.filter(visible_missions_filter(user))
 
 
 def mission_visible_to(mission, user) -> bool:

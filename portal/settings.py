@@ -329,11 +329,12 @@ CORDEE_TAX_75_CEILING_CENTS = env.int("CORDEE_TAX_75_CEILING_CENTS", default=100
 CORDEE_COMPANY_PROVISIONERS = ["missions.services.catalogue.provision_company_catalogue"]
 # Called in order by `manage.py seed_demo`; each app seeds its own demo data (idempotently).
 CORDEE_DEMO_SEEDERS: list[str] = [
-    "portal.demo.seed",
-    "missions.demo.seed",
-    "missions.demo_engagement.seed",
-    "donations.demo.seed",
-    "reporting.demo.seed",  # last: it reports on what the others seeded
+    "missions.demo.catalogue.seed_site_tree",  # first: companies get their section in the tree
+    "portal.demo.people.seed",
+    "missions.demo.catalogue.seed",
+    "missions.demo.engagement.seed",
+    "donations.demo.giving.seed",
+    "reporting.demo.reports.seed",  # last: it reports on what the others seeded
 ]
 
 LOGGING = {

@@ -14,7 +14,7 @@ from wagtail.documents.views.serve import authenticate_with_password as document
 from wagtail.views import authenticate_with_password as page_password
 
 from portal.media import public_media_urlpatterns
-from portal.views import brand_css, set_language
+from portal.views.public import brand_css, set_language
 
 urlpatterns = [
     # Every sign-in goes through allauth (verified e-mail, rate limits), the admins' too.

@@ -79,3 +79,19 @@ class PeriodForm(forms.Form):
 
 class ReportRequestForm(PeriodForm):
     language = forms.ChoiceField(label=_("Language"), choices=ImpactReport.Language.choices)
+
+    @classmethod
+    def for_period(cls, period, *, language: str, fiscal_start_month: int) -> ReportRequestForm:
+        """The request form preset to the period the dashboard shows, in the reader's language."""
+        return cls(
+            initial={
+                **period.as_dict(),
+                "quarter": period.number if period.kind == "quarter" else None,
+                "month": period.number if period.kind == "month" else None,
+                "start": period.start if period.kind == "custom" else None,
+                "end": period.last_day if period.kind == "custom" else None,
+                "language": language,
+            },
+            fiscal_start_month=fiscal_start_month,
+            auto_id="report_%s",
+        )

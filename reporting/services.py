@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from portal.models import Company
+from reporting.exceptions import ReportNotReady, UnsupportedLanguage
 from reporting.models import ImpactReport
 from reporting.periods import Period
 from reporting.selectors.metrics import company_metrics
@@ -22,18 +23,6 @@ logger = logging.getLogger(__name__)
 
 PDF_VARIANT = "pdf/a-3b"
 PDF_STYLESHEET = "css/report-pdf.css"
-
-
-class ReportingError(Exception):
-    """Base of the reporting domain's refusals."""
-
-
-class ReportNotReady(ReportingError):
-    """The report is still being built (or failed): there is no file to give."""
-
-
-class UnsupportedLanguage(ReportingError):
-    pass
 
 
 def request_report(

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reporting import views
+from reporting.views import impact as views
 
 app_name = "reporting"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django import template
 
-from missions import selectors
 from missions.models import AssociationIndexPage, MissionIndexPage
+from missions.selectors import catalogue as selectors
 
 register = template.Library()
 

@@ -4,15 +4,15 @@ import pytest
 
 from donations.models import Donation, Match, PayrollRun, Pledge
 from donations.services.reconcile import reconcile
-from portal.demo import DemoScale
+from portal.demo.people import DemoScale
 
 pytestmark = pytest.mark.django_db
 
 
 def test_demo_seed_is_consistent_and_idempotent(site_tree):
-    from donations.demo import seed as seed_giving
-    from missions.demo import seed as seed_missions
-    from portal.demo import seed as seed_people
+    from donations.demo.giving import seed as seed_giving
+    from missions.demo.catalogue import seed as seed_missions
+    from portal.demo.people import seed as seed_people
 
     scale = DemoScale.named("small")
     seed_people(scale=scale)

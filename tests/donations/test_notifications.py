@@ -528,7 +528,7 @@ def test_unconfirmed_run_sends_nothing(company_a, payroll_people, mailoutbox):
 
 
 def test_giving_demo_seeder_sends_no_mail(company_a, associations, outbox, committed):
-    from donations.demo import seed_company
+    from donations.demo.giving import seed_company
 
     for i in range(3):
         make_employee(company_a, employee_number=f"D{i:03d}")

@@ -515,7 +515,7 @@ class FakeProvider(PaymentProvider):
 def fake_provider(monkeypatch):
     provider = FakeProvider()
     monkeypatch.setattr("donations.services.cards.get_provider", lambda: provider)
-    monkeypatch.setattr("donations.rules_views.get_provider", lambda: provider)
+    monkeypatch.setattr("donations.views.rules.get_provider", lambda: provider)
     return provider
 
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from missions.models import AssociationPage, MissionPage, MissionSession
-from portal.demo import (
+from portal.demo.people import (
     ADMIN_EMAIL,
     DEMO_PASSWORD,
     GROUP,

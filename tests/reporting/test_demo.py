@@ -2,7 +2,7 @@
 
 import pytest
 
-from reporting.demo import seed
+from reporting.demo.reports import seed
 from reporting.models import ImpactReport
 from tests.factories import make_employee
 

@@ -1,4 +1,7 @@
-"""`manage.py seed_demo`: the site tree, then every app's demo data, then the demo logins."""
+"""`manage.py seed_demo`: every app's demo data (settings.CORDEE_DEMO_SEEDERS), then the logins.
+
+It imports no app: each app's `demo` package seeds its own data, the site tree first.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +12,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.module_loading import import_string
 
-from missions.services.catalogue import ensure_site_tree
-from portal.demo import DEMO_PASSWORD, DemoScale, current_scale, demo_accounts
+from portal.demo.people import DEMO_PASSWORD, DemoScale, current_scale, demo_accounts
 
 
 class Command(BaseCommand):
@@ -36,7 +38,6 @@ class Command(BaseCommand):
             )
         demo_scale = DemoScale.named(scale) if scale else current_scale()
         started = time.perf_counter()
-        ensure_site_tree()
         for path in settings.CORDEE_DEMO_SEEDERS:
             step = time.perf_counter()
             seeder = import_string(path)

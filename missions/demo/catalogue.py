@@ -29,7 +29,8 @@ from missions.models import (
     Skill,
     SustainableDevelopmentGoal,
 )
-from portal.demo import GROUP, SEED, SME, DemoScale, current_scale
+from missions.services.catalogue import ensure_site_tree
+from portal.demo.people import GROUP, SEED, SME, DemoScale, current_scale
 from portal.models import Company
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
@@ -582,6 +583,13 @@ class MissionPlan:
     city: str
     company_slug: str | None
     visibility: str
+
+
+def seed_site_tree() -> None:
+    """The home page and the catalogue's indexes, before any company is created: each new
+    company then gets its own section of the mission tree (settings.CORDEE_COMPANY_PROVISIONERS).
+    """
+    ensure_site_tree()
 
 
 def seed(*, scale: DemoScale | None = None) -> None:

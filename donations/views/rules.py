@@ -16,9 +16,9 @@ from django.utils.translation import ngettext
 
 from donations import selectors
 from donations.exceptions import GivingError
+from donations.forms import GivingSettingsForm, MatchingPolicyForm
 from donations.models import Donation, MatchingPolicy
 from donations.payments import get_provider
-from donations.rules_forms import GivingSettingsForm, MatchingPolicyForm
 from donations.services import cards, rules
 from donations.services.pledges import giving_settings
 from portal.tenancy import require_csr_officer
@@ -39,8 +39,10 @@ def _show_rule_errors(form, exc: rules.InvalidRules) -> None:
 def policy_list(request: HttpRequest) -> HttpResponse:
     officer = require_csr_officer(request.user)
     policies = [
-        (policy, rules.policy_summary(policy))
-        for policy in rules.policies_of(officer.company).prefetch_related("causes", "associations")
+        (policy, selectors.policy_summary(policy))
+        for policy in selectors.policies_of(officer.company).prefetch_related(
+            "causes", "associations"
+        )
     ]
     return render(
         request,
@@ -56,7 +58,7 @@ def _policy_form(request: HttpRequest, officer, policy: MatchingPolicy | None):
         associations += [a for a in policy.associations.all() if a.pk not in known]
     from missions.models import Cause
 
-    latest = rules.policies_of(officer.company).order_by("-period_end").first()
+    latest = selectors.policies_of(officer.company).order_by("-period_end").first()
     return MatchingPolicyForm(
         request.POST or None,
         currency=officer.company.currency,
@@ -95,7 +97,7 @@ def policy_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def policy_edit(request: HttpRequest, pk: int) -> HttpResponse:
     officer = require_csr_officer(request.user)
-    policy = get_object_or_404(rules.policies_of(officer.company), pk=pk)
+    policy = get_object_or_404(selectors.policies_of(officer.company), pk=pk)
     form = _policy_form(request, officer, policy)
     status = 200
     if request.method == "POST":
@@ -115,7 +117,7 @@ def policy_edit(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "form": form,
             "policy": policy,
-            "summary": rules.policy_summary(policy),
+            "summary": selectors.policy_summary(policy),
             "currency": policy.currency,
         },
         status=status,
@@ -145,7 +147,7 @@ def pledge_bounds(request: HttpRequest) -> HttpResponse:
                 _show_rule_errors(form, exc)
             else:
                 messages.success(request, _("Bounds of fixed pledges saved."))
-                outside = rules.fixed_pledges_outside(bounds)
+                outside = selectors.fixed_pledges_outside(bounds)
                 if outside:
                     messages.warning(
                         request,
@@ -174,10 +176,10 @@ def pledge_bounds(request: HttpRequest) -> HttpResponse:
 @login_required
 def refund_list(request: HttpRequest) -> HttpResponse:
     officer = require_csr_officer(request.user)
-    page_obj = Paginator(rules.card_donations_of(officer.company), REFUNDS_PER_PAGE).get_page(
+    page_obj = Paginator(selectors.card_donations_of(officer.company), REFUNDS_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    requested = rules.refund_requests(officer.company, [d.pk for d in page_obj.object_list])
+    requested = selectors.refund_requests(officer.company, [d.pk for d in page_obj.object_list])
     rows = [(donation, requested.get(donation.pk)) for donation in page_obj.object_list]
     return render(
         request,
@@ -198,7 +200,7 @@ def refund_list(request: HttpRequest) -> HttpResponse:
 def refund_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     """GET (or the list's POST without `confirm`) shows the confirmation; POST + confirm refunds."""
     officer = require_csr_officer(request.user)
-    donation = get_object_or_404(rules.card_donations_of(officer.company), pk=pk)
+    donation = get_object_or_404(selectors.card_donations_of(officer.company), pk=pk)
     if donation.status != Donation.Status.SUCCEEDED:
         messages.info(request, _("This donation is already refunded."))
         return redirect("donations:rules_refunds")
@@ -223,7 +225,9 @@ def refund_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         "donations/rules/refund_confirm.html",
         {
             "donation": donation,
-            "requested_at": rules.refund_requests(officer.company, [donation.pk]).get(donation.pk),
+            "requested_at": selectors.refund_requests(officer.company, [donation.pk]).get(
+                donation.pk
+            ),
             "demo_provider": get_provider().simulated,
         },
     )

@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from missions.forms import MissionFilterForm
-from missions.selectors import (
+from missions.selectors.catalogue import (
     cards_for,
     mission_filter_choices,
     ordered_mission_ids,

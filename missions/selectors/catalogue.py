@@ -8,70 +8,29 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import (
-    Count,
     Exists,
     F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Value,
 )
-from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from missions.models import (
-    SEAT_HOLDING_STATUSES,
-    AssociationPage,
     Cause,
-    Enrolment,
     MissionPage,
     MissionSession,
     Skill,
 )
-from missions.visibility import visible_missions
-
-
-def annotate_seats(sessions: QuerySet) -> QuerySet:
-    """Annotate `seats_taken` and `seats_left` on a MissionSession queryset, in SQL."""
-    taken = (
-        Enrolment.objects.filter(session=OuterRef("pk"), status__in=SEAT_HOLDING_STATUSES)
-        .order_by()
-        .values("session")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return sessions.annotate(
-        seats_taken=Coalesce(Subquery(taken, output_field=IntegerField()), Value(0))
-    ).annotate(seats_left=Greatest(F("seats") - F("seats_taken"), Value(0)))
-
-
-def associations_for_index() -> QuerySet:
-    return (
-        AssociationPage.objects.live()
-        .filter(vetting_status=AssociationPage.Vetting.APPROVED)
-        .prefetch_related("causes")
-        .select_related("logo")
-        .order_by("title")
-    )
-
-
-def missions_of_association(*, association: AssociationPage, user) -> QuerySet:
-    """The association's missions this user may see, soonest session first."""
-    return (
-        with_next_session(
-            visible_missions(MissionPage.objects.live().filter(association=association), user)
-        )
-        .select_related("association")
-        .order_by(F("next_start").asc(nulls_last=True), "title")
-    )
 
 
 def upcoming_missions(*, user, limit: int = 6) -> QuerySet:
     """Visible live missions with a session still to come, soonest first."""
     return (
-        with_next_session(visible_missions(MissionPage.objects.live(), user))
+        MissionPage.objects.live()
+        .visible_to(user)
+        .with_next_session()
         .filter(next_start__isnull=False)
         .select_related("association")
         .order_by("next_start", "title")[:limit]
@@ -127,7 +86,7 @@ def upcoming_sessions_matching(filters: MissionFilters) -> QuerySet:
     if filters.date_to:
         sessions = sessions.filter(start__lt=_start_of_day(filters.date_to + dt.timedelta(days=1)))
     if filters.seats_left_only:
-        sessions = annotate_seats(sessions).filter(seats_left__gt=0)
+        sessions = sessions.with_seats_left().filter(seats_left__gt=0)
     return sessions
 
 
@@ -135,24 +94,9 @@ def _start_of_day(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def with_next_session(missions: QuerySet, sessions: QuerySet | None = None) -> QuerySet:
-    """Annotate `next_start`, `next_end` and `next_seats_left` from the first of `sessions`.
-
-    One correlated subquery per value, so a page of cards costs one query whatever its size.
-    """
-    if sessions is None:
-        sessions = MissionSession.objects.not_cancelled().filter(start__gte=timezone.now())
-    first = annotate_seats(sessions.filter(mission=OuterRef("pk"))).order_by("start", "pk")
-    return missions.annotate(
-        next_start=Subquery(first.values("start")[:1]),
-        next_end=Subquery(first.values("end")[:1]),
-        next_seats_left=Subquery(first.values("seats_left")[:1], output_field=IntegerField()),
-    )
-
-
 def filtered_missions(*, user, filters: MissionFilters) -> QuerySet:
     """Live missions visible to `user` that pass every filter but the full-text query."""
-    missions = visible_missions(MissionPage.objects.live(), user)
+    missions = MissionPage.objects.live().visible_to(user)
     if filters.cause is not None:
         missions = missions.filter(causes=filters.cause)
     if filters.skill is not None:
@@ -193,7 +137,7 @@ def _soonest_first(missions: QuerySet, filters: MissionFilters) -> QuerySet:
 
 
 def card_queryset(missions: QuerySet, filters: MissionFilters) -> QuerySet:
-    return with_next_session(missions, upcoming_sessions_matching(filters)).select_related(
+    return missions.with_next_session(upcoming_sessions_matching(filters)).select_related(
         "association"
     )
 
@@ -225,7 +169,8 @@ def cards_for(missions, filters: MissionFilters) -> list[MissionPage]:
 def mission_filter_choices(*, user) -> dict:
     """Options of the list's filters: causes, skills and the cities of visible missions."""
     cities = (
-        visible_missions(MissionPage.objects.live(), user)
+        MissionPage.objects.live()
+        .visible_to(user)
         .exclude(Q(city="") | Q(is_remote=True, city=""))
         .order_by("city")
         .values_list("city", flat=True)

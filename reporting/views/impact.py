@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from portal.downloads import private_download
 from portal.tenancy import require_impact_viewer
 from reporting import presentation, services
+from reporting.exceptions import ReportNotReady
 from reporting.forms import PeriodForm, ReportRequestForm
 from reporting.models import ImpactReport
 from reporting.selectors.metrics import company_metrics
@@ -46,17 +47,10 @@ def dashboard(request):
     form = _period_form(request, company)
     period = form.period()
     metrics = company_metrics(company=company, period=period)
-    request_form = ReportRequestForm(
-        initial={
-            **period.as_dict(),
-            "quarter": period.number if period.kind == "quarter" else None,
-            "month": period.number if period.kind == "month" else None,
-            "start": period.start if period.kind == "custom" else None,
-            "end": period.last_day if period.kind == "custom" else None,
-            "language": (request.LANGUAGE_CODE or "fr")[:2],
-        },
+    request_form = ReportRequestForm.for_period(
+        period,
+        language=(request.LANGUAGE_CODE or "fr")[:2],
         fiscal_start_month=company.fiscal_year_start_month,
-        auto_id="report_%s",
     )
     query = request.GET.urlencode()
     return render(
@@ -174,6 +168,6 @@ def report_download(request, pk: int):
     report = _company_report(request, pk)
     try:
         handle = services.report_file_of(report)
-    except services.ReportNotReady:
+    except ReportNotReady:
         raise Http404 from None
     return private_download(handle, filename=report.filename(), content_type="application/pdf")

@@ -1,0 +1,47 @@
+"""Reads of the donations app, also what other apps import (`from donations import selectors`).
+
+- `giving`: gift history, runs, counted gifts and active matches, money per association and month;
+- `rules`: the CSR officers' matching policies, fixed-pledge bounds and card refunds.
+"""
+
+from donations.selectors.giving import (
+    AssociationMonth,
+    AssociationTotal,
+    GivingSummary,
+    active_matches,
+    card_associations,
+    counted_donations,
+    deductions_of,
+    gifts_of,
+    money_by_association_month,
+    round_up_associations,
+    runs_of,
+    summary_of,
+)
+from donations.selectors.rules import (
+    card_donations_of,
+    fixed_pledges_outside,
+    policies_of,
+    policy_summary,
+    refund_requests,
+)
+
+__all__ = [
+    "AssociationMonth",
+    "AssociationTotal",
+    "GivingSummary",
+    "active_matches",
+    "card_associations",
+    "card_donations_of",
+    "counted_donations",
+    "deductions_of",
+    "fixed_pledges_outside",
+    "gifts_of",
+    "money_by_association_month",
+    "policies_of",
+    "policy_summary",
+    "refund_requests",
+    "round_up_associations",
+    "runs_of",
+    "summary_of",
+]

@@ -1,0 +1,194 @@
+"""CSR and payroll officers' payroll pages: runs, net-pay import, export, confirm, round-up."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from donations import selectors
+from donations.exceptions import GivingError, InvalidPayrollFile
+from donations.forms import (
+    AdjustmentForm,
+    NetPayUploadForm,
+    OpenRunForm,
+    RoundUpAssociationsForm,
+)
+from donations.models import AuditEntry, PayrollRun
+from donations.services import payroll, pledges
+from portal.models import EmployeeProfile
+from portal.tenancy import require_csr_officer, require_payroll_officer
+
+
+@login_required
+def payroll_runs(request: HttpRequest) -> HttpResponse:
+    officer = require_payroll_officer(request.user)
+    # The month usually opened is the current one: offered as the default.
+    form = OpenRunForm(request.POST or None, initial={"month": f"{timezone.localdate():%Y-%m}"})
+    if request.method == "POST" and form.is_valid():
+        run = payroll.open_payroll_run(company=officer.company, month=form.cleaned_data["month"])
+        return redirect("donations:payroll_run", pk=run.pk)
+    return render(
+        request,
+        "donations/payroll_runs.html",
+        {"runs": selectors.runs_of(officer.company), "form": form},
+    )
+
+
+def _company_run(request: HttpRequest, pk: int):
+    officer = require_payroll_officer(request.user)
+    return officer, get_object_or_404(PayrollRun, pk=pk, company=officer.company)
+
+
+def _run_page(
+    request: HttpRequest, run: PayrollRun, form, *, file_errors=None, excludable=False, status=200
+) -> HttpResponse:
+    """The run's page: its lines, the upload form and, after a refused file, its errors."""
+    run.refresh_from_db()
+    lines = run.lines.select_related("employee__user", "pledge").order_by("employee_number")
+    return render(
+        request,
+        "donations/payroll_run_detail.html",
+        {
+            "run": run,
+            "form": form,
+            "file_errors": file_errors,
+            "excludable": excludable,
+            "error_lines": ",".join(str(e) for e in sorted({e.line for e in file_errors or []})),
+            "lines": lines[:500],
+            "line_count": run.lines.count(),
+            "adjustment_form": AdjustmentForm(associations=selectors.card_associations())
+            if run.status == PayrollRun.Status.CONFIRMED
+            else None,
+            "adjustments": AuditEntry.objects.filter(
+                action="payroll.adjusted", company=run.company, data__run=run.pk
+            )[:50],
+        },
+        status=status,
+    )
+
+
+@login_required
+def payroll_run(request: HttpRequest, pk: int) -> HttpResponse:
+    _officer, run = _company_run(request, pk)
+    form = NetPayUploadForm(request.POST or None, request.FILES or None)
+    if request.method != "POST":
+        return _run_page(request, run, form)
+    if not form.is_valid():
+        return _run_page(request, run, form, status=400)
+    upload = form.cleaned_data["file"]
+    try:
+        result = payroll.import_net_pay(
+            run=run,
+            data=upload.read(),
+            filename=upload.name,
+            excluded_lines=form.cleaned_data["excluded_line_set"],
+            actor=request.user,
+        )
+    except InvalidPayrollFile as exc:
+        errors = {"file_errors": exc.errors, "excludable": exc.excludable}
+        return _run_page(request, run, form, **errors, status=400)
+    except GivingError as exc:
+        form.add_error(None, str(exc))
+        return _run_page(request, run, form, status=400)
+    if result.queued:
+        messages.info(request, _("The run is being computed; this page follows it."))
+    else:
+        messages.success(request, _("%(n)s lines imported.") % {"n": result.lines})
+    return redirect("donations:payroll_run", pk=run.pk)
+
+
+@login_required
+def payroll_run_progress(request: HttpRequest, pk: int) -> JsonResponse:
+    _officer, run = _company_run(request, pk)
+    return JsonResponse(
+        {"status": run.status, "done": run.progress_done, "total": run.progress_total}
+    )
+
+
+@login_required
+@require_POST
+def payroll_run_export(request: HttpRequest, pk: int) -> HttpResponse:
+    _officer, run = _company_run(request, pk)
+    try:
+        text = payroll.export_deductions(run=run, actor=request.user)
+    except GivingError as exc:
+        messages.error(request, str(exc))
+        return redirect("donations:payroll_run", pk=run.pk)
+    response = HttpResponse(text.encode("utf-8"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="deductions-{run.month:%Y-%m}.csv"'
+    return response
+
+
+@login_required
+@require_POST
+def payroll_run_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    _officer, run = _company_run(request, pk)
+    try:
+        written = payroll.confirm_payroll_run(run=run, actor=request.user)
+    except GivingError as exc:
+        messages.error(request, str(exc))
+    else:
+        if written:
+            messages.success(request, _("Run confirmed: donations and matches recorded."))
+        else:
+            messages.info(request, _("This run was already confirmed; nothing changed."))
+    return redirect("donations:payroll_run", pk=run.pk)
+
+
+@login_required
+@require_POST
+def payroll_run_adjust(request: HttpRequest, pk: int) -> HttpResponse:
+    """A correction to a confirmed run: a new entry, the run itself never changes."""
+    officer, run = _company_run(request, pk)
+    form = AdjustmentForm(request.POST, associations=selectors.card_associations())
+    if not form.is_valid():
+        messages.error(request, _("The adjustment is incomplete."))
+        return redirect("donations:payroll_run", pk=run.pk)
+    employee = EmployeeProfile.objects.filter(
+        company=officer.company, employee_number=form.cleaned_data["employee_number"]
+    ).first()
+    if employee is None:
+        messages.error(request, _("No employee has this number."))
+        return redirect("donations:payroll_run", pk=run.pk)
+    try:
+        payroll.add_adjustment(
+            run=run,
+            employee=employee,
+            association_id=form.cleaned_data["association"],
+            amount_cents=form.cleaned_data["amount"],
+            reason=form.cleaned_data["reason"],
+            actor=request.user,
+        )
+    except GivingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Adjustment recorded."))
+    return redirect("donations:payroll_run", pk=run.pk)
+
+
+@login_required
+def round_up_settings(request: HttpRequest) -> HttpResponse:
+    officer = require_csr_officer(request.user)
+    choices = [(a.pk, a.title) for a in selectors.card_associations()]
+    current = list(selectors.round_up_associations(officer.company).values_list("pk", flat=True))
+    form = RoundUpAssociationsForm(
+        request.POST or None, choices=choices, initial={"associations": current}
+    )
+    if request.method == "POST" and form.is_valid():
+        pledges.set_round_up_associations(
+            company=officer.company,
+            association_ids=form.cleaned_data["associations"],
+            actor=request.user,
+        )
+        messages.success(request, _("Round-up associations saved."))
+        return redirect("donations:round_up_settings")
+    return render(request, "donations/round_up_settings.html", {"form": form})

@@ -1,0 +1,34 @@
+"""The payment provider's webhook: verified by the provider, recorded by the card service."""
+
+from __future__ import annotations
+
+import logging
+
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+)
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from donations.exceptions import InvalidWebhook
+from donations.payments import get_provider
+from donations.services import cards
+
+logger = logging.getLogger(__name__)
+
+
+@csrf_exempt
+@require_POST
+def payment_webhook(request: HttpRequest) -> HttpResponse:
+    """Verified, stored once, retry-safe; unknown objects are acknowledged with 200."""
+    provider = get_provider()
+    try:
+        event = provider.parse_webhook(request.body, request.headers.get("Stripe-Signature", ""))
+    except InvalidWebhook as exc:
+        logger.warning("webhook refused: %s", exc)
+        return HttpResponseBadRequest("invalid webhook")
+    outcome = cards.handle_provider_event(event, provider=provider)
+    logger.info("webhook %s %s: %s", event.id, event.type, outcome)
+    return HttpResponse(outcome, content_type="text/plain")

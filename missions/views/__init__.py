@@ -1,0 +1,1 @@
+"""Views of the missions app, one module per audience: catalogue, employee, approvals, csr."""

@@ -1,0 +1,257 @@
+"""Views of CSR officers: their missions, rosters, attendance, session cancellation and series."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods
+
+from missions.exceptions import (
+    EngagementError,
+    NotAllowed,
+    NotVisible,
+)
+from missions.forms import CancelSessionForm, SeriesForm
+from missions.models import MissionSession
+from missions.selectors import engagement as engagement_reads
+from missions.services import (
+    attendance,
+    series,
+)
+from missions.services import sessions as sessions_service
+from portal.tenancy import require_csr_officer
+
+NS = "missions:"
+
+
+@login_required
+def csr_missions(request):
+    officer = require_csr_officer(request.user)
+    return render(
+        request,
+        "missions/engagement/csr_missions.html",
+        {"missions": engagement_reads.officer_missions(officer)},
+    )
+
+
+def _officer_mission(request, mission_id: int):
+    officer = require_csr_officer(request.user)
+    mission = engagement_reads.officer_mission(officer, mission_id)
+    if mission is None:
+        raise Http404
+    return officer, mission
+
+
+@login_required
+def csr_mission(request, mission_id: int):
+    officer, mission = _officer_mission(request, mission_id)
+    sessions = engagement_reads.sessions_overview(officer, mission)
+    totals = {
+        "attended": sum(s.n_attended for s in sessions),
+        "no_show": sum(s.n_no_show for s in sessions),
+    }
+    totals["no_show_rate"] = engagement_reads.no_show_rate(totals["attended"], totals["no_show"])
+    return render(
+        request,
+        "missions/engagement/csr_mission.html",
+        {
+            "mission": mission,
+            "sessions": sessions,
+            "totals": totals,
+            "can_add_series": mission.company_id == officer.company_id,
+        },
+    )
+
+
+CSV_HEADER = [
+    "session_start",
+    "employee",
+    "email",
+    "employee_number",
+    "department",
+    "status",
+    "hours",
+    "decided_by",
+    "decided_at",
+]
+
+
+def _csv_response(filename: str, enrolments) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(CSV_HEADER)
+    for e in enrolments:
+        writer.writerow(
+            [
+                timezone.localtime(e.session.start).isoformat(),
+                _csv_safe(e.employee.display_name),
+                e.employee.user.email,
+                _csv_safe(e.employee.employee_number),
+                _csv_safe(e.employee.department),
+                e.status,
+                e.hours if e.hours is not None else "",
+                _csv_safe(str(e.decided_by)) if e.decided_by_id else "",
+                e.decided_at.isoformat() if e.decided_at else "",
+            ]
+        )
+    return response
+
+
+def _csv_safe(value: str) -> str:
+    # Spreadsheet formula injection: a cell starting with = + - @ would be evaluated.
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+@login_required
+def csr_mission_csv(request, mission_id: int):
+    officer, mission = _officer_mission(request, mission_id)
+    rows = engagement_reads.mission_enrolments(officer, mission).select_related("decided_by__user")
+    return _csv_response(f"enrolments-{mission.slug}.csv", rows)
+
+
+def _officer_session(request, session_id: int):
+    officer = require_csr_officer(request.user)
+    session = engagement_reads.officer_session(officer, session_id)
+    if session is None:
+        raise Http404
+    return officer, session
+
+
+def _roster_action(request, officer) -> None:
+    """Mark attendance in bulk or correct one person's hours; refusals become messages."""
+    action = request.POST.get("action")
+    ids = [int(v) for v in request.POST.getlist("enrolment") if v.isdigit()]
+    try:
+        if action in ("attended", "no_show") and ids:
+            marked = attendance.mark_attendance(
+                officer=officer, enrolment_ids=ids, attended=action == "attended"
+            )
+            messages.success(request, _("%(n)d marked.") % {"n": len(marked)})
+        elif action == "hours":
+            enrolment_id = request.POST.get("enrolment_id", "")
+            if not enrolment_id.isdigit():
+                raise Http404
+            attendance.set_hours_by_officer(
+                officer=officer,
+                enrolment_id=int(enrolment_id),
+                hours=request.POST.get("hours", ""),
+            )
+            messages.success(request, _("Hours saved."))
+        else:
+            messages.error(request, _("Choose people, then an action."))
+    except NotAllowed:
+        raise Http404 from None
+    except EngagementError as error:
+        messages.error(request, error.message)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def csr_roster(request, session_id: int):
+    """One session's roster for the officer's company: print-friendly, bulk attendance, hours."""
+    officer, session = _officer_session(request, session_id)
+    if request.method == "POST":
+        _roster_action(request, officer)
+        return redirect(NS + "csr_roster", session.pk)
+    enrolments = list(engagement_reads.roster(officer, session))
+    return render(
+        request,
+        "missions/engagement/csr_roster.html",
+        {
+            "session": session,
+            "mission": session.mission,
+            "enrolments": enrolments,
+            "started": session.start <= timezone.now(),
+            "can_cancel": _may_cancel(officer, session),
+        },
+    )
+
+
+def _may_cancel(officer, session: MissionSession) -> bool:
+    """Only the mission's own company calls a session off, before it starts, once."""
+    return (
+        session.mission.company_id == officer.company_id
+        and session.cancelled_at is None
+        and session.start > timezone.now()
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def csr_cancel_session(request, session_id: int):
+    """Confirm, with a reason, that a session of the officer's company's mission is called off."""
+    officer, session = _officer_session(request, session_id)
+    if session.mission.company_id != officer.company_id:
+        raise Http404
+    form = CancelSessionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cancelled = sessions_service.cancel_session(
+                officer=officer, session_id=session.pk, reason=form.cleaned_data["reason"]
+            )
+        except NotVisible:
+            raise Http404 from None
+        except EngagementError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "Session cancelled: %(n)d person was told.",
+                    "Session cancelled: %(n)d people were told.",
+                    len(cancelled),
+                )
+                % {"n": len(cancelled)},
+            )
+        return redirect(NS + "csr_roster", session.pk)
+    return render(
+        request,
+        "missions/engagement/csr_cancel_session.html",
+        {"session": session, "mission": session.mission, "form": form},
+    )
+
+
+@login_required
+def csr_roster_csv(request, session_id: int):
+    officer, session = _officer_session(request, session_id)
+    rows = engagement_reads.roster(officer, session).select_related("session", "decided_by__user")
+    return _csv_response(f"roster-{session.pk}.csv", rows)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def csr_series(request, mission_id: int):
+    officer, mission = _officer_mission(request, mission_id)
+    if mission.company_id != officer.company_id:
+        raise Http404
+    form = SeriesForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = series.create_series(
+                officer=officer,
+                mission_id=mission.pk,
+                first_start=data["first_start"],
+                duration=dt.timedelta(hours=float(data["duration_hours"])),
+                frequency=data["frequency"],
+                interval=data["interval"],
+                count=data["count"],
+                seats=data["seats"],
+                place=data["place"],
+            )
+        except NotAllowed:
+            raise Http404 from None
+        messages.success(request, _("%(n)d sessions created.") % {"n": created.count})
+        return redirect(NS + "csr_mission", mission.pk)
+    return render(
+        request, "missions/engagement/csr_series.html", {"mission": mission, "form": form}
+    )

@@ -1,0 +1,1 @@
+"""Demo data of the reporting app: one archived impact report per company."""
