@@ -18,7 +18,7 @@ from django.db import transaction
 from django.test import Client, override_settings
 
 from tests.security import urlsweep
-from tests.security.world import MARKER, NOW, ROLES, World, build_world
+from tests.security.world import MARKER, NOW, ROLES, World, build_world, fingerprint
 
 # ---------------------------------------------------------------------------------------------
 # Parameter values. A value names a key of B's ids ("mission"), of A's ids ("a:section"), of the
@@ -348,9 +348,20 @@ def client_for(world: World, role: str) -> Client:
 
 def sweep(world: World, role: str, requests: list[Request]) -> list[urlsweep.Finding]:
     client = client_for(world, role)
+    baseline = fingerprint(world.b)
+
+    def changed(response) -> str | None:
+        """Which of B's rows a successful request changed (checked before the rollback)."""
+        if response.status_code >= 400:
+            return None
+        now = fingerprint(world.b)
+        return next((key for key in baseline if now[key] != baseline[key]), None)
+
     findings = []
     for request in requests:
-        response, body = urlsweep.send(client, request.method, request.path, dict(request.data))
+        response, body, change = urlsweep.send(
+            client, request.method, request.path, dict(request.data), changed=changed
+        )
         route = request.endpoint.route
         if isinstance(response, Exception):
             detail = f"{type(response).__name__}: {str(response)[:160]}"
@@ -361,6 +372,11 @@ def sweep(world: World, role: str, requests: list[Request]) -> list[urlsweep.Fin
         status = response.status_code
         if status >= 500:
             findings.append(urlsweep.Finding(route, role, request.method, request.path, status, ""))
+        elif change:
+            detail = f"changed company B's {change}"
+            findings.append(
+                urlsweep.Finding(route, role, request.method, request.path, status, detail)
+            )
         elif status == 200 and (
             leak := urlsweep.leak_of(
                 body, (MARKER,), echo=(request.path, *(v for _k, v in request.data))
@@ -454,3 +470,20 @@ def test_odd_values_in_url_parameters_never_cause_a_server_error(world, db, role
     findings = [f for f in findings if f.status == "exception" or int(f.status) >= 500]
     report = "\n".join(str(f) for f in findings)
     assert not findings, f"{len(findings)} findings as {role}:\n{report}"
+
+
+def test_the_sweep_reports_a_leak_a_cross_company_write_and_a_crash(world, db):
+    """The sweep itself can fail: each broken view of a small URLconf gives one finding."""
+    with override_settings(ROOT_URLCONF="tests.security.leaky_urls"):
+        requests = [r for e in urlsweep.endpoints() for r in requests_for(world, e)]
+        findings = sweep(world, "employee", requests)
+    found = {(f.route.split("/")[0], f.method, str(f.status)[:3]) for f in findings}
+    assert found == {
+        ("leak", "GET", "200"),
+        ("leak", "POST", "200"),
+        ("write", "POST", "200"),
+        ("boom", "GET", "exc"),
+        ("boom", "POST", "exc"),
+    }
+    write = next(f for f in findings if f.route.startswith("write"))
+    assert "company (portal.company)" in write.detail

@@ -16,8 +16,9 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RegexPattern, RoutePattern
 
@@ -154,7 +155,9 @@ def body_of(response) -> bytes:
         body = b"".join(response.streaming_content)
     else:
         body = response.content
-    response.close()
+    # No response.close() here: the test client closes responses itself, with Django's
+    # close_old_connections unhooked; a second close would close the database connection
+    # in the middle of the test transaction (PostgreSQL).
     if response.get("Content-Type", "").startswith("application/pdf") and body:
         from pypdf import PdfReader
 
@@ -183,23 +186,36 @@ def leak_of(body: bytes, markers: tuple[str, ...], *, echo: tuple[str, ...] = ()
     return None
 
 
-def send(client: Client, method: str, path: str, data: dict | None = None):
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+def _wrote(queries: CaptureQueriesContext) -> bool:
+    """Whether the request wrote anything but its session (which every sign-in touches)."""
+    return any(
+        q["sql"].lstrip().upper().startswith(WRITES) and "django_session" not in q["sql"]
+        for q in queries.captured_queries
+    )
+
+
+def send(client: Client, method: str, path: str, data: dict | None = None, *, changed=None):
     """One request whose writes are rolled back, so the next one sees the same world.
 
-    Returns the response, or the exception a view raised (a 500 in production).
+    Returns (response, body, what `changed(response)` said before the rollback), or (the
+    exception a view raised, b"", None): an exception is a 500 in production.
     """
     session_cookie = client.cookies.get(settings.SESSION_COOKIE_NAME)
     try:
-        with transaction.atomic():
+        with transaction.atomic(), CaptureQueriesContext(connection) as queries:
             response = client.post(path, data or {}) if method == "POST" else client.get(path)
             body = body_of(response)
+            change = changed(response) if changed and _wrote(queries) else None
             transaction.set_rollback(True)
     except Exception as error:  # any exception a view raises is a finding
-        return error, b""
+        return error, b"", None
     finally:
         # A logout or a session rotation changes the cookie; the rolled-back row is still there.
         if session_cookie is not None:
             client.cookies[settings.SESSION_COOKIE_NAME] = session_cookie.value
         # Rate-limit counters and Wagtail's cached lookups are not rolled back with the data.
         cache.clear()
-    return response, body
+    return response, body, change

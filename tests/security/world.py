@@ -196,7 +196,7 @@ def _build_company(name: str, slug: str, tag: str, association) -> CompanyWorld:
 
     # Giving: round-up pledge, payroll run, card gift, matching policy, disbursement.
     set_round_up_associations(company=company, association_ids=[association.pk])
-    create_pledge(
+    pledge = create_pledge(
         profile=employee,
         terms=PledgeTerms(rule="cents", allocations={association.pk: 100}),
         consent=True,
@@ -294,6 +294,7 @@ def _build_company(name: str, slug: str, tag: str, association) -> CompanyWorld:
         payment=attempt.pk,
         donation=donation.pk,
         policy=policy.pk,
+        pledge=pledge.pk,
         payroll_run=run.pk,
         batch=batch.pk,
         report=report.pk,
@@ -316,6 +317,60 @@ def _build_company(name: str, slug: str, tag: str, association) -> CompanyWorld:
     )
     world.ids = {key: str(value) for key, value in ids.items()}
     return world
+
+
+# B's rows that no request of A's people may change: (model label, key of B's ids).
+WATCHED_ROWS = [
+    ("portal.company", "company"),
+    ("portal.employeeprofile", "profile"),
+    ("portal.employeeprofile", "csr_profile"),
+    ("auth.user", "user"),
+    ("auth.user", "csr_user"),
+    ("auth.group", "group"),
+    ("account.emailaddress", "email_address"),
+    ("wagtailcore.page", "section"),
+    ("wagtailcore.page", "mission"),
+    ("wagtailcore.page", "draft_page"),
+    ("wagtailcore.workflowstate", "workflow_state"),
+    ("missions.missionsession", "session"),
+    ("missions.enrolment", "enrolment"),
+    ("donations.pledge", "pledge"),
+    ("donations.paymentattempt", "payment"),
+    ("donations.donation", "donation"),
+    ("donations.matchingpolicy", "policy"),
+    ("donations.payrollrun", "payroll_run"),
+    ("donations.disbursementbatch", "batch"),
+    ("reporting.impactreport", "report"),
+    ("wagtailimages.image", "image"),
+    ("wagtaildocs.document", "document"),
+    ("wagtailcore.collection", "collection"),
+]
+
+
+def fingerprint(world: CompanyWorld) -> dict[str, object]:
+    """What B's watched rows, page subtree, tags and group hold now (to spot a cross write)."""
+    from django.apps import apps
+    from wagtail.models import Page
+
+    state: dict[str, object] = {}
+    for label, key in WATCHED_ROWS:
+        rows = apps.get_model(label).objects.filter(pk=world.ids[key]).values()
+        state[f"{key} ({label})"] = list(rows)
+    section = Page.objects.get(pk=world.ids["section"])
+    state["pages under its section"] = list(
+        section.get_descendants().order_by("path").values_list("id", "live", "path")
+    )
+    for key, label in (("image", "wagtailimages.image"), ("document", "wagtaildocs.document")):
+        item = apps.get_model(label).objects.get(pk=world.ids[key])
+        state[f"{key} tags"] = sorted(item.tags.names())
+    group = Group.objects.get(pk=world.ids["group"])
+    state["CSR group members"] = sorted(group.user_set.values_list("pk", flat=True))
+    state["CSR group permissions"] = [
+        group.permissions.count(),
+        apps.get_model("wagtailcore.grouppagepermission").objects.filter(group=group).count(),
+        apps.get_model("wagtailcore.groupcollectionpermission").objects.filter(group=group).count(),
+    ]
+    return state
 
 
 def build_world() -> World:
