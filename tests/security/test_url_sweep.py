@@ -1,8 +1,11 @@
 """Every URL pattern, as each role of company A and anonymously, against company B's objects.
 
-A finding is a 5xx (or an exception a view raised) or a 200 whose body holds B's marker. The
-world is built once for the module and every request's writes are rolled back, so a POST that
-succeeds on some object never changes what the next request sees.
+A finding is a 5xx (or an exception a view raised), a 200 whose body holds B's marker, or a
+successful request that changed one of B's rows. Each is printed as one line:
+``METHOD path [pattern] as role: status detail``. The world is built once for the module and
+every request's writes are rolled back, so a POST that succeeds never changes what the next
+request sees. A new URL is swept as soon as it exists; if one of its parameters has no value
+below, `test_every_url_parameter_has_a_value_from_the_world` names it (add a Rule).
 """
 
 from __future__ import annotations
@@ -264,7 +267,9 @@ def _choices(endpoint: urlsweep.Endpoint) -> tuple[list[tuple[tuple[str, ...], l
 
 
 def _rule_extra(endpoint: urlsweep.Endpoint, attribute: str):
-    return next((getattr(r, attribute) for r in RULES if re.search(r.route, endpoint.route)), None)
+    """The query (or POST data) of the first matching rule that has one."""
+    matching = (r for r in RULES if getattr(r, attribute) and re.search(r.route, endpoint.route))
+    return next((getattr(r, attribute) for r in matching), None)
 
 
 def requests_for(world: World, endpoint: urlsweep.Endpoint) -> Iterator[Request]:
