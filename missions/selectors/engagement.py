@@ -56,10 +56,13 @@ def visible_missions_for_company(company_id: int) -> QuerySet:
 
 def officer_mission(officer: EmployeeProfile, mission_id: int) -> MissionPage | None:
     """A mission the officer may follow: their company's own, or one open to all."""
+    # `id`, not `pk`: a page's pk is its parent link, whose lookup lets an id beyond the
+    # column's range reach the database (500); `id` is the page's own integer field, whose
+    # lookup answers "no such row" for it.
     return (
         visible_missions_for_company(officer.company_id)
         .select_related("association")
-        .filter(pk=mission_id)
+        .filter(id=mission_id)
         .first()
     )
 

@@ -1,0 +1,397 @@
+"""Two companies with one of everything, for the URL sweep: A's people ask for B's objects.
+
+Every text that belongs to B (company name, people, titles, tags, file contents) carries the
+marker ``MARKER``, so a response that leaks B's data is found by a substring search. Nothing
+outside B carries it: associations are a shared catalogue, so they are neutral.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
+from PIL import Image as PILImage
+from PIL import PngImagePlugin
+
+from missions.models import MissionPage
+from portal.models import Company, EmployeeProfile
+from tests.factories import PASSWORD, CompanyFactory, make_association, make_employee, make_mission
+
+# B's unique marker: searched case-insensitively in every 200 answer to A's people.
+MARKER = "qzbeta"
+# The fixed instant the world is built and swept at (the clock never ticks in the sweep).
+NOW = dt.datetime(2026, 3, 10, 10, 0, tzinfo=dt.UTC)
+ROLES = ("employee", "manager", "csr", "payroll", "executive")
+
+
+@dataclass
+class CompanyWorld:
+    """One company's objects; `ids` maps a sweep key to the value put in a URL."""
+
+    company: Company
+    people: dict[str, EmployeeProfile]
+    ids: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class World:
+    a: CompanyWorld
+    b: CompanyWorld
+    shared: dict[str, str]
+
+
+def _png(text: str) -> bytes:
+    """A tiny PNG whose text chunk carries `text` (found if the original file is served)."""
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", text)
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (8, 8), (200, 30, 30)).save(buffer, "PNG", pnginfo=info)
+    return buffer.getvalue()
+
+
+def _pdf(title: str) -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    writer.add_metadata({"/Title": title})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def _company_collection(company: Company):
+    """The company's own collection if the project made one, else a new one under the root."""
+    from wagtail.models import Collection
+
+    existing = Collection.objects.filter(name__icontains=company.name).first()
+    if existing:
+        return existing
+    return Collection.get_first_root_node().add_child(name=f"{company.name} media")
+
+
+def _people(company: Company, tag: str) -> dict[str, EmployeeProfile]:
+    domain = company.domains.first().domain
+    manager = make_employee(
+        company,
+        email=f"{tag}-manager@{domain}",
+        first_name=f"{tag.title()}manager",
+        employee_number=f"{tag.upper()}-M1",
+    )
+    people = {
+        "manager": manager,
+        "employee": make_employee(
+            company,
+            email=f"{tag}-employee@{domain}",
+            first_name=f"{tag.title()}employee",
+            last_name=f"{tag.title()}family",
+            employee_number=f"{tag.upper()}-E1",
+            department=f"{tag.title()} department",
+            manager=manager,
+        ),
+        "csr": make_employee(
+            company,
+            email=f"{tag}-csr@{domain}",
+            first_name=f"{tag.title()}csr",
+            is_csr_officer=True,
+        ),
+        "payroll": make_employee(
+            company,
+            email=f"{tag}-payroll@{domain}",
+            first_name=f"{tag.title()}payroll",
+            is_payroll_officer=True,
+            employee_number=f"{tag.upper()}-P1",
+        ),
+        "executive": make_employee(
+            company,
+            email=f"{tag}-executive@{domain}",
+            first_name=f"{tag.title()}executive",
+            is_executive=True,
+        ),
+    }
+    return people
+
+
+def _build_company(name: str, slug: str, tag: str, association) -> CompanyWorld:
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+    from taggit.models import Tag
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+    from wagtail.models import (
+        CollectionViewRestriction,
+        PageViewRestriction,
+        UploadedFile,
+    )
+
+    from donations.models import Donation, MatchingPolicy
+    from donations.services.cards import pay_simulated, start_card_donation
+    from donations.services.disbursements import create_disbursement_batch
+    from donations.services.payroll import import_net_pay, open_payroll_run
+    from donations.services.pledges import PledgeTerms, create_pledge, set_round_up_associations
+    from missions.services.approval_links import make_token
+    from missions.services.calendar_feed import feed_of
+    from missions.services.enrolment import enrol
+    from reporting.models import ImpactReport
+
+    company = CompanyFactory(name=name, slug=slug, domains=[f"{slug}.example"])
+    people = _people(company, tag)
+    world = CompanyWorld(company=company, people=people)
+    ids = world.ids
+    employee, manager, csr = people["employee"], people["manager"], people["csr"]
+
+    # Engagement: a private mission, its session and the employee's enrolment.
+    mission = make_mission(
+        company=company,
+        association=association,
+        title=f"{tag.title()} private mission",
+        slug=f"{tag}-private-mission",
+        summary=f"Only {name} sees this.",
+        start=NOW + dt.timedelta(days=14),
+    )
+    session = mission.sessions.get()
+    enrolment = enrol(employee=employee, session_id=session.pk, now=NOW)
+    restricted = make_mission(
+        company=company,
+        association=association,
+        title=f"{tag.title()} restricted mission",
+        slug=f"{tag}-restricted-mission",
+        start=NOW + dt.timedelta(days=21),
+    )
+    page_restriction = PageViewRestriction.objects.create(
+        page=restricted, restriction_type=PageViewRestriction.PASSWORD, password="sweep-secret"
+    )
+
+    # A draft in moderation, with its revision, workflow state, lock and editing session.
+    draft = MissionPage(
+        association=association,
+        title=f"{tag.title()} draft mission",
+        slug=f"{tag}-draft-mission",
+        summary=f"Draft of {name}",
+        kind="citizen_day",
+        city="Lyon",
+        live=False,
+    )
+    company.mission_section.add_child(instance=draft)
+    revision = draft.save_revision(user=csr.user, log_action=True)
+    workflow = draft.get_workflow()
+    workflow_state = workflow.start(draft, csr.user) if workflow else None
+    draft.refresh_from_db()
+    draft.locked, draft.locked_by, draft.locked_at = True, csr.user, NOW
+    draft.save(update_fields=["locked", "locked_by", "locked_at"])
+    from wagtail.admin.models import EditingSession
+
+    editing = EditingSession.objects.create(
+        user=csr.user,
+        content_type=ContentType.objects.get_for_model(MissionPage),
+        object_id=str(draft.pk),
+        last_seen_at=NOW,
+    )
+
+    # Giving: round-up pledge, payroll run, card gift, matching policy, disbursement.
+    set_round_up_associations(company=company, association_ids=[association.pk])
+    pledge = create_pledge(
+        profile=employee,
+        terms=PledgeTerms(rule="cents", allocations={association.pk: 100}),
+        consent=True,
+        today=NOW.date(),
+    )
+    policy = MatchingPolicy.objects.create(
+        company=company,
+        ratio_numerator=1,
+        ratio_denominator=1,
+        employee_yearly_cap_cents=50_000,
+        yearly_budget_cents=1_000_000,
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2027, 1, 1),
+        currency="EUR",
+    )
+    attempt = start_card_donation(donor=employee, association_id=association.pk, amount_cents=4_200)
+    pay_simulated(attempt=attempt)
+    attempt.refresh_from_db()
+    donation = Donation.objects.get(payment=attempt)
+    run = open_payroll_run(company=company, month=dt.date(2026, 4, 1))
+    import_net_pay(
+        run=run,
+        data=f"matricule;net_a_payer\n{tag.upper()}-E1;2 345,67\n".encode(),
+        filename=f"{tag}-net-pay.csv",
+    )
+    batch = create_disbursement_batch(company=company, period_end=dt.date(2026, 4, 1))
+
+    # Impact: an archived report (a small PDF naming the company; WeasyPrint is not under test).
+    report = ImpactReport(
+        company=company,
+        period_kind="year",
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2027, 1, 1),
+        period_year=2026,
+        language="en",
+        requested_by=people["executive"].user,
+        status=ImpactReport.Status.READY,
+        progress=100,
+        metrics={"company": name},
+        finished_at=NOW,
+    )
+    pdf = _pdf(f"{name} impact report")
+    report.checksum = hashlib.sha256(pdf).hexdigest()
+    report.save()
+    report.pdf.save(report.filename(), ContentFile(pdf))
+
+    # Media: an image and a document with tags, in the company's collection.
+    collection = _company_collection(company)
+    image = get_image_model()(
+        title=f"{tag.title()} image title",
+        collection=collection,
+        uploaded_by_user=csr.user,
+        file=ImageFile(io.BytesIO(_png(f"{tag} image content")), name=f"{tag}-photo.png"),
+    )
+    image.save()
+    image.tags.add(f"{tag}imagetag")
+    document = get_document_model()(
+        title=f"{tag.title()} document title",
+        collection=collection,
+        uploaded_by_user=csr.user,
+        file=ContentFile(f"{tag} document content\n".encode(), name=f"{tag}-notes.txt"),
+    )
+    document.save()
+    document.tags.add(f"{tag}doctag")
+    collection_restriction = CollectionViewRestriction.objects.create(
+        collection=collection,
+        restriction_type=CollectionViewRestriction.PASSWORD,
+        password="sweep-secret",
+    )
+    uploaded = UploadedFile.objects.create(
+        for_content_type=ContentType.objects.get_for_model(get_image_model()),
+        file=ContentFile(_png(f"{tag} upload"), name=f"{tag}-upload.png"),
+        uploaded_by_user=csr.user,
+    )
+    authenticator = Authenticator.objects.create(
+        user=csr.user, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
+    )
+
+    ids.update(
+        company=company.pk,
+        section=company.mission_section.pk,
+        mission=mission.pk,
+        restricted_mission=restricted.pk,
+        mission_path=mission.url_path,
+        draft_page=draft.pk,
+        revision=revision.pk,
+        workflow_state=workflow_state.pk if workflow_state else 0,
+        task_state=(workflow_state.current_task_state.pk if workflow_state else 0),
+        editing_session=editing.pk,
+        page_restriction=page_restriction.pk,
+        session=session.pk,
+        enrolment=enrolment.pk,
+        approval_token=make_token(enrolment=enrolment, approver=manager, action="approve"),
+        calendar_token=feed_of(employee).token,
+        payment=attempt.pk,
+        donation=donation.pk,
+        policy=policy.pk,
+        pledge=pledge.pk,
+        payroll_run=run.pk,
+        batch=batch.pk,
+        report=report.pk,
+        report_path=report.pdf.name,
+        image=image.pk,
+        document=document.pk,
+        document_filename=document.filename,
+        collection=collection.pk,
+        collection_restriction=collection_restriction.pk,
+        uploaded_file=uploaded.pk,
+        tag=Tag.objects.get(name=f"{tag}imagetag").pk,
+        profile=employee.pk,
+        csr_profile=csr.pk,
+        user=employee.user.pk,
+        csr_user=csr.user.pk,
+        email_address=EmailAddress.objects.get(user=employee.user).pk,
+        authenticator=authenticator.pk,
+        group=(company.csr_group_id or Group.objects.get(name__icontains=company.name).pk),
+        statement_year=2026,
+    )
+    world.ids = {key: str(value) for key, value in ids.items()}
+    return world
+
+
+# B's rows that no request of A's people may change: (model label, key of B's ids).
+WATCHED_ROWS = [
+    ("portal.company", "company"),
+    ("portal.employeeprofile", "profile"),
+    ("portal.employeeprofile", "csr_profile"),
+    ("auth.user", "user"),
+    ("auth.user", "csr_user"),
+    ("auth.group", "group"),
+    ("account.emailaddress", "email_address"),
+    ("wagtailcore.page", "section"),
+    ("wagtailcore.page", "mission"),
+    ("wagtailcore.page", "draft_page"),
+    ("wagtailcore.workflowstate", "workflow_state"),
+    ("missions.missionsession", "session"),
+    ("missions.enrolment", "enrolment"),
+    ("donations.pledge", "pledge"),
+    ("donations.paymentattempt", "payment"),
+    ("donations.donation", "donation"),
+    ("donations.matchingpolicy", "policy"),
+    ("donations.payrollrun", "payroll_run"),
+    ("donations.disbursementbatch", "batch"),
+    ("reporting.impactreport", "report"),
+    ("wagtailimages.image", "image"),
+    ("wagtaildocs.document", "document"),
+    ("wagtailcore.collection", "collection"),
+]
+
+
+def fingerprint(world: CompanyWorld) -> dict[str, object]:
+    """What B's watched rows, page subtree, tags and group hold now (to spot a cross write)."""
+    from django.apps import apps
+    from wagtail.models import Page
+
+    state: dict[str, object] = {}
+    for label, key in WATCHED_ROWS:
+        rows = apps.get_model(label).objects.filter(pk=world.ids[key]).values()
+        state[f"{key} ({label})"] = list(rows)
+    section = Page.objects.get(pk=world.ids["section"])
+    state["pages under its section"] = list(
+        section.get_descendants().order_by("path").values_list("id", "live", "path")
+    )
+    for key, label in (("image", "wagtailimages.image"), ("document", "wagtaildocs.document")):
+        item = apps.get_model(label).objects.get(pk=world.ids[key])
+        state[f"{key} tags"] = sorted(item.tags.names())
+    group = Group.objects.get(pk=world.ids["group"])
+    state["CSR group members"] = sorted(group.user_set.values_list("pk", flat=True))
+    state["CSR group permissions"] = [
+        group.permissions.count(),
+        apps.get_model("wagtailcore.grouppagepermission").objects.filter(group=group).count(),
+        apps.get_model("wagtailcore.groupcollectionpermission").objects.filter(group=group).count(),
+    ]
+    return state
+
+
+def build_world() -> World:
+    """A's and B's objects (call with the clock at NOW and a writable MEDIA_ROOT)."""
+    from wagtail.models import Site, Task, Workflow
+
+    from missions.services.catalogue import ensure_site_tree
+
+    ensure_site_tree()
+    association = make_association(title="Shared Association", tax_receipt_eligible=True)
+    a = _build_company("Alpha Industries", "alpha", "alpha", association)
+    b = _build_company(f"{MARKER.title()} Conseil", MARKER, MARKER, association)
+    shared = {
+        "association": str(association.pk),
+        "site": str(Site.objects.first().pk),
+        "workflow": str(Workflow.objects.first().pk),
+        "task": str(Task.objects.first().pk),
+    }
+    for role, profile in a.people.items():
+        assert MARKER not in profile.user.email, role
+    return World(a=a, b=b, shared=shared)
+
+
+__all__ = ["MARKER", "NOW", "PASSWORD", "ROLES", "World", "build_world"]
