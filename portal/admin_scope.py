@@ -17,9 +17,12 @@ from functools import reduce
 from operator import or_
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, JsonResponse
+from django.utils.functional import cached_property
+from django.views.decorators.cache import never_cache
 from taggit.models import Tag
+from wagtail.admin.auth import require_admin_access
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import GroupPagePermission, Page, TaskState, WorkflowState
@@ -401,9 +404,99 @@ def scoped_tag_autocomplete(request: HttpRequest, app_name=None, model_name=None
     return JsonResponse(list(names), safe=False)
 
 
+def popular_tags_for(user, model, *, count: int = 10) -> QuerySet[Tag]:
+    """Wagtail's popular tags of an image or document listing, among what the user may see."""
+    objects = scope_to_collections(model.objects.all(), user, actions=CHOOSE)
+    return (
+        Tag.objects.filter(
+            taggit_taggeditem_items__content_type=ContentType.objects.get_for_model(model),
+            taggit_taggeditem_items__object_id__in=objects.values("pk"),
+        )
+        .annotate(item_count=Count("taggit_taggeditem_items"))
+        .order_by("-item_count", "name")[:count]
+    )
+
+
+class CompanyPopularTagsMixin:
+    """Image and document listings and choosers offer "popular tags" of every company: not here."""
+
+    @cached_property
+    def filters(self):
+        # As Wagtail's BaseListingView.filters, with the tag choices replaced before the form
+        # is built.
+        if not self.filterset_class:
+            return None
+        filterset = self.filterset_class(**self.get_filterset_kwargs())
+        if "tag" in filterset.filters:
+            names = [tag.name for tag in popular_tags_for(self.request.user, self.model)]
+            if names:
+                filterset.filters["tag"].extra["choices"] = [(name, name) for name in names]
+            else:
+                del filterset.filters["tag"]
+        return filterset if filterset.form.fields else None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if "popular_tags" in context:
+            context["popular_tags"] = popular_tags_for(self.request.user, self.model)
+        return context
+
+
+_scoped_views: dict[type, Callable] = {}
+
+
+# How Wagtail wraps an admin view (wagtail/admin/urls/__init__.py), outermost first.
+WAGTAIL_ADMIN_VIEW_WRAPPERS = [
+    "never_cache.<locals>._view_wrapper",
+    "display_custom_404.<locals>.wrapper",
+    "require_admin_access.<locals>.decorated_view",
+    "View.as_view.<locals>.view",
+]
+
+
+def with_company_popular_tags(view_func) -> Callable | None:
+    """The same admin view, its class given `CompanyPopularTagsMixin` (None if not possible).
+
+    Rebuilt with Wagtail's own wrappers, after checking they are still the ones expected (the
+    tests fail if a Wagtail upgrade changes them).
+    """
+    from wagtail.admin.urls import display_custom_404
+
+    chain = []
+    function = view_func
+    while function is not None:
+        chain.append(function)
+        function = getattr(function, "__wrapped__", None)
+    if [getattr(f, "__code__", None) and f.__code__.co_qualname for f in chain] != (
+        WAGTAIL_ADMIN_VIEW_WRAPPERS
+    ):
+        return None
+    inner = chain[-1]
+    if inner.view_class not in _scoped_views:
+        scoped = type(
+            f"Company{inner.view_class.__name__}", (CompanyPopularTagsMixin, inner.view_class), {}
+        )
+        view = scoped.as_view(**inner.view_initkwargs)
+        _scoped_views[inner.view_class] = never_cache(
+            display_custom_404(require_admin_access(view))
+        )
+    return _scoped_views[inner.view_class]
+
+
 OVERRIDES = {
     "wagtailadmin_tag_autocomplete": scoped_tag_autocomplete,
     "wagtailadmin_tag_model_autocomplete": scoped_tag_autocomplete,
+}
+# Views whose popular tags are scoped by rebuilding them with CompanyPopularTagsMixin.
+POPULAR_TAGS_VIEWS = {
+    "wagtailimages:index",
+    "wagtailimages:index_results",
+    "wagtailimages_chooser:choose",
+    "wagtailimages_chooser:choose_results",
+    "wagtaildocs:index",
+    "wagtaildocs:index_results",
+    "wagtaildocs_chooser:choose",
+    "wagtaildocs_chooser:choose_results",
 }
 
 
@@ -423,7 +516,11 @@ class AdminScopeMiddleware:
         if not admin_request_allowed(request, match.view_name, view_kwargs):
             raise Http404
         user = request.user
+        if not user.is_authenticated or user.is_superuser:
+            return None
         override = OVERRIDES.get(match.view_name)
-        if override and user.is_authenticated and not user.is_superuser:
-            return override(request, **view_kwargs)
+        if override is None and match.view_name in POPULAR_TAGS_VIEWS:
+            override = with_company_popular_tags(view_func)
+        if override is not None:
+            return override(request, *view_args, **view_kwargs)
         return None

@@ -52,12 +52,12 @@ def provision_company_collection(company: Company) -> Collection:
 
     A company provisioner (settings.CORDEE_COMPANY_PROVISIONERS).
     """
-    company = Company.objects.select_for_update().get(pk=company.pk)
-    collection = company.collection
+    locked = Company.objects.select_for_update().get(pk=company.pk)  # one collection, ever
+    collection = locked.collection
     if collection is None:
         collection = Collection.get_first_root_node().add_child(name=company.name)
-        company.collection = collection
-        company.save(update_fields=["collection"])
+        Company.objects.filter(pk=company.pk).update(collection=collection)
+    company.collection = collection
     group = ensure_csr_group(company)
     _grant(group=group, collection=collection, permissions=OWN_COLLECTION_PERMISSIONS)
     _grant(group=group, collection=shared_collection(), permissions=SHARED_COLLECTION_PERMISSIONS)
