@@ -16,6 +16,7 @@ from collections.abc import Callable
 from functools import reduce
 from operator import or_
 
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, JsonResponse
@@ -23,6 +24,7 @@ from django.utils.functional import cached_property
 from django.views.decorators.cache import never_cache
 from taggit.models import Tag
 from wagtail.admin.auth import require_admin_access
+from wagtail.admin.filters import MultipleUserFilter, PopularTagsFilter
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import GroupPagePermission, Page, TaskState, WorkflowState
@@ -417,22 +419,49 @@ def popular_tags_for(user, model, *, count: int = 10) -> QuerySet[Tag]:
     )
 
 
-class CompanyPopularTagsMixin:
-    """Image and document listings and choosers offer "popular tags" of every company: not here."""
+def company_users(user) -> QuerySet:
+    """The users a listing's user filter may offer: people of the user's own company."""
+    company = company_of(user)
+    users = get_user_model().objects.all()
+    return users.filter(profile__company=company) if company else users.none()
+
+
+def _only_company_users(queryset_or_callable, user):
+    def queryset(request):
+        users = queryset_or_callable
+        if callable(users):
+            users = users(request)
+        if users is None:  # set later by the filter set itself (history): use the company's
+            return company_users(user)
+        return users.filter(pk__in=company_users(user).values("pk"))
+
+    return queryset
+
+
+class CompanyFiltersMixin:
+    """Listings whose filters offer every company's tags or users: only the user's company's.
+
+    Wagtail's page explorer and search offer "Owner" and "Edited by" among all users who ever
+    owned or edited a page; image and document listings and choosers offer the popular tags of
+    every collection.
+    """
 
     @cached_property
     def filters(self):
-        # As Wagtail's BaseListingView.filters, with the tag choices replaced before the form
-        # is built.
+        # As Wagtail's BaseListingView.filters, with the choices replaced before the form is built.
         if not self.filterset_class:
             return None
         filterset = self.filterset_class(**self.get_filterset_kwargs())
-        if "tag" in filterset.filters:
-            names = [tag.name for tag in popular_tags_for(self.request.user, self.model)]
-            if names:
-                filterset.filters["tag"].extra["choices"] = [(name, name) for name in names]
-            else:
-                del filterset.filters["tag"]
+        user = self.request.user
+        for name, listing_filter in list(filterset.filters.items()):
+            if isinstance(listing_filter, MultipleUserFilter):
+                listing_filter.queryset = _only_company_users(listing_filter.queryset, user)
+            elif isinstance(listing_filter, PopularTagsFilter):
+                names = [tag.name for tag in popular_tags_for(user, self.model)]
+                if names:
+                    listing_filter.extra["choices"] = [(name, name) for name in names]
+                else:
+                    del filterset.filters[name]
         return filterset if filterset.form.fields else None
 
     def get_context_data(self, **kwargs):
@@ -442,53 +471,97 @@ class CompanyPopularTagsMixin:
         return context
 
 
-_scoped_views: dict[type, Callable] = {}
+_scoped_views: dict[Callable, Callable] = {}
 
-
-# How Wagtail wraps an admin view (wagtail/admin/urls/__init__.py), outermost first.
+# How Wagtail wraps an admin view (wagtail/admin/urls/__init__.py), outermost first; the last
+# is the class-based view itself, or the page view router that picks the page type's viewset.
 WAGTAIL_ADMIN_VIEW_WRAPPERS = [
     "never_cache.<locals>._view_wrapper",
     "display_custom_404.<locals>.wrapper",
     "require_admin_access.<locals>.decorated_view",
-    "View.as_view.<locals>.view",
 ]
+CLASS_BASED_VIEW = "View.as_view.<locals>.view"
+PAGE_VIEW_ROUTER = "PageViewSetRegistry.as_view.<locals>.view_router"
+# The page viewset's view behind each routed URL name, and the URL argument naming the page.
+ROUTED_PAGE_VIEWS = {
+    "wagtailadmin_explore_root": ("index", None),
+    "wagtailadmin_explore": ("index", "parent_page_id"),
+    "wagtailadmin_explore_results": ("index_results", "parent_page_id"),
+    "wagtailadmin_pages:search": ("search", None),
+    "wagtailadmin_pages:search_results": ("search_results", None),
+    "wagtailadmin_pages:history": ("history", "page_id"),
+    "wagtailadmin_pages:history_results": ("history_results", "page_id"),
+}
 
 
-def with_company_popular_tags(view_func) -> Callable | None:
-    """The same admin view, its class given `CompanyPopularTagsMixin` (None if not possible).
+def _qualname(function) -> str | None:
+    code = getattr(function, "__code__", None)
+    return code.co_qualname if code else None
+
+
+def _class_based_view(view_func, url_name: str, kwargs: dict) -> Callable | None:
+    """The class-based view that Wagtail's wrappers around `view_func` end up calling."""
+    chain = []
+    function = view_func
+    while function is not None:
+        chain.append(function)
+        function = getattr(function, "__wrapped__", None)
+    if [_qualname(f) for f in chain[:-1]] != WAGTAIL_ADMIN_VIEW_WRAPPERS:
+        return None
+    inner = chain[-1]
+    if _qualname(inner) == PAGE_VIEW_ROUTER and url_name in ROUTED_PAGE_VIEWS:
+        from wagtail.admin.viewsets.pages import page_viewset_registry
+
+        view_name, page_argument = ROUTED_PAGE_VIEWS[url_name]
+        if page_argument is None:
+            viewset = page_viewset_registry.get_by_type(Page)
+        elif page_argument == "parent_page_id":
+            viewset = page_viewset_registry.get_by_parent_page_id(kwargs[page_argument])
+        else:
+            viewset = page_viewset_registry.get_by_page_id(kwargs[page_argument])
+        inner = viewset.get_view_by_name(view_name)
+    if _qualname(inner) != CLASS_BASED_VIEW or hasattr(inner, "__wrapped__"):
+        return None
+    return inner
+
+
+def with_company_filters(view_func, url_name: str, kwargs: dict) -> Callable | None:
+    """The same admin view, its class given `CompanyFiltersMixin` (None if not possible).
 
     Rebuilt with Wagtail's own wrappers, after checking they are still the ones expected (the
     tests fail if a Wagtail upgrade changes them).
     """
     from wagtail.admin.urls import display_custom_404
 
-    chain = []
-    function = view_func
-    while function is not None:
-        chain.append(function)
-        function = getattr(function, "__wrapped__", None)
-    if [getattr(f, "__code__", None) and f.__code__.co_qualname for f in chain] != (
-        WAGTAIL_ADMIN_VIEW_WRAPPERS
-    ):
+    inner = _class_based_view(view_func, url_name, kwargs)
+    if inner is None:
         return None
-    inner = chain[-1]
-    if inner.view_class not in _scoped_views:
+    if inner not in _scoped_views:  # one per view function of Wagtail's: a bounded cache
         scoped = type(
-            f"Company{inner.view_class.__name__}", (CompanyPopularTagsMixin, inner.view_class), {}
+            f"Company{inner.view_class.__name__}", (CompanyFiltersMixin, inner.view_class), {}
         )
         view = scoped.as_view(**inner.view_initkwargs)
-        _scoped_views[inner.view_class] = never_cache(
-            display_custom_404(require_admin_access(view))
-        )
-    return _scoped_views[inner.view_class]
+        _scoped_views[inner] = never_cache(display_custom_404(require_admin_access(view)))
+    return _scoped_views[inner]
 
 
 OVERRIDES = {
     "wagtailadmin_tag_autocomplete": scoped_tag_autocomplete,
     "wagtailadmin_tag_model_autocomplete": scoped_tag_autocomplete,
 }
-# Views whose popular tags are scoped by rebuilding them with CompanyPopularTagsMixin.
-POPULAR_TAGS_VIEWS = {
+# Views whose filters are scoped by rebuilding them with CompanyFiltersMixin.
+FILTERED_VIEWS = {
+    "wagtailadmin_explore_root",
+    "wagtailadmin_explore",
+    "wagtailadmin_explore_results",
+    "wagtailadmin_pages:search",
+    "wagtailadmin_pages:search_results",
+    "wagtailadmin_pages:history",
+    "wagtailadmin_pages:history_results",
+    "people:history",
+    "people:history_results",
+    "company_rules:history",
+    "company_rules:history_results",
     "wagtailimages:index",
     "wagtailimages:index_results",
     "wagtailimages_chooser:choose",
@@ -519,8 +592,8 @@ class AdminScopeMiddleware:
         if not user.is_authenticated or user.is_superuser:
             return None
         override = OVERRIDES.get(match.view_name)
-        if override is None and match.view_name in POPULAR_TAGS_VIEWS:
-            override = with_company_popular_tags(view_func)
+        if override is None and match.view_name in FILTERED_VIEWS:
+            override = with_company_filters(view_func, match.view_name, view_kwargs)
         if override is not None:
             return override(request, *view_args, **view_kwargs)
         return None

@@ -523,10 +523,33 @@ def test_image_listing_offers_own_popular_tags(csr_a_client, admin_client, a_wor
     assert "betamarkertag" in body(admin_client.get("/admin/images/"))
 
 
-def test_every_popular_tags_view_is_rebuilt_with_the_company_scope(site_tree):
-    from django.urls import resolve, reverse
+def test_every_filtered_view_is_rebuilt_with_the_company_scope(a_world):
+    """Fails if a Wagtail upgrade wraps its admin views differently (the scope would be lost)."""
+    from portal.admin_scope import FILTERED_VIEWS, with_company_filters
 
-    from portal.admin_scope import POPULAR_TAGS_VIEWS, with_company_popular_tags
+    callbacks = {name: pattern.callback for name, pattern in admin_patterns()}
+    page = a_world["mission"]
+    kwargs = {"page_id": page.pk, "parent_page_id": page.get_parent().pk, "pk": 1}
+    for name in FILTERED_VIEWS:
+        pattern = dict(admin_patterns())[name]
+        arguments = {
+            key: value for key, value in kwargs.items() if key in pattern.pattern.regex.groupindex
+        }
+        assert with_company_filters(callbacks[name], name, arguments) is not None, name
 
-    for name in POPULAR_TAGS_VIEWS:
-        assert with_company_popular_tags(resolve(reverse(name)).func) is not None, name
+
+def test_page_listings_filter_by_own_company_users_only(
+    csr_a_client, admin_client, a_world, b_world, site_tree, company_a
+):
+    """The explorer's "Owner" and "Edited by" filters offered every company's users."""
+    log(instance=a_world["mission"], action="wagtail.edit", user=company_a.employees.first().user)
+    for url in (
+        f"/admin/pages/{company_a.mission_section.pk}/",
+        f"/admin/pages/{site_tree['missions'].pk}/",
+        "/admin/pages/search/?q=day",
+        f"/admin/pages/{a_world['mission'].pk}/history/",
+    ):
+        response = csr_a_client.get(url, follow=True)
+        assert response.status_code == 200
+        assert_no_b_data(response)
+    assert B_EMAIL in body(admin_client.get(f"/admin/pages/{company_a.mission_section.pk}/"))
