@@ -47,7 +47,6 @@ def _permission(app_label: str, codename: str):
     return Permission.objects.get(content_type__app_label=app_label, codename=codename)
 
 
-
 @transaction.atomic
 def ensure_site_tree() -> dict[str, Page]:
     """The home page, association index and mission index under Wagtail's root (idempotent).
