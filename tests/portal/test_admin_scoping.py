@@ -553,3 +553,19 @@ def test_page_listings_filter_by_own_company_users_only(
         assert response.status_code == 200
         assert_no_b_data(response)
     assert B_EMAIL in body(admin_client.get(f"/admin/pages/{company_a.mission_section.pk}/"))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/pages/2147483648/edit/",
+        "/admin/pages/99999999999999999999/",
+        "/admin/bulk/wagtailcore/page/delete/?id=99999999999999999999",
+        "/admin/bulk/wagtailimages/image/delete/?id=1.5",
+        "/admin/images/chooser/chosen-multiple/?id=1%00",
+        "/admin/api/main/images/2147483648/",
+        "/admin/people/edit/2147483648/",
+    ],
+)
+def test_out_of_range_and_odd_ids_are_404(csr_a_client, company_a, url):
+    assert csr_a_client.get(url).status_code == 404
