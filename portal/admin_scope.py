@@ -594,6 +594,8 @@ class AdminScopeMiddleware:
         override = OVERRIDES.get(match.view_name)
         if override is None and match.view_name in FILTERED_VIEWS:
             override = with_company_filters(view_func, match.view_name, view_kwargs)
+            if override is None:  # Wagtail changed how it builds the view: fail closed
+                raise Http404
         if override is not None:
             return override(request, *view_args, **view_kwargs)
         return None
