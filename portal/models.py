@@ -79,6 +79,15 @@ class Company(models.Model):
         on_delete=models.SET_NULL,
         related_name="csr_company",
     )
+    collection = models.OneToOneField(
+        "wagtailcore.Collection",
+        verbose_name=_("images and documents collection"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="company",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -13,11 +13,10 @@ from portal.models import Company, CompanyDomain, EmployeeProfile
 # What CSR officers may do in the Wagtail admin beyond their page section.
 CSR_MODEL_PERMISSIONS = [
     ("wagtailadmin", "access_admin"),
-    ("wagtailimages", "add_image"),
-    ("wagtailimages", "change_image"),
-    ("wagtailimages", "choose_image"),
     ("portal", "view_employeeprofile"),
 ]
+# Images and documents: collection permissions only (portal.media_collections); a model-wide
+# image permission would open every company's collection.
 
 
 def email_domain(email: str) -> str:

@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "portal.middleware.AdminContentSecurityPolicyMiddleware",
     "portal.middleware.AttachmentPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Wagtail's admin scoped to the user's company (an allow-list of views, ids checked).
+    "portal.admin_scope.AdminScopeMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -326,7 +328,10 @@ CORDEE_TAX_75_CEILING_CENTS = env.int("CORDEE_TAX_75_CEILING_CENTS", default=100
 
 # Called with the new company by portal.services.create_company: each app provisions what a
 # company needs of it (its page section, permissions) without portal importing that app.
-CORDEE_COMPANY_PROVISIONERS = ["missions.services.catalogue.provision_company_catalogue"]
+CORDEE_COMPANY_PROVISIONERS = [
+    "portal.media_collections.provision_company_collection",
+    "missions.services.catalogue.provision_company_catalogue",
+]
 # Called in order by `manage.py seed_demo`; each app seeds its own demo data (idempotently).
 CORDEE_DEMO_SEEDERS: list[str] = [
     "missions.demo.catalogue.seed_site_tree",  # first: companies get their section in the tree

@@ -13,12 +13,15 @@ from django.urls import reverse
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.api.views import PagesAdminAPIViewSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
+from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
 from wagtail.log_actions import log
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
@@ -30,6 +33,8 @@ from portal.accounts.onboarding import (
     set_company_domains,
     taken_domains,
 )
+from portal.admin_scope import CHOOSE, hide_other_companies_pages
+from portal.media_collections import scope_to_collections
 from portal.models import DOMAIN_VALIDATOR, Company, CompanyRules, EmployeeProfile
 from portal.services import set_roles
 from portal.tenancy import company_of, profile_of
@@ -453,3 +458,47 @@ def two_factor_link(request):
         "label": _("Two-factor authentication"),
         "help_text": _("Protect your account with a code from an authenticator app."),
     }
+
+
+# ---- The rest of Wagtail's admin, scoped to the user's company (portal/admin_scope.py) -------
+
+
+class CompanyPagesAdminAPIViewSet(PagesAdminAPIViewSet):
+    def get_base_queryset(self):
+        return hide_other_companies_pages(super().get_base_queryset(), self.request.user)
+
+
+class CompanyImagesAdminAPIViewSet(ImagesAdminAPIViewSet):
+    def get_queryset(self):
+        return scope_to_collections(super().get_queryset(), self.request.user, actions=CHOOSE)
+
+
+class CompanyDocumentsAdminAPIViewSet(DocumentsAdminAPIViewSet):
+    def get_queryset(self):
+        return scope_to_collections(super().get_queryset(), self.request.user, actions=CHOOSE)
+
+
+# After Wagtail's own registrations (its apps come later in INSTALLED_APPS), so these win.
+@hooks.register("construct_admin_api", order=1000)
+def scope_admin_api(router):
+    router.register_endpoint("pages", CompanyPagesAdminAPIViewSet)
+    router.register_endpoint("images", CompanyImagesAdminAPIViewSet)
+    router.register_endpoint("documents", CompanyDocumentsAdminAPIViewSet)
+
+
+@hooks.register("construct_image_chooser_queryset")
+def scope_image_chooser(images, request):
+    return scope_to_collections(images, request.user, actions=CHOOSE)
+
+
+@hooks.register("construct_document_chooser_queryset")
+def scope_document_chooser(documents, request):
+    return scope_to_collections(documents, request.user, actions=CHOOSE)
+
+
+@hooks.register("construct_reports_menu")
+def hide_reports_from_company_users(request, menu_items):
+    # Wagtail's reports list every company's pages, activity and users: platform admins only
+    # (the views themselves answer 404 to others, see admin_scope.ALLOWED).
+    if not request.user.is_superuser:
+        menu_items[:] = []

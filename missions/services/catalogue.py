@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
-from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
+from wagtail.models import GroupPagePermission, Page
 
 from missions.models import CompanyMissionsPage, MissionIndexPage
 from portal.models import Company
@@ -34,13 +34,6 @@ def provision_company_catalogue(company: Company) -> CompanyMissionsPage | None:
             permission__codename=codename,
             defaults={"permission": _page_permission(codename)},
         )
-    collection = _company_collection(company)
-    for codename in ["add_image", "change_image", "choose_image"]:
-        GroupCollectionPermission.objects.get_or_create(
-            group=group,
-            collection=collection,
-            permission=_permission("wagtailimages", codename),
-        )
     return section
 
 
@@ -52,12 +45,6 @@ def _permission(app_label: str, codename: str):
     from django.contrib.auth.models import Permission
 
     return Permission.objects.get(content_type__app_label=app_label, codename=codename)
-
-
-def _company_collection(company: Company) -> Collection:
-    root = Collection.get_first_root_node()
-    existing = root.get_children().filter(name=company.name).first()
-    return existing or root.add_child(name=company.name)
 
 
 @transaction.atomic
