@@ -413,16 +413,38 @@ class MissionPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["sessions"] = self.upcoming_sessions()
-        context["share_url"] = request.build_absolute_uri(self.url)
+        # A draft preview or an old revision shows sessions that may not exist yet: no
+        # enrol buttons (nor a share link to a page that may not be live).
+        context["is_preview"] = bool(getattr(request, "is_preview", False))
+        context["share_url"] = request.build_absolute_uri(self.url or "/")
         return context
 
     def upcoming_sessions(self):
+        sessions = self.sessions.all()
+        if not isinstance(sessions, models.QuerySet):
+            # A preview or a revision: the sessions are the edited ones, held in memory.
+            return _upcoming_in_memory(list(sessions))
         return (
-            self.sessions.filter(start__gte=timezone.now())
+            sessions.filter(start__gte=timezone.now())
             .not_cancelled()
             .with_seats_left()
             .order_by("start")
         )
+
+
+def _upcoming_in_memory(sessions: list[MissionSession]) -> list[MissionSession]:
+    """Upcoming sessions of a draft, with the seats taken in the saved ones (none in new ones)."""
+    now = timezone.now()
+    upcoming = sorted(
+        (s for s in sessions if s.start and s.end and s.start >= now and s.cancelled_at is None),
+        key=lambda s: s.start,
+    )
+    saved = MissionSession.objects.filter(pk__in=[s.pk for s in upcoming if s.pk]).with_seats_left()
+    taken = dict(saved.values_list("pk", "seats_taken"))
+    for session in upcoming:
+        session.seats_taken = taken.get(session.pk, 0)
+        session.seats_left = max((session.seats or 0) - session.seats_taken, 0)
+    return upcoming
 
 
 class MissionSessionQuerySet(models.QuerySet):
