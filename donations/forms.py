@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from donations.models import Pledge
+from portal.inputs import validate_date_in_range
 from portal.money import cents_from_decimal
 
 
@@ -36,6 +37,7 @@ class PledgeForm(forms.Form):
     start_month = forms.DateField(
         label=_("First month"),
         required=False,
+        validators=[validate_date_in_range],
         widget=forms.DateInput(attrs={"type": "month"}),
         input_formats=["%Y-%m", "%Y-%m-%d"],
     )
@@ -85,7 +87,10 @@ class CardDonationForm(forms.Form):
 
 class OpenRunForm(forms.Form):
     month = forms.DateField(
-        label=_("Month"), widget=forms.DateInput(attrs={"type": "month"}), input_formats=["%Y-%m"]
+        label=_("Month"),
+        validators=[validate_date_in_range],
+        widget=forms.DateInput(attrs={"type": "month"}),
+        input_formats=["%Y-%m"],
     )
 
 

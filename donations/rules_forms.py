@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from donations.forms import EurosField
 from donations.models import GivingSettings, MatchingPolicy
 from donations.services.rules import MAX_RATIO_TERM, PolicyTerms
+from portal.inputs import validate_date_in_range
 from portal.money import cents_to_decimal
 
 SOURCE_PAYROLL = "payroll"
@@ -60,10 +61,13 @@ class MatchingPolicyForm(forms.Form):
         ),
     )
     period_start = forms.DateField(
-        label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("First day"),
+        validators=[validate_date_in_range],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     period_end = forms.DateField(
         label=_("Ends before (first day no longer covered)"),
+        validators=[validate_date_in_range],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("For the year 2027: from 01/01/2027, ends before 01/01/2028."),
     )

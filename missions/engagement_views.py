@@ -36,6 +36,7 @@ from missions.services import (
 )
 from missions.services import enrolment as enrolment_service
 from missions.services import sessions as sessions_service
+from portal.inputs import validate_date_in_range
 from portal.tenancy import require_csr_officer, require_profile
 
 NS = "missions:"
@@ -560,6 +561,7 @@ def csr_roster_csv(request, session_id: int):
 class SeriesForm(forms.Form):
     first_start = forms.DateTimeField(
         label=gettext_lazy("First session starts"),
+        validators=[validate_date_in_range],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
     duration_hours = forms.DecimalField(

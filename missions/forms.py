@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from missions.models import Cause, MissionKind, Skill
 from missions.selectors import MissionFilters, sorted_by_name
+from portal.inputs import validate_date_in_range
 
 REMOTE = "remote"
 SORT_DATE = "date"
@@ -40,10 +41,16 @@ class MissionFilterForm(forms.Form):
     )
     kind = forms.ChoiceField(label=_("Kind"), required=False)
     date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        required=False,
+        validators=[validate_date_in_range],
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To"),
+        required=False,
+        validators=[validate_date_in_range],
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     where = forms.ChoiceField(label=_("Where"), required=False)
     seats = forms.BooleanField(label=_("Only missions with seats left"), required=False)
