@@ -22,6 +22,7 @@ from wagtail.snippets.models import register_snippet
 
 from missions.admin_forms import MissionPageForm
 from missions.exceptions import IllegalTransition
+from portal.inputs import single_line_errors, validate_date_in_range
 
 
 class SustainableDevelopmentGoal(models.Model):
@@ -193,6 +194,9 @@ class AssociationPage(Page):
 
     def clean(self) -> None:
         super().clean()
+        # The title reaches e-mail subjects (card gifts): one line, as every header.
+        if errors := single_line_errors(self, "title", "legal_name"):
+            raise ValidationError(errors)
         self.identifier = (self.identifier or "").replace(" ", "").upper()
         if self.identifier_kind == self.IdentifierKind.RNA and not _is_rna(self.identifier):
             raise ValidationError(
@@ -394,6 +398,12 @@ class MissionPage(Page):
         parent_path = self.path[: -self.steplen]
         return CompanyMissionsPage.objects.filter(path=parent_path).first()
 
+    def clean(self) -> None:
+        super().clean()
+        # The title is the subject of every enrolment e-mail: a line break there would break them.
+        if errors := single_line_errors(self, "title"):
+            raise ValidationError(errors)
+
     def is_visible_to(self, user) -> bool:
         from missions.visibility import mission_visible_to
 
@@ -507,6 +517,14 @@ class MissionSession(Orderable):
         return f"{self.mission.title} · {timezone.localtime(self.start):%Y-%m-%d %H:%M}"
 
     def clean(self) -> None:
+        errors = single_line_errors(self, "place")
+        for name in ("start", "end"):
+            try:
+                validate_date_in_range(getattr(self, name))
+            except ValidationError as error:
+                errors[name] = error
+        if errors:
+            raise ValidationError(errors)
         if self.start and self.end and self.end <= self.start:
             raise ValidationError({"end": _("A session ends after it starts.")})
 

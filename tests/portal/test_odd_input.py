@@ -200,3 +200,15 @@ def test_nul_byte_in_a_url_encoded_form_answers_400(plain_client, employee_a):
         content_type="application/x-www-form-urlencoded",
     )
     assert response.status_code == 400
+
+
+def test_input_errors_are_translated():
+    from django.utils import translation
+
+    with translation.override("fr"):
+        with pytest.raises(ValidationError) as error:
+            validate_date_in_range(dt.date(1, 1, 1))
+        assert "entre les années 1900 et 2199" in error.value.messages[0]
+        with pytest.raises(ValidationError) as error:
+            validate_single_line("a\nb")
+        assert "une seule ligne" in error.value.messages[0]
