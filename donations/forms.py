@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from donations.models import Pledge
-from portal.inputs import validate_date_in_range
+from portal.inputs import parse_id, validate_date_in_range
 from portal.money import cents_from_decimal
 
 
@@ -114,8 +114,8 @@ class NetPayUploadForm(forms.Form):
         lines: set[int] = set()
         if data.get("exclude"):
             for part in (data.get("excluded_lines") or "").split(","):
-                if part.strip().isdigit():
-                    lines.add(int(part))
+                if (line := parse_id(part)) is not None:
+                    lines.add(line)
         data["excluded_line_set"] = lines
         return data
 

@@ -36,7 +36,7 @@ from missions.services import (
 )
 from missions.services import enrolment as enrolment_service
 from missions.services import sessions as sessions_service
-from portal.inputs import validate_date_in_range
+from portal.inputs import parse_id, validate_date_in_range
 from portal.tenancy import require_csr_officer, require_profile
 
 NS = "missions:"
@@ -301,7 +301,7 @@ def approvals(request):
     """Pending requests the signed-in person may decide, with bulk approve or decline."""
     profile = require_profile(request.user)
     if request.method == "POST":
-        ids = [int(v) for v in request.POST.getlist("enrolment") if v.isdigit()]
+        ids = [i for i in map(parse_id, request.POST.getlist("enrolment")) if i]
         decision = request.POST.get("decision")
         form = DecisionForm(request.POST)
         if decision not in ("approve", "decline") or not ids or not form.is_valid():
@@ -461,7 +461,7 @@ def csr_roster(request, session_id: int):
     officer, session = _officer_session(request, session_id)
     if request.method == "POST":
         action = request.POST.get("action")
-        ids = [int(v) for v in request.POST.getlist("enrolment") if v.isdigit()]
+        ids = [i for i in map(parse_id, request.POST.getlist("enrolment")) if i]
         try:
             if action in ("attended", "no_show") and ids:
                 marked = attendance.mark_attendance(
@@ -469,12 +469,12 @@ def csr_roster(request, session_id: int):
                 )
                 messages.success(request, _("%(n)d marked.") % {"n": len(marked)})
             elif action == "hours":
-                enrolment_id = request.POST.get("enrolment_id", "")
-                if not enrolment_id.isdigit():
+                enrolment_id = parse_id(request.POST.get("enrolment_id"))
+                if enrolment_id is None:
                     raise Http404
                 attendance.set_hours_by_officer(
                     officer=officer,
-                    enrolment_id=int(enrolment_id),
+                    enrolment_id=enrolment_id,
                     hours=request.POST.get("hours", ""),
                 )
                 messages.success(request, _("Hours saved."))
