@@ -557,4 +557,4 @@ def test_association_title_saved_with_line_breaks_still_gives_a_one_line_subject
     assert message.subject.splitlines() == [message.subject]
     assert "Les Restos Bcc: someone@elsewhere.example du coeur" in message.subject
     assert message.bcc == [] and "Bcc" not in message.message()["Subject"].splitlines()[0][:4]
-    assert message.body.startswith("Bonjour")
+    assert message.body.splitlines()[0].endswith("Ana,")  # the greeting, whatever the language

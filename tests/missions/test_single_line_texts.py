@@ -114,7 +114,7 @@ def test_enrolling_in_a_mission_whose_title_has_line_breaks_still_works_and_mail
     assert message.subject.splitlines() == [message.subject]
     assert "Garden day Bcc: someone@elsewhere.example in Lyon" in message.subject
     assert message.bcc == []
-    assert message.body.startswith("Bonjour")
+    assert message.body.splitlines()[0].endswith("Ana,")  # the greeting, whatever the language
     message.message()  # the headers build (BadHeaderError before)
 
 
