@@ -212,3 +212,41 @@ def test_input_errors_are_translated():
         with pytest.raises(ValidationError) as error:
             validate_single_line("a\nb")
         assert "une seule ligne" in error.value.messages[0]
+
+
+# ---- numbers beyond any database id --------------------------------------------------------
+
+HUGE = "99999999999999999999"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"/admin/api/main/pages/?offset={HUGE}",  # "bigint out of range" on PostgreSQL before
+        f"/admin/api/main/pages/?offset=-{HUGE}",
+        f"/admin/api/main/images/?limit={HUGE}",
+        f"/admin/pages/?p={HUGE}",
+        f"/admin/images/?collection_id={HUGE}",
+        f"/missions/?page={HUGE}",
+        f"/giving/give/?association={HUGE}",
+    ],
+)
+def test_query_parameter_beyond_any_id_answers_400(plain_client, csr_a, url):
+    plain_client.force_login(csr_a.user)
+    assert plain_client.get(url).status_code == 400
+
+
+@pytest.mark.parametrize("url", [f"/admin/pages/{HUGE}/", f"/admin/api/main/pages/{HUGE}/"])
+def test_path_segment_beyond_any_id_answers_404(plain_client, csr_a, url):
+    plain_client.force_login(csr_a.user)
+    assert plain_client.get(url).status_code == 404
+
+
+def test_search_terms_may_be_long_numbers(plain_client, employee_a):
+    plain_client.force_login(employee_a.user)
+    assert plain_client.get(f"/missions/?q={HUGE}").status_code == 200
+
+
+def test_largest_id_still_reaches_the_view(plain_client, csr_a):
+    plain_client.force_login(csr_a.user)
+    assert plain_client.get(f"/admin/api/main/pages/?offset={MAX_ID}").status_code == 200
