@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from donations.models import GivingSettings, MatchingPolicy, Pledge
 from donations.services.pledges import PledgeTerms
 from donations.services.rules import MAX_RATIO_TERM, PolicyTerms
+from portal.inputs import parse_id, validate_date_in_range
 from portal.money import cents_from_decimal, cents_to_decimal
 
 
@@ -41,6 +42,7 @@ class PledgeForm(forms.Form):
     start_month = forms.DateField(
         label=_("First month"),
         required=False,
+        validators=[validate_date_in_range],
         widget=forms.DateInput(attrs={"type": "month"}),
         input_formats=["%Y-%m", "%Y-%m-%d"],
     )
@@ -114,7 +116,10 @@ class CardDonationForm(forms.Form):
 
 class OpenRunForm(forms.Form):
     month = forms.DateField(
-        label=_("Month"), widget=forms.DateInput(attrs={"type": "month"}), input_formats=["%Y-%m"]
+        label=_("Month"),
+        validators=[validate_date_in_range],
+        widget=forms.DateInput(attrs={"type": "month"}),
+        input_formats=["%Y-%m"],
     )
 
 
@@ -138,8 +143,8 @@ class NetPayUploadForm(forms.Form):
         lines: set[int] = set()
         if data.get("exclude"):
             for part in (data.get("excluded_lines") or "").split(","):
-                if part.strip().isdigit():
-                    lines.add(int(part))
+                if (line := parse_id(part)) is not None:
+                    lines.add(line)
         data["excluded_line_set"] = lines
         return data
 
@@ -226,10 +231,13 @@ class MatchingPolicyForm(forms.Form):
         ),
     )
     period_start = forms.DateField(
-        label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("First day"),
+        validators=[validate_date_in_range],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     period_end = forms.DateField(
         label=_("Ends before (first day no longer covered)"),
+        validators=[validate_date_in_range],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("For the year 2027: from 01/01/2027, ends before 01/01/2028."),
     )

@@ -11,6 +11,7 @@ from missions.models import Cause, MissionKind, SessionSeries, Skill
 from missions.selectors.catalogue import MissionFilters, sorted_by_name
 from missions.services.series import MAX_SESSIONS
 from missions.services.sessions import REASON_MAX_LENGTH
+from portal.inputs import validate_date_in_range
 
 REMOTE = "remote"
 SORT_DATE = "date"
@@ -42,10 +43,16 @@ class MissionFilterForm(forms.Form):
     )
     kind = forms.ChoiceField(label=_("Kind"), required=False)
     date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        required=False,
+        validators=[validate_date_in_range],
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To"),
+        required=False,
+        validators=[validate_date_in_range],
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     where = forms.ChoiceField(label=_("Where"), required=False)
     seats = forms.BooleanField(label=_("Only missions with seats left"), required=False)
@@ -192,6 +199,7 @@ class CancelSessionForm(forms.Form):
 class SeriesForm(forms.Form):
     first_start = forms.DateTimeField(
         label=gettext_lazy("First session starts"),
+        validators=[validate_date_in_range],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
     duration_hours = forms.DecimalField(

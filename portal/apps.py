@@ -7,4 +7,10 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self) -> None:
+        from django.urls import register_converter
+
         from portal import checks, signals  # noqa: F401 - registers the checks, connects the receivers
+        from portal.converters import IdConverter, YearConverter
+
+        register_converter(IdConverter, "id")
+        register_converter(YearConverter, "year")

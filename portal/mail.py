@@ -1,4 +1,5 @@
-"""What every app's e-mails share: a switch that silences them, and the reader's language."""
+"""What every app's e-mails share: a switch that silences them, the reader's language, headers
+that hold on one line."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import threading
 from contextlib import contextmanager
 
 from django.conf import settings
+
+from portal.inputs import single_line
 
 _state = threading.local()
 
@@ -45,3 +48,17 @@ def remember_language(user, language: str) -> None:
 def absolute(path: str) -> str:
     """A site path as the full URL an e-mail or a calendar needs."""
     return settings.BASE_URL.rstrip("/") + path
+
+
+def header_text(value: str) -> str:
+    """`value` made safe for an e-mail header (subject, display name): on one line, without
+    control characters. Titles are validated single-line when typed; this also covers text
+    saved before that rule, which would otherwise make sending raise (BadHeaderError)."""
+    return single_line(str(value or ""))
+
+
+def subject_and_body(rendered: str) -> tuple[str, str]:
+    """Split a rendered e-mail template: its first line is the subject (prefixed with the site's
+    name, made header-safe), the rest the body."""
+    subject, _, body = rendered.strip().partition("\n")
+    return header_text(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject), body.strip() + "\n"

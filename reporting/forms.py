@@ -7,6 +7,7 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.inputs import validate_date_in_range
 from reporting.models import ImpactReport
 from reporting.periods import InvalidPeriod, Period, current_fiscal_year, parse_period
 
@@ -39,10 +40,16 @@ class PeriodForm(forms.Form):
         required=False,
     )
     start = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        required=False,
+        validators=[validate_date_in_range],
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     end = forms.DateField(
-        label=_("To (inclusive)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To (inclusive)"),
+        required=False,
+        validators=[validate_date_in_range],
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     def __init__(self, *args, fiscal_start_month: int = 1, today: dt.date | None = None, **kw):

@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
+from portal.inputs import year_in_range
+
 
 class InvalidPeriod(ValueError):
     """A period that cannot exist (end before start, unknown kind, month 13...)."""
@@ -170,8 +172,10 @@ def parse_period(params, *, fiscal_start_month: int, today: dt.date) -> Period:
             return month_period(year, int(params.get("month") or today.month))
         start = dt.date.fromisoformat(params.get("start") or "")
         last = dt.date.fromisoformat(params.get("end") or "")
+        if not (year_in_range(start.year) and year_in_range(last.year)):
+            raise InvalidPeriod("date out of range")
         return custom_period(start, last + dt.timedelta(days=1))
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:
         if isinstance(exc, InvalidPeriod):
             raise
         raise InvalidPeriod(str(exc)) from exc

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import defaultdict
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.core.mail import EmailMessage, mailers
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -28,7 +27,13 @@ from donations.models import (
     Pledge,
 )
 from donations.months import add_months
-from portal.mail import absolute, is_suppressed, language_of, suppressed  # noqa: F401 - suppressed is used by callers
+from portal.mail import (  # noqa: F401 - suppressed is used by callers
+    absolute,
+    is_suppressed,
+    language_of,
+    subject_and_body,
+    suppressed,
+)
 from portal.models import EmployeeProfile
 
 # Each kind is a template under templates/emails/donations/: its first line is the subject.
@@ -231,12 +236,8 @@ def _message(kind: str, profile: EmployeeProfile, context: dict, *, company) -> 
     # Dates in the company's time zone, words and amounts in the reader's language.
     with translation.override(language_of(profile)), timezone.override(company.time_zone):
         text = render_to_string(f"emails/donations/{kind}.txt", {**context, "company": company})
-    subject, _, body = text.strip().partition("\n")
-    return EmailMessage(
-        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject.strip(),
-        body.strip() + "\n",
-        to=[profile.user.email],
-    )
+    subject, body = subject_and_body(text)
+    return EmailMessage(subject, body, to=[profile.user.email])
 
 
 def _send(kind: str, profile: EmployeeProfile, context: dict, *, company) -> int:

@@ -25,6 +25,8 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from portal.inputs import single_line_errors, validate_date_in_range
+
 
 class SustainableDevelopmentGoal(models.Model):
     """One of the 17 UN Sustainable Development Goals (seeded by a migration)."""
@@ -206,6 +208,9 @@ class AssociationPage(Page):
 
     def clean(self) -> None:
         super().clean()
+        # The title reaches e-mail subjects (card gifts): one line, as every header.
+        if errors := single_line_errors(self, "title", "legal_name"):
+            raise ValidationError(errors)
         self.identifier = (self.identifier or "").replace(" ", "").upper()
         if self.identifier_kind == self.IdentifierKind.RNA and not _is_rna(self.identifier):
             raise ValidationError(
@@ -444,6 +449,12 @@ class MissionPage(Page):
         parent_path = self.path[: -self.steplen]
         return CompanyMissionsPage.objects.filter(path=parent_path).first()
 
+    def clean(self) -> None:
+        super().clean()
+        # The title is the subject of every enrolment e-mail: a line break there would break them.
+        if errors := single_line_errors(self, "title"):
+            raise ValidationError(errors)
+
     def is_visible_to(self, user) -> bool:
         from missions.visibility import mission_visible_to
 
@@ -463,16 +474,38 @@ class MissionPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["sessions"] = self.upcoming_sessions()
-        context["share_url"] = request.build_absolute_uri(self.url)
+        # A draft preview or an old revision shows sessions that may not exist yet: no
+        # enrol buttons (nor a share link to a page that may not be live).
+        context["is_preview"] = bool(getattr(request, "is_preview", False))
+        context["share_url"] = request.build_absolute_uri(self.url or "/")
         return context
 
     def upcoming_sessions(self):
+        sessions = self.sessions.all()
+        if not isinstance(sessions, models.QuerySet):
+            # A preview or a revision: the sessions are the edited ones, held in memory.
+            return _upcoming_in_memory(list(sessions))
         return (
-            self.sessions.filter(start__gte=timezone.now())
+            sessions.filter(start__gte=timezone.now())
             .not_cancelled()
             .with_seats_left()
             .order_by("start")
         )
+
+
+def _upcoming_in_memory(sessions: list[MissionSession]) -> list[MissionSession]:
+    """Upcoming sessions of a draft, with the seats taken in the saved ones (none in new ones)."""
+    now = timezone.now()
+    upcoming = sorted(
+        (s for s in sessions if s.start and s.end and s.start >= now and s.cancelled_at is None),
+        key=lambda s: s.start,
+    )
+    saved = MissionSession.objects.filter(pk__in=[s.pk for s in upcoming if s.pk]).with_seats_left()
+    taken = dict(saved.values_list("pk", "seats_taken"))
+    for session in upcoming:
+        session.seats_taken = taken.get(session.pk, 0)
+        session.seats_left = max((session.seats or 0) - session.seats_taken, 0)
+    return upcoming
 
 
 class MissionSessionQuerySet(models.QuerySet):
@@ -547,6 +580,14 @@ class MissionSession(Orderable):
         return f"{self.mission.title} · {timezone.localtime(self.start):%Y-%m-%d %H:%M}"
 
     def clean(self) -> None:
+        errors = single_line_errors(self, "place")
+        for name in ("start", "end"):
+            try:
+                validate_date_in_range(getattr(self, name))
+            except ValidationError as error:
+                errors[name] = error
+        if errors:
+            raise ValidationError(errors)
         if self.start and self.end and self.end <= self.start:
             raise ValidationError({"end": _("A session ends after it starts.")})
 

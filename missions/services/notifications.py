@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from email.message import MIMEPart
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -12,7 +11,13 @@ from django.urls import reverse
 from django.utils import translation
 
 from missions.models import Enrolment, EnrolmentStatus
-from portal.mail import absolute, is_suppressed, language_of, suppressed  # noqa: F401 - suppressed is used by callers
+from portal.mail import (  # noqa: F401 - suppressed is used by callers
+    absolute,
+    is_suppressed,
+    language_of,
+    subject_and_body,
+    suppressed,
+)
 
 # Each kind is a template under templates/emails/missions/: its first line is the subject.
 KINDS = {
@@ -141,12 +146,8 @@ def _send(kind: str, recipient, context: dict, attachments=()) -> int:
     """One message to one employee, written in their language."""
     with translation.override(language_of(recipient)):
         text = render_to_string(f"emails/missions/{kind}.txt", context)
-    subject, _, body = text.strip().partition("\n")
-    message = EmailMultiAlternatives(
-        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject.strip(),
-        body.strip() + "\n",
-        to=[recipient.user.email],
-    )
+    subject, body = subject_and_body(text)
+    message = EmailMultiAlternatives(subject, body, to=[recipient.user.email])
     for name, content, method in attachments:
         message.attach(_invitation_part(name, content, method))
     return message.send()

@@ -16,6 +16,7 @@ from missions.services import (
     approval_links,
 )
 from missions.services import enrolment as enrolment_service
+from portal.inputs import parse_id
 from portal.tenancy import require_profile
 
 NS = "missions:"
@@ -27,7 +28,7 @@ def approvals(request):
     """Pending requests the signed-in person may decide, with bulk approve or decline."""
     profile = require_profile(request.user)
     if request.method == "POST":
-        ids = [int(v) for v in request.POST.getlist("enrolment") if v.isdigit()]
+        ids = [i for i in map(parse_id, request.POST.getlist("enrolment")) if i]
         decision = request.POST.get("decision")
         form = DecisionForm(request.POST)
         if decision not in ("approve", "decline") or not ids or not form.is_valid():

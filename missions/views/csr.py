@@ -27,6 +27,7 @@ from missions.services import (
     series,
 )
 from missions.services import sessions as sessions_service
+from portal.inputs import parse_id
 from portal.tenancy import require_csr_officer
 
 NS = "missions:"
@@ -129,7 +130,7 @@ def _officer_session(request, session_id: int):
 def _roster_action(request, officer) -> None:
     """Mark attendance in bulk or correct one person's hours; refusals become messages."""
     action = request.POST.get("action")
-    ids = [int(v) for v in request.POST.getlist("enrolment") if v.isdigit()]
+    ids = [i for i in map(parse_id, request.POST.getlist("enrolment")) if i]
     try:
         if action in ("attended", "no_show") and ids:
             marked = attendance.mark_attendance(
@@ -137,12 +138,12 @@ def _roster_action(request, officer) -> None:
             )
             messages.success(request, _("%(n)d marked.") % {"n": len(marked)})
         elif action == "hours":
-            enrolment_id = request.POST.get("enrolment_id", "")
-            if not enrolment_id.isdigit():
+            enrolment_id = parse_id(request.POST.get("enrolment_id"))
+            if enrolment_id is None:
                 raise Http404
             attendance.set_hours_by_officer(
                 officer=officer,
-                enrolment_id=int(enrolment_id),
+                enrolment_id=enrolment_id,
                 hours=request.POST.get("hours", ""),
             )
             messages.success(request, _("Hours saved."))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import template
 from django.urls import NoReverseMatch, reverse
 
+from portal import inputs
+
 register = template.Library()
 
 
@@ -19,3 +21,9 @@ def url_if_exists(name: str, *args, **kwargs) -> str:
         return reverse(name, args=args or None, kwargs=kwargs or None)
     except NoReverseMatch:
         return ""
+
+
+@register.filter
+def single_line(value) -> str:
+    """`value` without line breaks or control characters: for e-mail subject lines."""
+    return inputs.single_line(str(value or ""))

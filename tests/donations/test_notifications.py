@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
+from wagtail.models import Page
 
 from donations.exceptions import InvalidPledge
 from donations.models import CONSENT_TEXT_VERSION, Donation, MatchingPolicy, PaymentAttempt
@@ -538,3 +539,22 @@ def test_giving_demo_seeder_sends_no_mail(company_a, associations, outbox, commi
         seed_company(company_a, associations)
     assert PaymentAttempt.objects.filter(company=company_a).exists()
     assert outbox == []
+
+
+def test_association_title_saved_with_line_breaks_still_gives_a_one_line_subject(
+    employee_a, associations, provider, outbox, committed
+):
+    # Titles are validated single-line when typed; one saved before that rule must not make
+    # the receipt raise (BadHeaderError) nor spill into the body.
+    association = associations[0]
+    broken = "Les Restos\rBcc: someone@elsewhere.example\r\ndu coeur"
+    Page.objects.filter(pk=association.pk).update(title=broken)
+    attempt = _attempt(employee_a, association, provider)
+    provider.set(attempt, PaymentState.SUCCEEDED)
+    with committed():
+        provider.deliver(attempt, "evt_1", "payment_intent.succeeded")
+    (message,) = outbox
+    assert message.subject.splitlines() == [message.subject]
+    assert "Les Restos Bcc: someone@elsewhere.example du coeur" in message.subject
+    assert message.bcc == [] and "Bcc" not in message.message()["Subject"].splitlines()[0][:4]
+    assert message.body.splitlines()[0].endswith("Ana,")  # the greeting, whatever the language

@@ -82,6 +82,21 @@ def test_an_invalid_period_falls_back_with_a_message(client, impact_data, execut
     assert "This period does not exist" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("start", "end"), [("2020-01-01", "9999-12-31"), ("0001-01-01", "0001-01-02")]
+)
+def test_dates_out_of_range_fall_back_with_a_message(client, impact_data, executive_a, start, end):
+    response = signed_in(client, executive_a).get(
+        reverse("reporting:dashboard"), {"kind": "custom", "start": start, "end": end}
+    )
+    assert response.status_code == 200
+    assert "This period does not exist" in response.content.decode()
+    csv_response = client.get(
+        reverse("reporting:export", args=["kinds"]), {"kind": "custom", "start": start, "end": end}
+    )
+    assert csv_response.status_code == 200
+
+
 def test_empty_company_dashboard_renders(client, company_b, executive_b):
     response = signed_in(client, executive_b).get(reverse("reporting:dashboard"))
     assert response.status_code == 200

@@ -230,6 +230,9 @@ def test_periods_follow_the_fiscal_year():
         {"kind": "year", "year": "1800"},
         {"kind": "custom", "start": "2025-02-01", "end": "2025-01-01"},
         {"kind": "custom", "start": "yesterday"},
+        {"kind": "custom", "start": "2020-01-01", "end": "9999-12-31"},
+        {"kind": "custom", "start": "0001-01-01", "end": "0001-01-02"},
+        {"kind": "custom", "start": "1899-12-01", "end": "1899-12-31"},
     ],
 )
 def test_nonsense_periods_are_refused(params):
