@@ -36,6 +36,7 @@ from donations.forms import (
 from donations.models import AuditEntry, DisbursementBatch, PaymentAttempt, PayrollRun
 from donations.payments import get_provider
 from donations.services import cards, disbursements, payroll, pledges, statements
+from portal.csv_export import spreadsheet_dialect
 from portal.models import EmployeeProfile
 from portal.money import cents_from_decimal
 from portal.tenancy import require_csr_officer, require_payroll_officer, require_profile
@@ -421,7 +422,10 @@ def finance(request: HttpRequest) -> HttpResponse:
     officer = require_payroll_officer(request.user)
     if request.GET.get("format") == "csv":
         response = HttpResponse(
-            disbursements.finance_csv(officer.company), content_type="text/csv; charset=utf-8"
+            disbursements.finance_csv(
+                officer.company, dialect=spreadsheet_dialect(request.LANGUAGE_CODE)
+            ),
+            content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = 'attachment; filename="giving-finance.csv"'
         return response

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
@@ -33,6 +31,7 @@ from donations.services.pledges import (
     compute_deduction,
     split_by_allocations,
 )
+from portal.csv_export import PAYROLL_SOFTWARE, csv_text
 from portal.models import Company, EmployeeProfile
 
 BATCH = 1000
@@ -243,18 +242,21 @@ def export_deductions(*, run: PayrollRun, actor=None) -> str:
             run.exported_at = timezone.now()
             run.save(update_fields=["status", "exported_at"])
             log_action(action="payroll.exported", obj=run, actor=actor, company=run.company)
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["employee_number", "amount", "label"])
     label = f"Arrondi solidaire {run.month:%m/%Y}"
-    for number, cents in (
+    lines = (
         run.lines.filter(deduction_cents__gt=0)
         .order_by("employee_number")
         .values_list("employee_number", "deduction_cents")
         .iterator(chunk_size=BATCH)
-    ):
-        writer.writerow([number, f"{cents // 100},{cents % 100:02d}", label])
-    return out.getvalue()
+    )
+    # Read by payroll software: the layout never follows the reader's language.
+    return csv_text(
+        [
+            ["employee_number", "amount", "label"],
+            *([number, f"{cents // 100},{cents % 100:02d}", label] for number, cents in lines),
+        ],
+        PAYROLL_SOFTWARE,
+    )
 
 
 def _occurred_at(month: dt.date) -> dt.datetime:
