@@ -71,11 +71,7 @@ def round_up_associations(company: Company):
 def card_associations():
     from missions.models import AssociationPage
 
-    return (
-        AssociationPage.objects.live()
-        .filter(vetting_status=AssociationPage.Vetting.APPROVED)
-        .order_by("title")
-    )
+    return AssociationPage.objects.accepting_gifts().order_by("title")
 
 
 def runs_of(company: Company) -> QuerySet[PayrollRun]:

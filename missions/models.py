@@ -16,7 +16,8 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
@@ -100,8 +101,16 @@ class AssociationIndexPage(Page):
         return context
 
 
+class AssociationPageQuerySet(PageQuerySet):
+    def accepting_gifts(self) -> AssociationPageQuerySet:
+        """Published and approved by the platform: shown in the catalogue, open to gifts."""
+        return self.live().filter(vetting_status=AssociationPage.Vetting.APPROVED)
+
+
 class AssociationPage(Page):
     """A non-profit of the shared catalogue, vetted by the platform."""
+
+    objects = PageManager.from_queryset(AssociationPageQuerySet)()
 
     class IdentifierKind(models.TextChoices):
         RNA = "rna", _("RNA (associations register)")

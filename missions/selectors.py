@@ -49,8 +49,7 @@ def annotate_seats(sessions: QuerySet) -> QuerySet:
 
 def associations_for_index() -> QuerySet:
     return (
-        AssociationPage.objects.live()
-        .filter(vetting_status=AssociationPage.Vetting.APPROVED)
+        AssociationPage.objects.accepting_gifts()
         .prefetch_related("causes")
         .select_related("logo")
         .order_by("title")
