@@ -17,7 +17,6 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -36,6 +35,7 @@ from donations.forms import (
 from donations.models import AuditEntry, DisbursementBatch, PaymentAttempt, PayrollRun
 from donations.payments import get_provider
 from donations.services import cards, disbursements, payroll, pledges, statements
+from portal.calendar import company_today
 from portal.csv_export import spreadsheet_dialect
 from portal.models import EmployeeProfile
 from portal.money import cents_from_decimal
@@ -254,7 +254,8 @@ def statement(request: HttpRequest, year: int) -> HttpResponse:
 def payroll_runs(request: HttpRequest) -> HttpResponse:
     officer = require_payroll_officer(request.user)
     # The month usually opened is the current one: offered as the default.
-    form = OpenRunForm(request.POST or None, initial={"month": f"{timezone.localdate():%Y-%m}"})
+    today = company_today(officer.company)
+    form = OpenRunForm(request.POST or None, initial={"month": f"{today:%Y-%m}"})
     if request.method == "POST" and form.is_valid():
         run = payroll.open_payroll_run(company=officer.company, month=form.cleaned_data["month"])
         return redirect("donations:payroll_run", pk=run.pk)
@@ -453,7 +454,7 @@ def disbursement_create(request: HttpRequest) -> HttpResponse:
     try:
         disbursements.create_disbursement_batch(
             company=officer.company,
-            period_end=timezone.localdate() + dt.timedelta(days=1),
+            period_end=company_today(officer.company) + dt.timedelta(days=1),
             actor=request.user,
         )
     except GivingError as exc:

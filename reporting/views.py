@@ -9,10 +9,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from portal.calendar import company_today
 from portal.csv_export import csv_response, spreadsheet_dialect
 from portal.tenancy import require_impact_viewer
 from reporting import presentation, services
@@ -24,9 +24,7 @@ PAST_REPORTS_SHOWN = 20
 
 
 def _today(company) -> dt.date:
-    from zoneinfo import ZoneInfo
-
-    return timezone.now().astimezone(ZoneInfo(company.time_zone)).date()
+    return company_today(company)
 
 
 def _period_form(request, company) -> PeriodForm:

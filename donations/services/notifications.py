@@ -27,7 +27,7 @@ from donations.models import (
     PayrollRun,
     Pledge,
 )
-from donations.months import add_months
+from portal.calendar import add_months
 from portal.mail import absolute, is_suppressed, language_of, suppressed  # noqa: F401 - suppressed is used by callers
 from portal.models import EmployeeProfile
 

@@ -20,7 +20,6 @@ from donations.exceptions import (
     PayrollRunNotReady,
 )
 from donations.models import Donation, PayrollLine, PayrollRun, PledgeAllocation
-from donations.months import add_months, month_of
 from donations.services import notifications
 from donations.services.audit import log_action
 from donations.services.bulk import insert_rows
@@ -31,6 +30,7 @@ from donations.services.pledges import (
     compute_deduction,
     split_by_allocations,
 )
+from portal.calendar import add_months, month_of
 from portal.csv_export import PAYROLL_SOFTWARE, csv_text
 from portal.models import Company, EmployeeProfile
 

@@ -18,7 +18,8 @@ from missions.exceptions import (
     SessionPast,
 )
 from missions.models import Enrolment, EnrolmentEvent, EnrolmentStatus, MissionSession
-from missions.services.enrolment import cancel, enrol, fiscal_year_bounds, quota_of
+from missions.services.enrolment import cancel, enrol, quota_of
+from portal.calendar import fiscal_year_bounds
 from tests.factories import make_mission
 from tests.missions.engagement_helpers import (
     attachment_names,
