@@ -26,6 +26,7 @@ from missions.models import (
     AssociationPage,
     Cause,
     Enrolment,
+    Feedback,
     MissionPage,
     MissionSession,
     Skill,
@@ -45,6 +46,11 @@ def annotate_seats(sessions: QuerySet) -> QuerySet:
     return sessions.annotate(
         seats_taken=Coalesce(Subquery(taken, output_field=IntegerField()), Value(0))
     ).annotate(seats_left=Greatest(F("seats") - F("seats_taken"), Value(0)))
+
+
+def feedback_of(enrolments: QuerySet) -> QuerySet:
+    """The feedback given on these enrolments."""
+    return Feedback.objects.filter(enrolment__in=enrolments.values("pk")).order_by()
 
 
 def associations_for_index() -> QuerySet:
