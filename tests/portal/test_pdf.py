@@ -5,10 +5,10 @@ from __future__ import annotations
 import base64
 import io
 import logging
+import urllib.request
 
 import pytest
 from pypdf import PdfReader
-from weasyprint.urls import URLFetcher
 
 from portal import pdf
 from portal.pdf import BASE_URL, render_pdf, static_path_of
@@ -24,15 +24,15 @@ PIXEL = base64.b64encode(
 
 @pytest.fixture
 def fetched(monkeypatch):
-    """Every URL that reached WeasyPrint's own fetching (the network, files, data:)."""
+    """Every URL that reached urllib, which WeasyPrint fetches with (network, files, data:)."""
     urls: list[str] = []
-    original = URLFetcher.fetch
+    original = urllib.request.OpenerDirector.open
 
-    def spy(self, url, headers=None):
-        urls.append(url)
-        return original(self, url, headers)
+    def spy(self, request, *args, **kwargs):
+        urls.append(request if isinstance(request, str) else request.full_url)
+        return original(self, request, *args, **kwargs)
 
-    monkeypatch.setattr(URLFetcher, "fetch", spy)
+    monkeypatch.setattr(urllib.request.OpenerDirector, "open", spy)
     return urls
 
 
