@@ -135,7 +135,7 @@ def test_a_period_shortened_meanwhile_is_read_again_under_the_lock(
     # The policy was looked up before an officer ended it on 1 March; the gift is of 31 March.
     stale = MatchingPolicy.objects.get(pk=policy_a.pk)
     MatchingPolicy.objects.filter(pk=policy_a.pk).update(period_end=dt.date(2026, 3, 1))
-    monkeypatch.setattr("donations.services.matching.policy_for", lambda donation: stale)
+    monkeypatch.setattr("donations.services.matching.policy_for", lambda donation, **_: stale)
     assert match_donations([make_donation(employee_a, associations[0], 1000)]) == []
     assert not Match.objects.exists()
 

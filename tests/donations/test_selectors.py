@@ -16,7 +16,7 @@ from donations.selectors import (
 )
 from donations.services.matching import match_donation, reverse_match
 from tests.donations.conftest import MONTH, pledge_for
-from tests.donations.helpers import make_donation
+from tests.donations.helpers import card_donation, make_donation
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,9 @@ def test_counted_gifts_are_the_companys_succeeded_gifts_in_the_period(
     restos = associations[0]
     kept = make_donation(employee_a, restos, 1_000, when=START)
     make_donation(employee_a, restos, 2_000, when=END)  # the end is exclusive
-    make_donation(employee_a, restos, 3_000, when=START, status=Donation.Status.REFUNDED)
+    make_donation(
+        employee_a, restos, 3_000, when=START, status=Donation.Status.REFUNDED, refunded_at=START
+    )
     make_donation(employee_b, restos, 4_000, when=START)  # another company
     assert list(counted_gifts(company=company_a, start=START, end=END)) == [kept]
 
@@ -39,7 +41,7 @@ def test_payroll_gifts_include_adjustments_and_card_gifts_are_apart(employee_a, 
     restos = associations[0]
     payroll = make_donation(employee_a, restos, 1_000, source="payroll")
     adjustment = make_donation(employee_a, restos, -200, source="adjustment")
-    card = make_donation(employee_a, restos, 500, source="card")
+    card = card_donation(employee_a, restos, 500)
     gifts = Donation.objects.all()
     assert set(gifts.filter(PAYROLL_GIFTS)) == {payroll, adjustment}
     assert list(gifts.filter(CARD_GIFTS)) == [card]
