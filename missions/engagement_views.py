@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from itertools import chain
 
 from django import forms
 from django.contrib import messages
@@ -427,7 +428,7 @@ def _csv_response(request, filename: str, enrolments) -> HttpResponse:
         for e in enrolments
     )
     return csv_response(
-        [CSV_HEADER, *rows],
+        chain([CSV_HEADER], rows),
         filename=filename,
         dialect=spreadsheet_dialect(request.LANGUAGE_CODE),
     )

@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import chain
 
 from django.conf import settings
 from django.db import transaction
@@ -250,13 +251,8 @@ def export_deductions(*, run: PayrollRun, actor=None) -> str:
         .iterator(chunk_size=BATCH)
     )
     # Read by payroll software: the layout never follows the reader's language.
-    return csv_text(
-        [
-            ["employee_number", "amount", "label"],
-            *([number, f"{cents // 100},{cents % 100:02d}", label] for number, cents in lines),
-        ],
-        PAYROLL_SOFTWARE,
-    )
+    rows = ([number, f"{cents // 100},{cents % 100:02d}", label] for number, cents in lines)
+    return csv_text(chain([["employee_number", "amount", "label"]], rows), PAYROLL_SOFTWARE)
 
 
 def _occurred_at(month: dt.date) -> dt.datetime:
