@@ -133,7 +133,6 @@ def _copy_rows(count: int) -> float | None:
 
 def run() -> None:
     from donations.models import Donation, Match, PayrollRun
-    from donations.months import add_months
     from donations.services.notifications import suppressed
     from donations.services.payroll import (
         confirm_payroll_run,
@@ -141,6 +140,7 @@ def run() -> None:
         import_net_pay,
         open_payroll_run,
     )
+    from portal.calendar import add_months
     from portal.models import EmployeeProfile
 
     count = int(os.environ.get("BENCH_PAYROLL_PLEDGES", 100_000))

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
+from portal.calendar import (
+    add_months,
+    fiscal_quarter_start,
+    fiscal_year_of,
+    fiscal_year_start,
+    start_of_day,
+)
 from portal.inputs import year_in_range
 
 
@@ -16,11 +22,6 @@ class InvalidPeriod(ValueError):
 
 
 KINDS = ("year", "quarter", "month", "custom")
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    index = day.year * 12 + (day.month - 1) + months
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 @dataclass(frozen=True)
@@ -47,18 +48,14 @@ class Period:
 
     def bounds(self, tz: str) -> tuple[dt.datetime, dt.datetime]:
         """Aware datetimes of the start and end, midnight in the company's zone."""
-        zone = ZoneInfo(tz)
-        return (
-            dt.datetime.combine(self.start, dt.time.min, tzinfo=zone),
-            dt.datetime.combine(self.end, dt.time.min, tzinfo=zone),
-        )
+        return start_of_day(self.start, tz), start_of_day(self.end, tz)
 
     def months(self) -> list[dt.date]:
         """First day of each calendar month the period touches, in order."""
         months, cursor = [], self.start.replace(day=1)
         while cursor < self.end:
             months.append(cursor)
-            cursor = _add_months(cursor, 1)
+            cursor = add_months(cursor, 1)
         return months
 
     def previous(self, *, fiscal_start_month: int = 1) -> Period:
@@ -69,7 +66,7 @@ class Period:
             year, quarter = (self.year, self.number - 1) if self.number > 1 else (self.year - 1, 4)
             return quarter_period(year, quarter, fiscal_start_month=fiscal_start_month)
         if self.kind == "month":
-            first = _add_months(self.start, -1)
+            first = add_months(self.start, -1)
             return month_period(first.year, first.month)
         return custom_period(self.start - dt.timedelta(days=self.days), self.start)
 
@@ -116,22 +113,22 @@ class Period:
 
 
 def year_period(year: int, *, fiscal_start_month: int = 1) -> Period:
-    start = dt.date(year, fiscal_start_month, 1)
-    return Period("year", start, _add_months(start, 12), year=year)
+    start = fiscal_year_start(year, start_month=fiscal_start_month)
+    return Period("year", start, add_months(start, 12), year=year)
 
 
 def quarter_period(year: int, quarter: int, *, fiscal_start_month: int = 1) -> Period:
     if not 1 <= quarter <= 4:
         raise InvalidPeriod("quarter must be 1 to 4")
-    start = _add_months(dt.date(year, fiscal_start_month, 1), 3 * (quarter - 1))
-    return Period("quarter", start, _add_months(start, 3), year=year, number=quarter)
+    start = fiscal_quarter_start(year, quarter, start_month=fiscal_start_month)
+    return Period("quarter", start, add_months(start, 3), year=year, number=quarter)
 
 
 def month_period(year: int, month: int) -> Period:
     if not 1 <= month <= 12:
         raise InvalidPeriod("month must be 1 to 12")
     start = dt.date(year, month, 1)
-    return Period("month", start, _add_months(start, 1), year=year, number=month)
+    return Period("month", start, add_months(start, 1), year=year, number=month)
 
 
 def custom_period(start: dt.date, end: dt.date) -> Period:
@@ -144,7 +141,7 @@ def custom_period(start: dt.date, end: dt.date) -> Period:
 
 
 def current_fiscal_year(today: dt.date, *, fiscal_start_month: int = 1) -> int:
-    return today.year if today.month >= fiscal_start_month else today.year - 1
+    return fiscal_year_of(today, start_month=fiscal_start_month)
 
 
 def parse_period(params, *, fiscal_start_month: int, today: dt.date) -> Period:

@@ -7,13 +7,13 @@ import hashlib
 import logging
 from pathlib import Path
 
-from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from portal.models import Company
+from portal.pdf import render_pdf
 from reporting.exceptions import ReportNotReady, UnsupportedLanguage
 from reporting.models import ImpactReport
 from reporting.periods import Period
@@ -21,7 +21,6 @@ from reporting.selectors.metrics import company_metrics
 
 logger = logging.getLogger(__name__)
 
-PDF_VARIANT = "pdf/a-3b"
 PDF_STYLESHEET = "css/report-pdf.css"
 
 
@@ -127,17 +126,9 @@ def render_report_html(*, company: Company, metrics: dict) -> str:
 
 
 def write_pdf(html: str) -> tuple[bytes, int]:
-    """WeasyPrint: PDF/A-3b bytes and the page count. Only data: URLs may be fetched."""
-    from weasyprint import CSS, HTML
-    from weasyprint.urls import URLFetcher
-
-    stylesheet = Path(finders.find(PDF_STYLESHEET)).read_text(encoding="utf-8")
-    options = {"stylesheets": [CSS(string=stylesheet)], "pdf_variant": PDF_VARIANT}
-    document = HTML(
-        string=html, url_fetcher=URLFetcher(allowed_protocols={"data"}), base_url="."
-    ).render(**options)
-    pdf = document.write_pdf(**options)
-    return pdf, len(document.pages)
+    """PDF/A bytes and the page count, through the app's hardened renderer."""
+    rendered = render_pdf(html, stylesheets=(PDF_STYLESHEET,))
+    return rendered.content, rendered.pages
 
 
 def report_file_of(report: ImpactReport):

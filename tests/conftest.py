@@ -1,10 +1,41 @@
-"""Shared fixtures: the site tree, two companies and their people."""
+"""Shared fixtures: the test clock, the site tree, two companies and their people."""
+
+import datetime as dt
+import os
 
 import pytest
+import time_machine
 from django.core.cache import cache
 
 from missions.services.catalogue import ensure_site_tree
 from tests.factories import CompanyFactory, make_employee
+
+# Every test starts at the same instant, so a test never depends on the day or hour it runs:
+# a Tuesday mid-morning in Paris, or CORDEE_TEST_CLOCK (an ISO 8601 instant with its offset), which
+# CI sets just before midnight on 31 December to bring date-boundary bugs out.
+DEFAULT_TEST_CLOCK = "2026-11-17T10:00:00+01:00"
+
+
+def clock_start() -> dt.datetime:
+    value = os.environ.get("CORDEE_TEST_CLOCK") or DEFAULT_TEST_CLOCK
+    start = dt.datetime.fromisoformat(value)
+    if start.tzinfo is None:
+        raise pytest.UsageError(f"CORDEE_TEST_CLOCK needs a UTC offset: {value!r}")
+    return start
+
+
+@pytest.fixture(autouse=True)
+def clock(request):
+    """The test's clock (a time_machine traveller: `clock.shift(...)`, `clock.move_to(...)`).
+
+    It ticks, so durations and timeouts still behave. Browser tests keep the real clock: Chromium
+    would drop cookies whose expiry the travelled server set in its past.
+    """
+    if request.node.get_closest_marker("e2e"):
+        yield None
+        return
+    with time_machine.travel(clock_start(), tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)

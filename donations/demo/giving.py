@@ -12,7 +12,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from donations.models import MatchingPolicy, PayrollRun, Pledge, PledgeAllocation
-from donations.months import add_months, month_of
 from donations.payments.dummy import DummyProvider
 from donations.services.cards import handle_provider_event, start_card_donation
 from donations.services.disbursements import (
@@ -29,6 +28,7 @@ from donations.services.payroll import (
     open_payroll_run,
 )
 from donations.services.pledges import set_round_up_associations
+from portal.calendar import add_months, month_of
 from portal.models import Company, EmployeeProfile
 
 SEED = 4

@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from donations.models import (
@@ -15,9 +15,43 @@ from donations.models import (
     Match,
     PayrollLine,
     PayrollRun,
+    Pledge,
     RoundUpAssociation,
 )
 from portal.models import Company, EmployeeProfile
+
+# What the impact figures count, owned here so that no other app compares giving's statuses.
+# Payroll adjustments correct a confirmed payroll run (possibly negatively): they count as
+# payroll round-up so that the payroll total is what was really deducted.
+PAYROLL_GIFTS = Q(source__in=(Donation.Source.PAYROLL, Donation.Source.ADJUSTMENT))
+CARD_GIFTS = Q(source=Donation.Source.CARD)
+
+
+def counted_gifts(*, company: Company, start: dt.datetime, end: dt.datetime) -> QuerySet[Donation]:
+    """Succeeded (not refunded) gifts of the company's employees that happened in [start, end)."""
+    return Donation.objects.filter(
+        company=company,
+        status=Donation.Status.SUCCEEDED,
+        occurred_at__gte=start,
+        occurred_at__lt=end,
+    ).order_by()
+
+
+def active_matches_of_gifts(*, gifts: QuerySet[Donation]) -> QuerySet[Match]:
+    """The company's active (not reversed) matches of those gifts."""
+    return Match.objects.filter(
+        status=Match.Status.ACTIVE, donation__in=gifts.values("pk")
+    ).order_by()
+
+
+def pledges_in_force(*, company: Company, start: dt.date, end: dt.date) -> QuerySet[Pledge]:
+    """Round-up pledges of the company's employees in force in a month of [start, end)."""
+    # end_month is exclusive: a pledge ending at the period's first month never applied in it.
+    return Pledge.objects.filter(
+        Q(end_month__isnull=True) | Q(end_month__gt=start),
+        employee__company=company,
+        start_month__lt=end,
+    ).order_by()
 
 
 def gifts_of(profile: EmployeeProfile) -> QuerySet[Donation]:
@@ -71,11 +105,7 @@ def round_up_associations(company: Company):
 def card_associations():
     from missions.models import AssociationPage
 
-    return (
-        AssociationPage.objects.live()
-        .filter(vetting_status=AssociationPage.Vetting.APPROVED)
-        .order_by("title")
-    )
+    return AssociationPage.objects.accepting_gifts().order_by("title")
 
 
 def runs_of(company: Company) -> QuerySet[PayrollRun]:

@@ -42,11 +42,7 @@ def start_card_donation(
 
     if not MIN_CARD_CENTS <= amount_cents <= MAX_CARD_CENTS:
         raise InvalidCardDonation(_("The amount must be between 1 and 10,000."))
-    association = (
-        AssociationPage.objects.live()
-        .filter(pk=association_id, vetting_status=AssociationPage.Vetting.APPROVED)
-        .first()
-    )
+    association = AssociationPage.objects.accepting_gifts().filter(pk=association_id).first()
     if association is None:
         raise InvalidCardDonation(_("This association does not take donations."))
     provider = provider or get_provider()

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,6 +12,7 @@ from donations.exceptions import GivingError
 from donations.models import Disbursement, DisbursementBatch
 from donations.selectors import money_by_association_month
 from donations.services.audit import log_action
+from portal.csv_export import FRENCH_SPREADSHEET, CsvDialect, csv_text
 from portal.models import Company
 
 
@@ -80,47 +79,52 @@ def mark_batch_paid(*, batch: DisbursementBatch, reference: str, actor=None) -> 
     return batch
 
 
-def finance_csv(company: Company) -> str:
+def finance_csv(company: Company, *, dialect: CsvDialect = FRENCH_SPREADSHEET) -> str:
     """Per association and month, then per association: collected, matched, paid and owed."""
     months, totals = money_by_association_month(company)
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(
+    rows: list[list] = [
         [
-            "month",
-            "association",
-            "collected_cents",
-            "matched_cents",
-            "paid_cents",
-            "owed_cents",
-            "currency",
+            _("Month"),
+            _("Association"),
+            _("Collected (cents)"),
+            _("Matched (cents)"),
+            _("Paid (cents)"),
+            _("Owed (cents)"),
+            _("Currency"),
+        ]
+    ]
+    rows += [
+        [
+            f"{row.month:%Y-%m}",
+            row.association,
+            row.collected_cents,
+            row.matched_cents,
+            row.paid_cents,
+            row.owed_cents,
+            company.currency,
+        ]
+        for row in months
+    ]
+    rows.append([])
+    rows.append(
+        [
+            _("Association"),
+            _("Collected (cents)"),
+            _("Matched (cents)"),
+            _("Paid (cents)"),
+            _("Owed (cents)"),
+            _("Currency"),
         ]
     )
-    for row in months:
-        writer.writerow(
-            [
-                f"{row.month:%Y-%m}",
-                row.association,
-                row.collected_cents,
-                row.matched_cents,
-                row.paid_cents,
-                row.owed_cents,
-                company.currency,
-            ]
-        )
-    writer.writerow([])
-    writer.writerow(
-        ["association", "collected_cents", "matched_cents", "paid_cents", "owed_cents", "currency"]
-    )
-    for total in totals:
-        writer.writerow(
-            [
-                total.association,
-                total.collected_cents,
-                total.matched_cents,
-                total.paid_cents,
-                total.owed_cents,
-                company.currency,
-            ]
-        )
-    return out.getvalue()
+    rows += [
+        [
+            total.association,
+            total.collected_cents,
+            total.matched_cents,
+            total.paid_cents,
+            total.owed_cents,
+            company.currency,
+        ]
+        for total in totals
+    ]
+    return csv_text(rows, dialect)

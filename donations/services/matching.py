@@ -17,10 +17,23 @@ from django.utils import timezone
 from donations.models import Donation, Match, MatchingPolicy
 from donations.services.audit import log_action
 from donations.services.bulk import insert_rows
+from portal.calendar import company_date, local_date
+from portal.models import Company
 
 
-def policy_for(donation: Donation) -> MatchingPolicy | None:
-    day = timezone.localtime(donation.occurred_at).date()
+def _company_day(donation: Donation, zones: dict[int, str] | None = None) -> dt.date:
+    """The day of the gift on its company's clock (`zones` caches time zones by company id)."""
+    zones = {} if zones is None else zones
+    if donation.company_id not in zones:
+        zones[donation.company_id] = Company.objects.values_list("time_zone", flat=True).get(
+            pk=donation.company_id
+        )
+    return local_date(donation.occurred_at, zones[donation.company_id])
+
+
+def policy_for(donation: Donation, *, day: dt.date | None = None) -> MatchingPolicy | None:
+    """The company's policy in force on the gift's day (in the company's time zone)."""
+    day = day or _company_day(donation)
     return (
         MatchingPolicy.objects.filter(
             company_id=donation.company_id, period_start__lte=day, period_end__gt=day
@@ -68,7 +81,7 @@ def _scope(policy: MatchingPolicy, association_ids: set[int]) -> dict:
 
 
 def _within_period(policy: MatchingPolicy, donation: Donation) -> bool:
-    day = timezone.localtime(donation.occurred_at).date()
+    day = company_date(policy.company, donation.occurred_at)
     return policy.period_start <= day < policy.period_end
 
 
@@ -87,10 +100,11 @@ def match_donations(donations: list[Donation]) -> list[Match]:
     policies: dict[int, MatchingPolicy] = {}
     # A payroll run's donations share company and day: one policy lookup for all of them.
     found: dict[tuple[int, dt.date], MatchingPolicy | None] = {}
+    zones: dict[int, str] = {}
     for donation in donations:
-        key = (donation.company_id, timezone.localtime(donation.occurred_at).date())
+        key = (donation.company_id, _company_day(donation, zones))
         if key not in found:
-            found[key] = policy_for(donation)
+            found[key] = policy_for(donation, day=key[1])
         policy = found[key]
         if policy:
             policies[policy.pk] = policy

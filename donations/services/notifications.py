@@ -26,7 +26,7 @@ from donations.models import (
     PayrollRun,
     Pledge,
 )
-from donations.months import add_months
+from portal.calendar import add_months
 from portal.mail import (  # noqa: F401 - suppressed is used by callers
     absolute,
     is_suppressed,

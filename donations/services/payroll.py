@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import chain
 
 from django.conf import settings
 from django.db import transaction
@@ -22,7 +21,6 @@ from donations.exceptions import (
     PayrollRunNotReady,
 )
 from donations.models import Donation, PayrollLine, PayrollRun, PledgeAllocation
-from donations.months import add_months, month_of
 from donations.services import notifications
 from donations.services.audit import log_action
 from donations.services.bulk import insert_rows
@@ -33,6 +31,8 @@ from donations.services.pledges import (
     compute_deduction,
     split_by_allocations,
 )
+from portal.calendar import add_months, month_of
+from portal.csv_export import PAYROLL_SOFTWARE, csv_text
 from portal.models import Company, EmployeeProfile
 
 BATCH = 1000
@@ -243,18 +243,16 @@ def export_deductions(*, run: PayrollRun, actor=None) -> str:
             run.exported_at = timezone.now()
             run.save(update_fields=["status", "exported_at"])
             log_action(action="payroll.exported", obj=run, actor=actor, company=run.company)
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["employee_number", "amount", "label"])
     label = f"Arrondi solidaire {run.month:%m/%Y}"
-    for number, cents in (
+    lines = (
         run.lines.filter(deduction_cents__gt=0)
         .order_by("employee_number")
         .values_list("employee_number", "deduction_cents")
         .iterator(chunk_size=BATCH)
-    ):
-        writer.writerow([number, f"{cents // 100},{cents % 100:02d}", label])
-    return out.getvalue()
+    )
+    # Read by payroll software: the layout never follows the reader's language.
+    rows = ([number, f"{cents // 100},{cents % 100:02d}", label] for number, cents in lines)
+    return csv_text(chain([["employee_number", "amount", "label"]], rows), PAYROLL_SOFTWARE)
 
 
 def _occurred_at(month: dt.date) -> dt.datetime:

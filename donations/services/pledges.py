@@ -19,9 +19,9 @@ from donations.models import (
     PledgeAllocation,
     RoundUpAssociation,
 )
-from donations.months import add_months, month_of
 from donations.services import notifications
 from donations.services.audit import log_action
+from portal.calendar import add_months, company_today, month_of
 from portal.models import Company, EmployeeProfile
 
 
@@ -66,7 +66,7 @@ def giving_settings(company: Company) -> GivingSettings:
 
 def next_open_month(company: Company, *, today: dt.date | None = None) -> dt.date:
     """The first month, from this one on, whose payroll run is not exported yet."""
-    month = month_of(today or timezone.localdate())
+    month = month_of(today or company_today(company))
     locked = set(
         PayrollRun.objects.filter(
             company=company,

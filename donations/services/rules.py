@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Max, Min
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from donations.exceptions import GivingError
@@ -28,6 +27,7 @@ from donations.models import (
 )
 from donations.selectors import card_associations
 from donations.services.audit import log_action
+from portal.calendar import company_date
 from portal.models import Company
 from portal.money import format_money
 
@@ -75,10 +75,6 @@ class PolicyTerms:
     match_card: bool = True
     cause_ids: frozenset[int] = field(default_factory=frozenset)
     association_ids: frozenset[int] = field(default_factory=frozenset)
-
-
-def _local_day(moment: dt.datetime) -> dt.date:
-    return timezone.localtime(moment).date()
 
 
 def _validate_policy(company: Company, terms: PolicyTerms, policy: MatchingPolicy | None) -> None:
@@ -150,8 +146,8 @@ def _validate_policy(company: Company, terms: PolicyTerms, policy: MatchingPolic
                 first=Min("donation__occurred_at"), last=Max("donation__occurred_at")
             )
             if matched["first"] is not None and (
-                _local_day(matched["first"]) < terms.period_start
-                or _local_day(matched["last"]) >= terms.period_end
+                company_date(company, matched["first"]) < terms.period_start
+                or company_date(company, matched["last"]) >= terms.period_end
             ):
                 errors.add(
                     "period_start",
@@ -160,8 +156,8 @@ def _validate_policy(company: Company, terms: PolicyTerms, policy: MatchingPolic
                         "the period must still cover them."
                     )
                     % {
-                        "first": _local_day(matched["first"]).strftime("%d/%m/%Y"),
-                        "last": _local_day(matched["last"]).strftime("%d/%m/%Y"),
+                        "first": company_date(company, matched["first"]).strftime("%d/%m/%Y"),
+                        "last": company_date(company, matched["last"]).strftime("%d/%m/%Y"),
                     },
                 )
     errors.raise_if_any()

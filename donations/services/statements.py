@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from donations.models import Donation, Match
 from portal.models import EmployeeProfile
+from portal.pdf import render_pdf
 
 
 def ceiling_75_cents() -> int:
@@ -154,10 +155,8 @@ def yearly_statement(
 
 
 def statement_pdf(statement: Statement) -> bytes:
-    from weasyprint import HTML
-
     html = render_to_string(
         "donations/statement_pdf.html",
         {"statement": statement, "ceiling_75_cents": ceiling_75_cents()},
     )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return render_pdf(html).content

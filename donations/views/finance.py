@@ -11,7 +11,6 @@ from django.http import (
     HttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,6 +21,8 @@ from donations.forms import (
 )
 from donations.models import DisbursementBatch
 from donations.services import disbursements
+from portal.calendar import company_today
+from portal.csv_export import spreadsheet_dialect
 from portal.tenancy import require_payroll_officer
 
 
@@ -30,7 +31,10 @@ def finance(request: HttpRequest) -> HttpResponse:
     officer = require_payroll_officer(request.user)
     if request.GET.get("format") == "csv":
         response = HttpResponse(
-            disbursements.finance_csv(officer.company), content_type="text/csv; charset=utf-8"
+            disbursements.finance_csv(
+                officer.company, dialect=spreadsheet_dialect(request.LANGUAGE_CODE)
+            ),
+            content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = 'attachment; filename="giving-finance.csv"'
         return response
@@ -58,7 +62,7 @@ def disbursement_create(request: HttpRequest) -> HttpResponse:
     try:
         disbursements.create_disbursement_batch(
             company=officer.company,
-            period_end=timezone.localdate() + dt.timedelta(days=1),
+            period_end=company_today(officer.company) + dt.timedelta(days=1),
             actor=request.user,
         )
     except GivingError as exc:

@@ -10,7 +10,6 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,6 +23,7 @@ from donations.forms import (
 )
 from donations.models import AuditEntry, PayrollRun
 from donations.services import payroll, pledges
+from portal.calendar import company_today
 from portal.models import EmployeeProfile
 from portal.tenancy import require_csr_officer, require_payroll_officer
 
@@ -32,7 +32,8 @@ from portal.tenancy import require_csr_officer, require_payroll_officer
 def payroll_runs(request: HttpRequest) -> HttpResponse:
     officer = require_payroll_officer(request.user)
     # The month usually opened is the current one: offered as the default.
-    form = OpenRunForm(request.POST or None, initial={"month": f"{timezone.localdate():%Y-%m}"})
+    today = company_today(officer.company)
+    form = OpenRunForm(request.POST or None, initial={"month": f"{today:%Y-%m}"})
     if request.method == "POST" and form.is_valid():
         run = payroll.open_payroll_run(company=officer.company, month=form.cleaned_data["month"])
         return redirect("donations:payroll_run", pk=run.pk)

@@ -99,7 +99,7 @@ class AssociationIndexPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["associations"] = (
-            AssociationPage.objects.approved()
+            AssociationPage.objects.accepting_gifts()
             .prefetch_related("causes")
             .select_related("logo")
             .order_by("title")
@@ -108,8 +108,8 @@ class AssociationIndexPage(Page):
 
 
 class AssociationPageQuerySet(PageQuerySet):
-    def approved(self):
-        """Live associations the platform approved: the ones the catalogue shows."""
+    def accepting_gifts(self) -> AssociationPageQuerySet:
+        """Published and approved by the platform: shown in the catalogue, open to gifts."""
         return self.live().filter(vetting_status=AssociationPage.Vetting.APPROVED)
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from missions.models import Enrolment, EnrolmentStatus, MissionPage, MissionSession
+from missions.models import Enrolment, EnrolmentStatus, Feedback, MissionPage, MissionSession
 from missions.visibility import company_missions_filter
 from portal.models import EmployeeProfile
 
@@ -124,3 +124,8 @@ def officer_missions(officer: EmployeeProfile) -> QuerySet:
         .select_related("association")
         .order_by("title")
     )
+
+
+def feedback_of(enrolments: QuerySet) -> QuerySet:
+    """The feedback given on these enrolments."""
+    return Feedback.objects.filter(enrolment__in=enrolments.values("pk")).order_by()

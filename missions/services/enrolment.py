@@ -6,7 +6,6 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -39,6 +38,7 @@ from missions.models import (
 )
 from missions.services import notifications
 from missions.visibility import visible_to_company
+from portal.calendar import company_date, fiscal_year_bounds
 from portal.models import Company, EmployeeProfile
 
 Status = EnrolmentStatus
@@ -89,17 +89,6 @@ def _days(hours: Decimal, per_day: Decimal) -> Decimal:
     return (hours / per_day).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def fiscal_year_bounds(company: Company, moment: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
-    """The fiscal year of `company` containing `moment`, as aware datetimes [start, end)."""
-    tz = ZoneInfo(company.time_zone)
-    local = moment.astimezone(tz)
-    month = company.fiscal_year_start_month
-    year = local.year if local.month >= month else local.year - 1
-    start = dt.datetime(year, month, 1, tzinfo=tz)
-    end = dt.datetime(year + 1, month, 1, tzinfo=tz)
-    return start, end
-
-
 def quota_of(*, employee: EmployeeProfile, moment: dt.datetime | None = None) -> Quota:
     company = employee.company
     start, end = fiscal_year_bounds(company, moment or timezone.now())
@@ -123,8 +112,7 @@ def work_time_hours(*, session: MissionSession, mission: MissionPage, company: C
     """Work time a session takes: its length, at most a work day per calendar day it spans."""
     if not mission.is_work_time:
         return Decimal(0)
-    tz = ZoneInfo(company.time_zone)
-    days = (session.end.astimezone(tz).date() - session.start.astimezone(tz).date()).days + 1
+    days = (company_date(company, session.end) - company_date(company, session.start)).days + 1
     return min(session.duration_hours, company.hours_per_day * days).quantize(TWO_PLACES)
 
 

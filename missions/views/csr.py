@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
+from itertools import chain
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from missions.exceptions import (
@@ -27,6 +27,7 @@ from missions.services import (
     series,
 )
 from missions.services import sessions as sessions_service
+from portal.csv_export import csv_response, spreadsheet_dialect
 from portal.inputs import parse_id
 from portal.tenancy import require_csr_officer
 
@@ -73,50 +74,45 @@ def csr_mission(request, mission_id: int):
 
 
 CSV_HEADER = [
-    "session_start",
-    "employee",
-    "email",
-    "employee_number",
-    "department",
-    "status",
-    "hours",
-    "decided_by",
-    "decided_at",
+    gettext_lazy("Session start"),
+    gettext_lazy("Employee"),
+    gettext_lazy("E-mail"),
+    gettext_lazy("Employee number"),
+    gettext_lazy("Department"),
+    gettext_lazy("Status"),
+    gettext_lazy("Hours"),
+    gettext_lazy("Decided by"),
+    gettext_lazy("Decided at"),
 ]
 
 
-def _csv_response(filename: str, enrolments) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow(CSV_HEADER)
-    for e in enrolments:
-        writer.writerow(
-            [
-                timezone.localtime(e.session.start).isoformat(),
-                _csv_safe(e.employee.display_name),
-                e.employee.user.email,
-                _csv_safe(e.employee.employee_number),
-                _csv_safe(e.employee.department),
-                e.status,
-                e.hours if e.hours is not None else "",
-                _csv_safe(str(e.decided_by)) if e.decided_by_id else "",
-                e.decided_at.isoformat() if e.decided_at else "",
-            ]
-        )
-    return response
-
-
-def _csv_safe(value: str) -> str:
-    # Spreadsheet formula injection: a cell starting with = + - @ would be evaluated.
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+def _csv_response(request, filename: str, enrolments) -> HttpResponse:
+    rows = (
+        [
+            timezone.localtime(e.session.start).isoformat(),
+            e.employee.display_name,
+            e.employee.user.email,
+            e.employee.employee_number,
+            e.employee.department,
+            e.status,
+            e.hours,
+            str(e.decided_by) if e.decided_by_id else "",
+            e.decided_at,
+        ]
+        for e in enrolments
+    )
+    return csv_response(
+        chain([CSV_HEADER], rows),
+        filename=filename,
+        dialect=spreadsheet_dialect(request.LANGUAGE_CODE),
+    )
 
 
 @login_required
 def csr_mission_csv(request, mission_id: int):
     officer, mission = _officer_mission(request, mission_id)
     rows = engagement_reads.mission_enrolments(officer, mission).select_related("decided_by__user")
-    return _csv_response(f"enrolments-{mission.slug}.csv", rows)
+    return _csv_response(request, f"enrolments-{mission.slug}.csv", rows)
 
 
 def _officer_session(request, session_id: int):
@@ -225,7 +221,7 @@ def csr_cancel_session(request, session_id: int):
 def csr_roster_csv(request, session_id: int):
     officer, session = _officer_session(request, session_id)
     rows = engagement_reads.roster(officer, session).select_related("session", "decided_by__user")
-    return _csv_response(f"roster-{session.pk}.csv", rows)
+    return _csv_response(request, f"roster-{session.pk}.csv", rows)
 
 
 @login_required

@@ -18,6 +18,13 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from donations.selectors.giving import (
+    CARD_GIFTS,
+    PAYROLL_GIFTS,
+    active_matches_of_gifts,
+    counted_gifts,
+    pledges_in_force,
+)
 from missions.models import (
     WORK_TIME_KINDS,
     AssociationPage,
@@ -27,8 +34,8 @@ from missions.models import (
     MissionPage,
     SustainableDevelopmentGoal,
 )
+from missions.selectors.engagement import feedback_of
 from portal.models import Company, EmployeeProfile
-from reporting import sources
 from reporting.periods import Period
 
 HOURS = Coalesce(
@@ -75,8 +82,8 @@ def attended(company: Company, start: dt.datetime, end: dt.datetime):
 
 
 def _money_queries(company: Company, start: dt.datetime, end: dt.datetime):
-    donations = sources.donations(company, start, end)
-    return donations, sources.matches(donations)
+    donations = counted_gifts(company=company, start=start, end=end)
+    return donations, active_matches_of_gifts(gifts=donations)
 
 
 # --------------------------------------------------------------------------------------------
@@ -103,41 +110,37 @@ def _kpis(company: Company, period: Period) -> dict:
 
     donations, matches = _money_queries(company, start, end)
     money = {"payroll": 0, "card": 0, "donations": 0, "donors": 0, "roundup_months": 0}
-    if donations is not None:
-        agg = donations.aggregate(
-            total=Sum("amount_cents"),
-            payroll=Sum("amount_cents", filter=Q(source__in=sources.PAYROLL_SOURCES)),
-            card=Sum("amount_cents", filter=Q(source="card")),
-            donors=Count("donor", distinct=True),
-        )
-        money.update(
-            donations=agg["total"] or 0,
-            payroll=agg["payroll"] or 0,
-            card=agg["card"] or 0,
-            donors=agg["donors"] or 0,
-        )
-        # Donor-months with a payroll gift: the denominator of the average monthly round-up.
-        money["roundup_months"] = (
-            donations.filter(source__in=sources.PAYROLL_SOURCES)
-            .annotate(month=TruncMonth("occurred_at", tzinfo=ZoneInfo(company.time_zone)))
-            .values("donor", "month")
-            .distinct()
-            .count()
-        )
-    matched = 0
-    if matches is not None:
-        matched = matches.aggregate(total=Sum("amount_cents"))["total"] or 0
+    agg = donations.aggregate(
+        total=Sum("amount_cents"),
+        payroll=Sum("amount_cents", filter=PAYROLL_GIFTS),
+        card=Sum("amount_cents", filter=CARD_GIFTS),
+        donors=Count("donor", distinct=True),
+    )
+    money.update(
+        donations=agg["total"] or 0,
+        payroll=agg["payroll"] or 0,
+        card=agg["card"] or 0,
+        donors=agg["donors"] or 0,
+    )
+    # Donor-months with a payroll gift: the denominator of the average monthly round-up.
+    money["roundup_months"] = (
+        donations.filter(PAYROLL_GIFTS)
+        .annotate(month=TruncMonth("occurred_at", tzinfo=ZoneInfo(company.time_zone)))
+        .values("donor", "month")
+        .distinct()
+        .count()
+    )
+    matched = matches.aggregate(total=Sum("amount_cents"))["total"] or 0
 
     # Participants: attended a session, gave, or had a pledge in force during the period.
     profile = OuterRef("pk")
-    participation = Q(Exists(enrolments.filter(employee=profile)))
-    if donations is not None:
-        participation |= Q(Exists(donations.filter(donor=profile)))
-    active = sources.pledges(company, period.start, period.end)
-    pledgers = 0
-    if active is not None:
-        participation |= Q(Exists(active.filter(employee=profile)))
-        pledgers = active.values("employee").distinct().count()
+    active = pledges_in_force(company=company, start=period.start, end=period.end)
+    participation = (
+        Q(Exists(enrolments.filter(employee=profile)))
+        | Q(Exists(donations.filter(donor=profile)))
+        | Q(Exists(active.filter(employee=profile)))
+    )
+    pledgers = active.values("employee").distinct().count()
     participants = EmployeeProfile.objects.filter(company=company).filter(participation).count()
 
     supported = _supported_association_ids(enrolments, donations)
@@ -202,22 +205,17 @@ def _year_share(period: Period) -> float:
 
 def _supported_association_ids(enrolments, donations) -> set[int]:
     ids = set(enrolments.values_list("session__mission__association_id", flat=True).distinct())
-    if donations is not None:
-        ids |= set(donations.values_list("association_id", flat=True).distinct())
+    ids |= set(donations.values_list("association_id", flat=True).distinct())
     return ids
 
 
 def _feedback_summary(enrolments) -> dict:
-    rows = sources.feedback(enrolments)
-    agg = (
-        rows.aggregate(
-            n=Count("pk"),
-            satisfaction=Avg("satisfaction"),
-            meaning=Avg("meaning"),
-            recommend=Count("pk", filter=Q(would_recommend=True)),
-        )
-        if rows is not None
-        else {"n": 0}
+    rows = feedback_of(enrolments)
+    agg = rows.aggregate(
+        n=Count("pk"),
+        satisfaction=Avg("satisfaction"),
+        meaning=Avg("meaning"),
+        recommend=Count("pk", filter=Q(would_recommend=True)),
     )
     n = agg["n"] or 0
     if not n:
@@ -265,9 +263,8 @@ def _by_person_field(enrolments, donations, field: str) -> list[dict]:
     ):
         out[row["value"] or ""]["hours"] += centihours(row["sum_hours"])
         out[row["value"] or ""]["volunteers"] += row["volunteers"]
-    if donations is not None:
-        for row in donations.values(value=F(f"donor__{field}")).annotate(total=Sum("amount_cents")):
-            out[row["value"] or ""]["donations_cents"] += row["total"] or 0
+    for row in donations.values(value=F(f"donor__{field}")).annotate(total=Sum("amount_cents")):
+        out[row["value"] or ""]["donations_cents"] += row["total"] or 0
     rows = [
         {
             "label": value or _("Not specified"),
@@ -381,22 +378,20 @@ def _monthly(company: Company, period: Period) -> tuple[dict[str, dict], dict[in
     donations, matches = _money_queries(company, start, end)
     association_money: dict[int, int] = defaultdict(int)
     # Grouped by association and month at once: one scan of each table feeds both views.
-    if donations is not None:
-        for row in (
-            donations.annotate(month=TruncMonth("occurred_at", tzinfo=zone))
-            .values("association", "month")
-            .annotate(total=Sum("amount_cents"))
-        ):
-            months[key(row["month"])]["donations_cents"] += row["total"] or 0
-            association_money[row["association"]] += row["total"] or 0
-    if matches is not None:
-        for row in (
-            matches.annotate(month=TruncMonth("donation__occurred_at", tzinfo=zone))
-            .values("association", "month")
-            .annotate(total=Sum("amount_cents"))
-        ):
-            months[key(row["month"])]["matches_cents"] += row["total"] or 0
-            association_money[row["association"]] += row["total"] or 0
+    for row in (
+        donations.annotate(month=TruncMonth("occurred_at", tzinfo=zone))
+        .values("association", "month")
+        .annotate(total=Sum("amount_cents"))
+    ):
+        months[key(row["month"])]["donations_cents"] += row["total"] or 0
+        association_money[row["association"]] += row["total"] or 0
+    for row in (
+        matches.annotate(month=TruncMonth("donation__occurred_at", tzinfo=zone))
+        .values("association", "month")
+        .annotate(total=Sum("amount_cents"))
+    ):
+        months[key(row["month"])]["matches_cents"] += row["total"] or 0
+        association_money[row["association"]] += row["total"] or 0
     return months, association_money
 
 
@@ -492,9 +487,7 @@ def _top_missions(enrolments) -> list[dict]:
 
 
 def _feedback_details(enrolments) -> tuple[list[dict], list[dict]]:
-    rows = sources.feedback(enrolments)
-    if rows is None:
-        return [], []
+    rows = feedback_of(enrolments)
     counts = {
         row["satisfaction"]: row["n"]
         for row in rows.values("satisfaction").annotate(n=Count("pk")).order_by()
@@ -560,7 +553,7 @@ def company_metrics(*, company: Company, period: Period) -> dict:
     previous = period.previous(fiscal_start_month=company.fiscal_year_start_month)
     start, end = period.bounds(company.time_zone)
     enrolments = attended(company, start, end)
-    donations = sources.donations(company, start, end)
+    donations = counted_gifts(company=company, start=start, end=end)
 
     kpis = _kpis(company, period)
     previous_kpis = _kpis(company, previous)

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from portal.calendar import company_today
+from portal.csv_export import csv_response, spreadsheet_dialect
 from portal.downloads import private_download
 from portal.tenancy import require_impact_viewer
 from reporting import presentation, services
@@ -26,9 +26,7 @@ PAST_REPORTS_SHOWN = 20
 
 
 def _today(company) -> dt.date:
-    from zoneinfo import ZoneInfo
-
-    return timezone.now().astimezone(ZoneInfo(company.time_zone)).date()
+    return company_today(company)
 
 
 def _period_form(request, company) -> PeriodForm:
@@ -90,23 +88,12 @@ def export_breakdown(request, breakdown: str):
     period = _period_form(request, company).period()
     metrics = company_metrics(company=company, period=period)
     headers, rows = presentation.breakdown_table(metrics, breakdown)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"impact-{company.slug}-{breakdown}-{period.start:%Y%m%d}-{period.last_day:%Y%m%d}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    response.write("\ufeff")  # spreadsheet software reads UTF-8 with a BOM
-    writer = csv.writer(response)
-    writer.writerow(headers)
-    for row in rows:
-        # A leading =, +, - or @ would run as a formula in a spreadsheet.
-        writer.writerow(
-            [
-                f"'{value}"
-                if isinstance(value, str) and value[:1] in ("=", "+", "-", "@")
-                else value
-                for value in row
-            ]
-        )
-    return response
+    return csv_response(
+        [headers, *rows],
+        filename=f"{filename}.csv",
+        dialect=spreadsheet_dialect(request.LANGUAGE_CODE),
+    )
 
 
 @login_required

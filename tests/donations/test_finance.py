@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from donations.models import Donation
 from donations.selectors import money_by_association_month
@@ -15,6 +18,7 @@ from donations.services.disbursements import (
     mark_batch_paid,
 )
 from donations.services.matching import match_donation, reverse_match
+from portal.csv_export import ENGLISH_SPREADSHEET
 from tests.donations.helpers import make_donation
 
 pytestmark = pytest.mark.django_db
@@ -75,12 +79,32 @@ def test_months_add_up_when_a_paid_gift_is_refunded(company_a, employee_a, three
 def test_finance_csv_has_paid_and_owed_per_month(company_a, three_months):
     batch = create_disbursement_batch(company=company_a, period_end=dt.date(2026, 2, 1))
     mark_batch_paid(batch=batch, reference="VIR-03")
-    lines = finance_csv(company_a).splitlines()
-    assert (
-        lines[0] == "month;association;collected_cents;matched_cents;paid_cents;owed_cents;currency"
+    with translation.override("en"):
+        lines = finance_csv(company_a, dialect=ENGLISH_SPREADSHEET).splitlines()
+    assert lines[0] == (
+        "\ufeffMonth,Association,Collected (cents),Matched (cents),Paid (cents),Owed (cents),"
+        "Currency"
     )
-    assert "2026-01;Les Restos;1000;1000;2000;0;EUR" in lines
-    assert "2026-02;Les Restos;500;500;0;1000;EUR" in lines
+    assert "2026-01,Les Restos,1000,1000,2000,0,EUR" in lines
+    assert "2026-02,Les Restos,500,500,0,1000,EUR" in lines
+
+
+def test_finance_csv_downloads_for_a_french_spreadsheet_with_names_guarded(
+    client, company_a, three_months
+):
+    from tests.factories import make_employee
+
+    type(three_months).objects.filter(pk=three_months.pk).update(title="=Les Restos du Cœur")
+    officer = make_employee(company_a, is_payroll_officer=True)
+    client.force_login(officer.user)
+    response = client.get(
+        reverse("donations:finance"), {"format": "csv"}, HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:3] == ["Mois", "Association", "Collecté (centimes)"]
+    assert ["2026-01", "'=Les Restos du Cœur", "1000", "1000", "0", "2000", "EUR"] in rows
 
 
 def test_finance_page_shows_paid_and_owed_per_month(client, company_a, three_months):

@@ -135,6 +135,30 @@ def test_a_period_shortened_meanwhile_is_read_again_under_the_lock(
     # The policy was looked up before an officer ended it on 1 March; the gift is of 31 March.
     stale = MatchingPolicy.objects.get(pk=policy_a.pk)
     MatchingPolicy.objects.filter(pk=policy_a.pk).update(period_end=dt.date(2026, 3, 1))
-    monkeypatch.setattr("donations.services.matching.policy_for", lambda donation: stale)
+    monkeypatch.setattr("donations.services.matching.policy_for", lambda donation, **_: stale)
     assert match_donations([make_donation(employee_a, associations[0], 1000)]) == []
     assert not Match.objects.exists()
+
+
+def test_a_gift_belongs_to_the_policy_of_its_day_in_the_companys_zone(
+    company_a, employee_a, associations, policy_a
+):
+    """New Year's Eve in New York is already 1 January in UTC and in Paris."""
+    company_a.time_zone = "America/New_York"
+    company_a.save(update_fields=["time_zone"])
+    next_year = MatchingPolicy.objects.create(
+        company=company_a,
+        ratio_numerator=1,
+        ratio_denominator=2,
+        employee_yearly_cap_cents=50_000,
+        yearly_budget_cents=1_000_000,
+        period_start=dt.date(2027, 1, 1),
+        period_end=dt.date(2028, 1, 1),
+        currency="EUR",
+    )
+    eve = dt.datetime(2027, 1, 1, 2, tzinfo=dt.UTC)  # 21:00 on 31 December in New York
+    match = match_donation(make_donation(employee_a, associations[0], 1_000, when=eve))
+    assert match.policy == policy_a and match.amount_cents == 1_000
+    morning = dt.datetime(2027, 1, 1, 6, tzinfo=dt.UTC)  # 01:00 on 1 January in New York
+    match = match_donation(make_donation(employee_a, associations[0], 1_000, when=morning))
+    assert match.policy == next_year and match.amount_cents == 500

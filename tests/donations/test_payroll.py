@@ -23,6 +23,7 @@ from donations.services.payroll import (
     open_payroll_run,
 )
 from donations.services.pledges import stop_pledge
+from portal.models import EmployeeProfile
 from tests.donations.conftest import MONTH, NET_PAY_FILE, pledge_for
 from tests.factories import make_employee
 
@@ -95,6 +96,19 @@ def test_export_file_lists_deductions_with_comma_decimals(company_a, payroll_peo
     ]
     run.refresh_from_db()
     assert run.status == PayrollRun.Status.EXPORTED
+
+
+def test_export_file_guards_employee_numbers_and_keeps_its_layout(company_a, payroll_people):
+    EmployeeProfile.objects.filter(pk=payroll_people[0].pk).update(employee_number="=E001")
+    run = open_payroll_run(company=company_a, month=MONTH)
+    import_net_pay(run=run, data=NET_PAY_FILE.replace(b"\nE001;", b"\n=E001;"))
+    text = export_deductions(run=run)
+    # Read by payroll software: no BOM, `;`, comma decimals, whatever the reader's language.
+    assert text.splitlines() == [
+        "employee_number;amount;label",
+        "'=E001;0,67;Arrondi solidaire 03/2026",
+        "E002;0,90;Arrondi solidaire 03/2026",
+    ]
 
 
 def test_exported_run_refuses_a_new_file(company_a, payroll_people):

@@ -14,6 +14,7 @@ from donations.services.pledges import (
     change_pledge,
     compute_deduction,
     create_pledge,
+    next_open_month,
     split_by_allocations,
     stop_pledge,
 )
@@ -151,3 +152,11 @@ def test_stop_ends_pledge_at_next_open_month(employee_a, round_up_a):
 def test_stop_without_pledge_is_refused(employee_a):
     with pytest.raises(InvalidPledge):
         stop_pledge(profile=employee_a, today=BEFORE_MONTH)
+
+
+def test_the_next_open_month_is_the_companys_month(company_a, clock):
+    clock.move_to(dt.datetime(2026, 12, 1, 3, tzinfo=dt.UTC))  # 22:00 on 30 November in New York
+    company_a.time_zone = "America/New_York"
+    assert next_open_month(company_a) == dt.date(2026, 11, 1)
+    company_a.time_zone = "Europe/Paris"
+    assert next_open_month(company_a) == dt.date(2026, 12, 1)

@@ -7,7 +7,6 @@ tenancy (another company's ids are 404, employees are refused).
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 import pytest
 from django.urls import reverse
@@ -21,7 +20,7 @@ from donations.services import rules
 from donations.services.cards import handle_provider_event
 from donations.services.matching import match_donation
 from tests.donations.conftest import pledge_for
-from tests.donations.helpers import WHEN, make_donation
+from tests.donations.helpers import WHEN, card_donation, make_donation
 from tests.factories import CauseFactory, make_employee
 
 pytestmark = pytest.mark.django_db
@@ -517,37 +516,6 @@ def fake_provider(monkeypatch):
     monkeypatch.setattr("donations.services.cards.get_provider", lambda: provider)
     monkeypatch.setattr("donations.views.rules.get_provider", lambda: provider)
     return provider
-
-
-def card_donation(donor, association, amount_cents, *, fee_cents=0, when=WHEN, provider=None):
-    from donations.models import PaymentAttempt
-
-    key = uuid.uuid4().hex
-    attempt = PaymentAttempt.objects.create(
-        company=donor.company,
-        donor=donor,
-        association=association,
-        amount_cents=amount_cents,
-        fee_cents=fee_cents,
-        currency=donor.company.currency,
-        provider="fake",
-        idempotency_key=f"k-{key}",
-        external_id=f"pi_{key}",
-        status="succeeded",
-    )
-    if provider is not None:
-        provider.amounts[attempt.external_id] = (attempt.charged_cents, attempt.currency)
-    return Donation.objects.create(
-        donor=donor,
-        company=donor.company,
-        association=association,
-        amount_cents=amount_cents,
-        currency=attempt.currency,
-        source=Donation.Source.CARD,
-        occurred_at=when,
-        external_reference=attempt.external_id,  # as the webhook records it
-        payment=attempt,
-    )
 
 
 def refund_url(donation) -> str:

@@ -177,17 +177,44 @@ def test_mission_overview_counts_and_no_show_rate_and_csv(client, csr_a, company
     (row,) = response.context["sessions"]
     assert (row.n_attended, row.n_no_show, row.no_show_rate) == (3, 1, 25.0)
     assert response.context["totals"]["no_show_rate"] == 25.0
-    rows = list(
-        csv.reader(
-            io.StringIO(
-                client.get(
-                    reverse("missions:csr_mission_csv", args=[session.mission_id])
-                ).content.decode()
-            )
-        )
-    )
-    assert len(rows) == 5 and rows[0][0] == "session_start"
+    content = client.get(
+        reverse("missions:csr_mission_csv", args=[session.mission_id]),
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).content
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    assert len(rows) == 5 and rows[0][0] == "Session start"
     assert all(r[4] == "'=cmd()" for r in rows[1:])  # no formula injection
+
+
+@pytest.mark.parametrize("url_name", ["csr_mission_csv", "csr_roster_csv"])
+def test_enrolment_csvs_open_in_a_french_spreadsheet_with_every_cell_guarded(
+    client, csr_a, company_a, url_name
+):
+    session = past_session(company_a, days_ago=1)
+    person = colleague(
+        company_a,
+        first_name="=Zoé",
+        last_name="Lefèvre",
+        employee_number="+33",
+        department="Ressources humaines; siège",
+    )
+    person.user.email = "-zoe@alpha.example"  # a valid address, and a formula to a spreadsheet
+    person.user.save(update_fields=["email"])
+    Enrolment.objects.create(employee=person, session=session, status=S.ATTENDED, hours=7.5)
+    client.force_login(csr_a.user)
+    arg = session.mission_id if url_name == "csr_mission_csv" else session.pk
+    response = client.get(reverse(f"missions:{url_name}", args=[arg]), HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:3] == ["Début de la session", "Salarié·e", "E-mail"]
+    [row] = rows[1:]
+    assert row[1:5] == [
+        "'=Zoé Lefèvre",
+        "'-zoe@alpha.example",
+        "'+33",
+        "Ressources humaines; siège",
+    ]
+    assert row[6] == "7,50"
 
 
 def test_series_creates_sessions_every_second_month_that_survive_a_publish(

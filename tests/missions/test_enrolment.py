@@ -18,7 +18,8 @@ from missions.exceptions import (
     SessionPast,
 )
 from missions.models import Enrolment, EnrolmentEvent, EnrolmentStatus, MissionSession
-from missions.services.enrolment import cancel, enrol, fiscal_year_bounds, quota_of
+from missions.services.enrolment import cancel, enrol, quota_of
+from portal.calendar import fiscal_year_bounds
 from tests.factories import make_mission
 from tests.missions.engagement_helpers import (
     attachment_names,
@@ -150,7 +151,7 @@ def test_cancelled_enrolments_give_their_quota_back(employee_a, company_a):
     enrol(employee=employee_a, session_id=sessions[1].pk)
     cancel(employee=employee_a, enrolment_id=first.pk)
     assert enrol(employee=employee_a, session_id=sessions[2].pk).status == S.CONFIRMED
-    assert quota_of(employee=employee_a).left_hours == Decimal("0.00")
+    assert quota_of(employee=employee_a, moment=sessions[2].start).left_hours == Decimal("0.00")
 
 
 def test_quota_is_counted_per_fiscal_year(employee_a, company_a):
@@ -169,7 +170,11 @@ def test_quota_is_counted_per_fiscal_year(employee_a, company_a):
 
 
 def test_a_long_session_counts_at_most_a_work_day_per_day(employee_a, company_a):
-    session = open_session(company_a)
+    # 09:00 to 15:00 the next day (local time): two calendar days, whatever the clock says.
+    start = (timezone.localtime() + dt.timedelta(days=7)).replace(
+        hour=9, minute=0, second=0, microsecond=0
+    )
+    session = open_session(company_a, start=start)
     MissionSession.objects.filter(pk=session.pk).update(end=session.start + dt.timedelta(hours=30))
     enrolment = enrol(employee=employee_a, session_id=session.pk)
     assert enrolment.quota_hours == Decimal("14.00")  # two calendar days of 7 h

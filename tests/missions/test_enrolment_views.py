@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -12,6 +13,8 @@ from missions.services.enrolment import enrol
 from tests.missions.engagement_helpers import colleague, open_session, past_session
 
 pytestmark = pytest.mark.django_db
+
+MID_NOVEMBER = dt.datetime(2026, 11, 17, 10, tzinfo=dt.timezone(dt.timedelta(hours=1)))
 S = EnrolmentStatus
 
 
@@ -75,7 +78,10 @@ def test_anonymous_visitor_is_sent_to_sign_in(client, company_a):
     assert response.status_code == 302 and "login" in response["Location"]
 
 
-def test_my_engagements_lists_each_state_and_the_quota(client, employee_a, company_a):
+def test_my_engagements_lists_each_state_and_the_quota(client, employee_a, company_a, clock):
+    # The page shows this fiscal year's quota: past and upcoming sessions must share a year,
+    # which they do not in the last week of December.
+    clock.move_to(MID_NOVEMBER)
     upcoming = open_session(company_a, title="Upcoming mission")
     pending = open_session(company_a, title="Pending mission", needs_approval=True)
     full = open_session(company_a, seats=1, title="Waitlisted mission", kind="volunteering")

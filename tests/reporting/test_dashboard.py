@@ -8,6 +8,7 @@ import io
 import pytest
 from django.urls import reverse
 
+from portal.models import EmployeeProfile
 from tests.factories import PASSWORD, make_employee
 
 pytestmark = pytest.mark.django_db
@@ -113,6 +114,21 @@ def test_csv_export_of_a_breakdown_sums_to_the_total(client, impact_data, execut
     assert rows[0] == ["Site", "Hours", "Volunteers", "Donations (cents)"]
     assert sum(float(r[1]) for r in rows[1:]) == 24.0
     assert sum(int(r[3]) for r in rows[1:]) == 5212
+
+
+def test_csv_export_in_french_reads_back_in_a_french_spreadsheet(client, impact_data, executive_a):
+    EmployeeProfile.objects.filter(site="Paris").update(site="=Île-de-France")
+    client.login(username=executive_a.user.username, password=PASSWORD)
+    response = client.get(
+        reverse("reporting:export", args=["sites"]),
+        {"kind": "year", "year": "2025"},
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:2] == ["Site", "Heures"]
+    assert "'=Île-de-France" in [r[0] for r in rows[1:]]
+    assert sum(float(r[1].replace(",", ".")) for r in rows[1:]) == 24.0
 
 
 @pytest.mark.parametrize(
