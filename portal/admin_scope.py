@@ -19,7 +19,7 @@ from operator import or_
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils.functional import cached_property
 from django.views.decorators.cache import never_cache
 from taggit.models import Tag
@@ -127,6 +127,19 @@ def _exists(queryset_of: Callable[[object], QuerySet]) -> Check:
     return check
 
 
+def whole_number(user, value) -> bool:
+    """An id of a shared catalogue (causes, skills): any company may choose it, if it is one."""
+    return str(value).isascii() and str(value).isdigit()
+
+
+def revision(user, value) -> bool:
+    """A revision of a page the user may see (the page argument is checked on its own too)."""
+    from wagtail.models import Revision
+
+    found = Revision.objects.filter(pk=int(value)).first() if whole_number(user, value) else None
+    return found is not None and visible_pages(user).filter(pk=found.object_id).exists()
+
+
 page = _exists(visible_pages)
 image = _exists(images_for)
 own_image = _exists(lambda user: images_for(user, actions=MANAGE))
@@ -218,8 +231,8 @@ ALLOWED: dict[str, dict[str, Check]] = {
         "task_state_id": task_state,
     },
     "wagtailadmin_pages:workflow_preview": {"page_id": page, "task_id": anything},
-    "wagtailadmin_pages:revisions_view": {**_PAGE_ARGS, "revision_id": anything},
-    "wagtailadmin_pages:revisions_revert": {**_PAGE_ARGS, "revision_id": anything},
+    "wagtailadmin_pages:revisions_view": {**_PAGE_ARGS, "revision_id": revision},
+    "wagtailadmin_pages:revisions_revert": {**_PAGE_ARGS, "revision_id": revision},
     "wagtailadmin_pages:revisions_unschedule": {
         **_PAGE_ARGS,
         "revision_id": anything,
@@ -300,7 +313,7 @@ ALLOWED: dict[str, dict[str, Check]] = {
     # Shared catalogues (causes, skills): their choosers, for the mission editor
     **{
         f"wagtailsnippetchoosers_missions_{model}:{view}": (
-            {"pk": anything} if view == "chosen" else _NO_ARGS
+            {"pk": whole_number} if view == "chosen" else _NO_ARGS
         )
         for model in ("cause", "skill")
         for view in ("choose", "choose_results", "chosen", "chosen_multiple")
@@ -599,3 +612,13 @@ class AdminScopeMiddleware:
         if override is not None:
             return override(request, *view_args, **view_kwargs)
         return None
+
+
+def external_link_chooser(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    """Wagtail's external-link chooser, but a POST without its URL field is a 400, not a 500
+    (Wagtail's URL field calls `startswith` on the missing value)."""
+    from wagtail.admin.views.chooser import ExternalLinkView
+
+    if request.method == "POST" and "external-link-chooser-url" not in request.POST:
+        return HttpResponseBadRequest("Bad request", content_type="text/plain")
+    return ExternalLinkView.as_view()(request, *args, **kwargs)

@@ -79,6 +79,8 @@ class OddInputMiddleware:
         if request.method != "POST" or request.content_type not in FORM_CONTENT_TYPES:
             return False
         try:
+            if request.content_type == "application/x-www-form-urlencoded":
+                request.body  # noqa: B018 - kept, so a view reading the raw body still can
             return _has_nul(request.POST)
         except (BadRequest, SuspiciousOperation):
             return False  # too big or malformed: the view meets the same error, answered 400

@@ -244,6 +244,9 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None  # the admin would hotlink an external host
 # The admin signs people in through allauth (verified e-mail, rate limits, no enumeration)
 # and leaves password resets to it.
 WAGTAILADMIN_LOGIN_URL = "account_login"
+# The external-link chooser would turn a pasted URL into a page link, naming any company's
+# page by its URL: links typed in rich text stay what they are.
+WAGTAILADMIN_EXTERNAL_LINK_CONVERSION = ""
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 # Pages restricted to signed-in people send them to allauth's sign-in too (urls.py also
 # redirects Wagtail's own /_util/login/).

@@ -8,11 +8,13 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.auth import require_admin_access
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.documents.views.serve import authenticate_with_password as document_password
 from wagtail.views import authenticate_with_password as page_password
 
+from portal.admin_scope import external_link_chooser
 from portal.media import public_media_urlpatterns
 from portal.views.public import brand_css, set_language
 
@@ -39,6 +41,12 @@ urlpatterns = [
     path(
         "documents/authenticate_with_password/<int:restriction_id>/",
         rate_limit(action="view_password")(document_password),
+    ),
+    # Before Wagtail's own: the same chooser, with its empty-form 500 answered 400.
+    path(
+        "admin/choose-external-link/",
+        require_admin_access(external_link_chooser),
+        name="wagtailadmin_choose_page_external_link",
     ),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),

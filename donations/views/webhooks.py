@@ -9,6 +9,7 @@ from django.http import (
     HttpResponse,
     HttpResponseBadRequest,
 )
+from django.http.request import RawPostDataException
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -25,7 +26,12 @@ def payment_webhook(request: HttpRequest) -> HttpResponse:
     """Verified, stored once, retry-safe; unknown objects are acknowledged with 200."""
     provider = get_provider()
     try:
-        event = provider.parse_webhook(request.body, request.headers.get("Stripe-Signature", ""))
+        body = request.body
+    except RawPostDataException:
+        # A multipart form, already parsed by the input checks: no provider sends one.
+        return HttpResponseBadRequest("invalid webhook")
+    try:
+        event = provider.parse_webhook(body, request.headers.get("Stripe-Signature", ""))
     except InvalidWebhook as exc:
         logger.warning("webhook refused: %s", exc)
         return HttpResponseBadRequest("invalid webhook")

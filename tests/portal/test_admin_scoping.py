@@ -568,4 +568,7 @@ def test_page_listings_filter_by_own_company_users_only(
     ],
 )
 def test_out_of_range_and_odd_ids_are_404(csr_a_client, company_a, url):
-    assert csr_a_client.get(url).status_code == 404
+    # In the query string, a NUL byte or a number beyond any id is refused before the admin
+    # sees it (portal.middleware.OddInputMiddleware: 400); in the path it names nothing (404).
+    expected = 400 if "?" in url and ("%00" in url or "9999999999" in url) else 404
+    assert csr_a_client.get(url).status_code == expected
