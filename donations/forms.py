@@ -124,6 +124,9 @@ class NetPayUploadForm(forms.Form):
     exclude = forms.BooleanField(
         label=_("Exclude the lines listed above and import the rest"), required=False
     )
+    # After an ambiguous header: which field, and the normalised header the officer chose.
+    column_field = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+    column_choice = forms.CharField(required=False, max_length=80)
 
     MAX_BYTES = 50 * 1024 * 1024
 
@@ -141,6 +144,33 @@ class NetPayUploadForm(forms.Form):
                 if part.strip().isdigit():
                     lines.add(int(part))
         data["excluded_line_set"] = lines
+        field_name, choice = data.get("column_field"), data.get("column_choice")
+        data["column_choices"] = {field_name: choice} if field_name and choice else {}
+        return data
+
+
+class ConfirmRunForm(forms.Form):
+    """The second look before a run is confirmed: tick the stated totals, or type the month
+    when many pledgers are missing from the file (see ConfirmationSummary.must_type_month)."""
+
+    acknowledge = forms.BooleanField(required=False)
+    typed_month = forms.CharField(required=False, max_length=7, label=_("Month (YYYY-MM)"))
+
+    def __init__(self, *args, summary, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.summary = summary
+
+    def clean(self):
+        data = super().clean()
+        if self.summary.must_type_month:
+            if (data.get("typed_month") or "").strip() != self.summary.month_text:
+                self.add_error(
+                    "typed_month",
+                    _("Type the month of the run (%(month)s) to confirm.")
+                    % {"month": self.summary.month_text},
+                )
+        elif not data.get("acknowledge"):
+            self.add_error("acknowledge", _("Tick the box to confirm these totals."))
         return data
 
 

@@ -20,6 +20,13 @@ urlpatterns = [
     path("payroll/<int:pk>/progress/", payroll.payroll_run_progress, name="payroll_run_progress"),
     path("payroll/<int:pk>/export/", payroll.payroll_run_export, name="payroll_run_export"),
     path("payroll/<int:pk>/confirm/", payroll.payroll_run_confirm, name="payroll_run_confirm"),
+    path(
+        "payroll/<int:pk>/recompute/", payroll.payroll_run_recompute, name="payroll_run_recompute"
+    ),
+    path(
+        "payroll/<int:pk>/missing.csv", payroll.payroll_run_missing_csv, name="payroll_run_missing"
+    ),
+    path("payroll/<int:pk>/errors.csv", payroll.payroll_run_errors_csv, name="payroll_run_errors"),
     path("payroll/<int:pk>/adjust/", payroll.payroll_run_adjust, name="payroll_run_adjust"),
     path("round-up/", payroll.round_up_settings, name="round_up_settings"),
     path("finance/", finance.finance, name="finance"),

@@ -10,27 +10,37 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from donations.exceptions import (
+    FileError,
     InvalidAdjustment,
     InvalidPayrollFile,
     PayrollRunLocked,
     PayrollRunNotReady,
+    PayrollRunStale,
 )
 from donations.models import Donation, PayrollLine, PayrollRun, PledgeAllocation
 from donations.months import add_months, month_of
+from donations.selectors.payroll import (
+    ConfirmationSummary,
+    confirmation_summary,
+    csv_text,
+    is_stale,
+)
 from donations.services import notifications
 from donations.services.audit import log_action
 from donations.services.bulk import insert_rows
-from donations.services.matching import match_donations
+from donations.services.matching import estimate_match_cents, match_donations
 from donations.services.payroll_csv import parse_net_pay_file
 from donations.services.pledges import (
     active_pledges_for_month,
     compute_deduction,
+    giving_settings,
     split_by_allocations,
 )
 from portal.models import Company, EmployeeProfile
@@ -64,19 +74,30 @@ def import_net_pay(
     data: bytes,
     filename: str = "",
     excluded_lines: set[int] | frozenset[int] = frozenset(),
+    column_choices: dict[str, str] | None = None,
     actor=None,
 ) -> ImportResult:
     """Replace a draft or previewed run's net pay with a clean file, then compute it.
 
-    Raises InvalidPayrollFile (nothing written) unless every error is on an excluded line.
+    Raises PayrollRunLocked first when the run is exported or confirmed (a stale tab), then
+    InvalidPayrollFile (nothing written) unless every error is on an excluded line, or
+    AmbiguousPayrollColumns when two columns fit one field and the company chose neither.
+    `column_choices` (field -> normalised header) is the officer's choice, remembered for the
+    company before the file is read.
     """
+    if PayrollRun.objects.get(pk=run.pk).is_locked:
+        raise PayrollRunLocked(_("This run is exported or confirmed; it no longer changes."))
+    choices = remember_column_choices(company=run.company, choices=column_choices or {})
     employees = dict(
         EmployeeProfile.objects.filter(company_id=run.company_id)
         .exclude(employee_number="")
         .values_list("employee_number", "id")
     )
     rows = parse_net_pay_file(
-        data, known_employee_numbers=set(employees), excluded_lines=set(excluded_lines)
+        data,
+        known_employee_numbers=set(employees),
+        excluded_lines=set(excluded_lines),
+        column_choices=choices,
     )
     with transaction.atomic():
         run = PayrollRun.objects.select_for_update().get(pk=run.pk)
@@ -126,6 +147,8 @@ def compute_payroll_run(*, run_id: int) -> PayrollRun:
     run = PayrollRun.objects.select_related("company").get(pk=run_id)
     if run.is_locked:
         return run
+    # Read before the pledges: a pledge saved while this runs makes the preview stale.
+    read_at = timezone.now()
     # Plain tuples: a 100k-employee company would otherwise build 100k model instances.
     pledges = {
         employee_id: (pk, rule, fixed, cap)
@@ -186,6 +209,7 @@ def compute_payroll_run(*, run_id: int) -> PayrollRun:
         run.total_net_pay_cents = totals["net"] or 0
         run.total_deduction_cents = totals["deduction"] or 0
         run.diff = payroll_diff(run, pledges)
+        run.pledges_read_at = read_at
         run.progress_done = done
         run.status = PayrollRun.Status.PREVIEWED
         run.save()
@@ -238,6 +262,10 @@ def export_deductions(*, run: PayrollRun, actor=None) -> str:
         run = PayrollRun.objects.select_for_update().get(pk=run.pk)
         if run.status in (PayrollRun.Status.DRAFT, PayrollRun.Status.COMPUTING):
             raise PayrollRunNotReady(_("Upload the net-pay file and wait for the preview first."))
+        if run.status == PayrollRun.Status.PREVIEWED and is_stale(run):
+            raise PayrollRunStale(
+                _("A pledge changed since this preview was computed: recompute first.")
+            )
         if run.status == PayrollRun.Status.PREVIEWED:
             run.status = PayrollRun.Status.EXPORTED
             run.exported_at = timezone.now()
@@ -264,6 +292,99 @@ def _occurred_at(month: dt.date) -> dt.datetime:
     return min(payday, timezone.now())
 
 
+def _run_donations(run: PayrollRun) -> list[Donation]:
+    """The unsaved donations a run's lines become, split by each pledge's allocations."""
+    occurred_at = _occurred_at(run.month)
+    lines = list(
+        run.lines.filter(deduction_cents__gt=0, pledge__isnull=False).values_list(
+            "pk", "employee_id", "pledge_id", "deduction_cents"
+        )
+    )
+    # Same order as Pledge.allocations (largest share first), so remainders land alike.
+    shares: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for pledge_id, association_id, percent in (
+        PledgeAllocation.objects.filter(pledge__payroll_lines__run=run)
+        .distinct()
+        .order_by("pledge_id", "-percent", "id")
+        .values_list("pledge_id", "association_id", "percent")
+    ):
+        shares[pledge_id].append((association_id, percent))
+    donations: list[Donation] = []
+    for line_id, employee_id, pledge_id, deduction in lines:
+        for association_id, cents in split_by_allocations(deduction, shares[pledge_id]):
+            donations.append(
+                Donation(
+                    donor_id=employee_id,
+                    company_id=run.company_id,
+                    association_id=association_id,
+                    amount_cents=cents,
+                    currency=run.currency,
+                    source=Donation.Source.PAYROLL,
+                    status=Donation.Status.SUCCEEDED,
+                    occurred_at=occurred_at,
+                    external_reference=f"payroll:{line_id}:{association_id}",
+                    payroll_line_id=line_id,
+                )
+            )
+    return donations
+
+
+def confirmation_of(run: PayrollRun) -> ConfirmationSummary:
+    """What confirming the run will do (people, totals, the match estimate, who is missing)."""
+    run = PayrollRun.objects.select_related("company").get(pk=run.pk)
+    return confirmation_summary(run, matched_cents=estimate_match_cents(_run_donations(run)))
+
+
+def recompute_payroll_run(*, run: PayrollRun, actor=None) -> PayrollRun:
+    """Compute a run again from the net pay already imported (pledges changed; no re-upload).
+
+    An exported run goes back to previewed: its deduction file is out of date, export it again.
+    """
+    with transaction.atomic():
+        run = PayrollRun.objects.select_for_update().get(pk=run.pk)
+        if run.status == PayrollRun.Status.CONFIRMED:
+            raise PayrollRunLocked(_("This run is confirmed; it no longer changes."))
+        if run.status == PayrollRun.Status.DRAFT and not run.uploaded_at:
+            raise PayrollRunNotReady(_("Upload the net-pay file first."))
+        queued = run.progress_total > async_threshold()
+        run.status = PayrollRun.Status.COMPUTING if queued else PayrollRun.Status.DRAFT
+        run.exported_at = None
+        run.progress_done = 0
+        run.save(update_fields=["status", "exported_at", "progress_done"])
+        log_action(action="payroll.recomputed", obj=run, actor=actor, company=run.company)
+        if queued:
+            from donations.tasks import compute_payroll_run_task
+
+            run_id = run.pk
+            transaction.on_commit(lambda: compute_payroll_run_task.delay(run_id))
+    if not queued:
+        compute_payroll_run(run_id=run.pk)
+    run.refresh_from_db()
+    return run
+
+
+def record_file_errors(*, run: PayrollRun, errors: list[FileError]) -> None:
+    """Keep every error of a refused file as a CSV the officer downloads (replaces the last)."""
+    text = csv_text(
+        ["line", "field", "problem"], ((e.line, str(e.field_label), str(e.message)) for e in errors)
+    )
+    run = PayrollRun.objects.get(pk=run.pk)
+    if run.error_report:
+        run.error_report.delete(save=False)
+    run.error_report.save(f"run-{run.pk}-errors.csv", ContentFile(text.encode()), save=False)
+    PayrollRun.objects.filter(pk=run.pk).update(error_report=run.error_report.name)
+
+
+def remember_column_choices(*, company: Company, choices: dict[str, str]) -> dict[str, str]:
+    """Store the officer's column choices for the company; returns every choice it holds."""
+    row = giving_settings(company)
+    wanted = {k: v for k, v in choices.items() if k in {"employee_number", "net_pay"} and v}
+    if wanted and {**row.payroll_columns, **wanted} != row.payroll_columns:
+        row.payroll_columns = {**row.payroll_columns, **wanted}
+        row.save(update_fields=["payroll_columns"])
+    return dict(row.payroll_columns)
+
+
 def confirm_payroll_run(*, run: PayrollRun, actor=None) -> int:
     """Create the run's donations and matches in one transaction; returns the rows written.
 
@@ -275,38 +396,11 @@ def confirm_payroll_run(*, run: PayrollRun, actor=None) -> int:
             return 0
         if run.status != PayrollRun.Status.EXPORTED:
             raise PayrollRunNotReady(_("Export the deduction file before confirming the run."))
-        occurred_at = _occurred_at(run.month)
-        lines = list(
-            run.lines.filter(deduction_cents__gt=0, pledge__isnull=False).values_list(
-                "pk", "employee_id", "pledge_id", "deduction_cents"
+        if is_stale(run):
+            raise PayrollRunStale(
+                _("A pledge changed since this preview was computed: recompute first.")
             )
-        )
-        # Same order as Pledge.allocations (largest share first), so remainders land alike.
-        shares: dict[int, list[tuple[int, int]]] = defaultdict(list)
-        for pledge_id, association_id, percent in (
-            PledgeAllocation.objects.filter(pledge__payroll_lines__run=run)
-            .distinct()
-            .order_by("pledge_id", "-percent", "id")
-            .values_list("pledge_id", "association_id", "percent")
-        ):
-            shares[pledge_id].append((association_id, percent))
-        donations: list[Donation] = []
-        for line_id, employee_id, pledge_id, deduction in lines:
-            for association_id, cents in split_by_allocations(deduction, shares[pledge_id]):
-                donations.append(
-                    Donation(
-                        donor_id=employee_id,
-                        company_id=run.company_id,
-                        association_id=association_id,
-                        amount_cents=cents,
-                        currency=run.currency,
-                        source=Donation.Source.PAYROLL,
-                        status=Donation.Status.SUCCEEDED,
-                        occurred_at=occurred_at,
-                        external_reference=f"payroll:{line_id}:{association_id}",
-                        payroll_line_id=line_id,
-                    )
-                )
+        donations = _run_donations(run)
         if not insert_rows(Donation, donations):
             # COPY (and some backends' bulk inserts) return no ids: read them back.
             refs = {d.external_reference: d for d in donations}
@@ -391,7 +485,10 @@ __all__ = [
     "add_adjustment",
     "compute_payroll_run",
     "confirm_payroll_run",
+    "confirmation_of",
     "export_deductions",
     "import_net_pay",
     "open_payroll_run",
+    "recompute_payroll_run",
+    "remember_column_choices",
 ]

@@ -140,9 +140,9 @@ def test_csr_runs_the_month_upload_preview_export_confirm(client, csr_a, payroll
     export = client.post(reverse("donations:payroll_run_export", args=[run.pk]))
     assert export["Content-Type"].startswith("text/csv")
     assert b"E001;0,67;" in export.content
-    client.post(reverse("donations:payroll_run_confirm", args=[run.pk]))
+    client.post(reverse("donations:payroll_run_confirm", args=[run.pk]), {"acknowledge": "on"})
     assert Donation.objects.count() == 3
-    client.post(reverse("donations:payroll_run_confirm", args=[run.pk]))
+    client.post(reverse("donations:payroll_run_confirm", args=[run.pk]), {"acknowledge": "on"})
     assert Donation.objects.count() == 3
 
 
