@@ -139,10 +139,16 @@ class NetPayUploadForm(forms.Form):
     def clean(self):
         data = super().clean()
         lines: set[int] = set()
+        data["exclude_refused"] = False
         if data.get("exclude"):
             for part in (data.get("excluded_lines") or "").split(","):
-                if part.strip().isdigit():
-                    lines.add(int(part))
+                first, _dash, last = part.strip().partition("-")
+                if part.strip() == "refused":
+                    data["exclude_refused"] = True
+                elif first.isdigit() and (not last or last.isdigit()):
+                    # Bounded: a file has at most MAX_LINES lines.
+                    end = min(int(last or first), int(first) + 1_000_000)
+                    lines.update(range(int(first), end + 1))
         data["excluded_line_set"] = lines
         field_name, choice = data.get("column_field"), data.get("column_choice")
         data["column_choices"] = {field_name: choice} if field_name and choice else {}

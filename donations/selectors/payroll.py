@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -31,6 +33,41 @@ def file_errors_summary(errors: list) -> FileErrorsSummary:
         counts.setdefault(error.field, [error.field_label, 0])[1] += 1
     per_field = sorted(((label, n) for label, n in counts.values()), key=lambda x: -x[1])
     return FileErrorsSummary(total=len(errors), first=errors[:ERRORS_SHOWN], per_field=per_field)
+
+
+# Longer than this, the page's list of lines to exclude becomes "the lines of the refused file".
+EXCLUDE_TEXT_LIMIT = 2000
+REFUSED_LINES = "refused"
+
+
+def line_ranges(lines) -> str:
+    """`[3, 4, 5, 9]` → `3-5,9`: a file's line numbers, short enough for a page."""
+    parts: list[str] = []
+    ordered = sorted(set(lines))
+    i = 0
+    while i < len(ordered):
+        j = i
+        while j + 1 < len(ordered) and ordered[j + 1] == ordered[j] + 1:
+            j += 1
+        parts.append(str(ordered[i]) if i == j else f"{ordered[i]}-{ordered[j]}")
+        i = j + 1
+    return ",".join(parts)
+
+
+def lines_to_exclude_text(errors: list) -> str:
+    """What the upload form carries to exclude a refused file's lines on the next try."""
+    text = line_ranges(e.line for e in errors)
+    return text if len(text) <= EXCLUDE_TEXT_LIMIT else REFUSED_LINES
+
+
+def refused_lines(run: PayrollRun) -> set[int]:
+    """The lines of the run's last refused file (read back from its error report)."""
+    if not run.error_report:
+        return set()
+    with run.error_report.open("rb") as handle:
+        rows = csv.reader((line.decode("utf-8") for line in handle), delimiter=";")
+        next(rows, None)
+        return {int(row[0]) for row in rows if row and row[0].isdigit()}
 
 
 def missing_confirm_percent() -> int:
@@ -102,7 +139,7 @@ class ConfirmationSummary:
     pledgers: int
     missing_count: int
     missing_first: list[EmployeeProfile] = field(default_factory=list)
-    excluded_lines: list[int] = field(default_factory=list)
+    excluded_lines: str = ""
     without_number: int = 0
     stale: bool = False
 
@@ -135,7 +172,7 @@ def confirmation_summary(run: PayrollRun, *, matched_cents: int) -> Confirmation
         pledgers=pledgers,
         missing_count=missing.count(),
         missing_first=list(missing[:MISSING_SHOWN]),
-        excluded_lines=list(run.excluded_lines or []),
+        excluded_lines=line_ranges(run.excluded_lines or []),
         without_number=_month_pledges(run).filter(employee__employee_number="").count(),
         stale=is_stale(run),
     )
@@ -146,9 +183,6 @@ def csv_text(header: list[str], rows) -> str:
 
     To be replaced by portal.csv_export's writer once it lands: callers pass a header and rows.
     """
-    import csv
-    import io
-
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(header)

@@ -76,7 +76,8 @@ def _run_page(
             "file_errors": payroll_reads.file_errors_summary(errors) if errors else None,
             "ambiguous": refused if isinstance(refused, AmbiguousPayrollColumns) else None,
             "excludable": refused.excludable if refused else False,
-            "error_lines": ",".join(str(e) for e in sorted({e.line for e in errors})),
+            "error_lines": payroll_reads.lines_to_exclude_text(errors),
+            "excluded_text": payroll_reads.line_ranges(run.excluded_lines or []),
             "lines": lines[:500],
             "line_count": run.lines.count(),
             "adjustment_form": AdjustmentForm(associations=selectors.card_associations())
@@ -104,7 +105,8 @@ def payroll_run(request: HttpRequest, pk: int) -> HttpResponse:
             run=run,
             data=upload.read(),
             filename=upload.name,
-            excluded_lines=data["excluded_line_set"],
+            excluded_lines=data["excluded_line_set"]
+            | (payroll_reads.refused_lines(run) if data["exclude_refused"] else set()),
             column_choices=data["column_choices"],
             actor=request.user,
         )
@@ -154,7 +156,7 @@ def payroll_run_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, _("This run was already confirmed; nothing changed."))
         return redirect("donations:payroll_run", pk=run.pk)
     summary = payroll.confirmation_of(run)
-    form = ConfirmRunForm(request.POST or None, summary=summary)
+    form = ConfirmRunForm(request.POST if request.method == "POST" else None, summary=summary)
     if request.method == "POST" and form.is_valid():
         try:
             payroll.confirm_payroll_run(run=run, actor=request.user)
