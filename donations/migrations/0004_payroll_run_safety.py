@@ -31,6 +31,18 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.AddField(
+            model_name="payrollrun",
+            name="pending_file",
+            field=models.FileField(
+                blank=True, upload_to="payroll/uploads/", verbose_name="net-pay file being read"
+            ),
+        ),
+        migrations.AddField(
+            model_name="payrollrun",
+            name="refused_file",
+            field=models.JSONField(blank=True, default=dict, verbose_name="last refused file"),
+        ),
+        migrations.AddField(
             model_name="givingsettings",
             name="payroll_columns",
             field=models.JSONField(blank=True, default=dict, verbose_name="net-pay file columns"),

@@ -221,6 +221,12 @@ class PayrollRun(models.Model):
     error_report = models.FileField(
         _("errors of the last refused file"), upload_to="payroll/errors/", blank=True
     )
+    # A large net-pay file waits here while the task parses it; what the task refused, for the
+    # page: {"total": n, "per_field": [[label, n]], "first": [[line, field, message]]}.
+    pending_file = models.FileField(
+        _("net-pay file being read"), upload_to="payroll/uploads/", blank=True
+    )
+    refused_file = models.JSONField(_("last refused file"), default=dict, blank=True)
     diff = models.JSONField(_("difference with the previous run"), default=dict, blank=True)
     total_net_pay_cents = models.BigIntegerField(_("total net pay (cents)"), default=0)
     total_deduction_cents = models.BigIntegerField(_("total deductions (cents)"), default=0)

@@ -70,6 +70,23 @@ def refused_lines(run: PayrollRun) -> set[int]:
         return {int(row[0]) for row in rows if row and row[0].isdigit()}
 
 
+def stored_refusal(run: PayrollRun) -> tuple[FileErrorsSummary | None, bool, str]:
+    """The refusal a task recorded for a large file: (summary, excludable, lines to exclude)."""
+    from donations.exceptions import FileError
+
+    stored = run.refused_file or {}
+    if not stored.get("total"):
+        return None, False, ""
+    first = [FileError(line, label, message) for line, label, message in stored["first"]]
+    summary = FileErrorsSummary(
+        total=stored["total"],
+        first=first,
+        per_field=[(label, n) for label, n in stored["per_field"]],
+    )
+    lines = line_ranges(e.line for e in first) if stored["total"] <= len(first) else REFUSED_LINES
+    return summary, bool(stored.get("excludable")), lines
+
+
 def missing_confirm_percent() -> int:
     """Above this share of pledgers missing from the file, the officer types the month."""
     return getattr(settings, "CORDEE_PAYROLL_MISSING_CONFIRM_PERCENT", 10)

@@ -30,6 +30,7 @@ from donations.selectors.payroll import (
     ConfirmationSummary,
     confirmation_summary,
     csv_text,
+    file_errors_summary,
     is_stale,
 )
 from donations.services import notifications
@@ -47,6 +48,11 @@ from portal.models import Company, EmployeeProfile
 
 BATCH = 1000
 DIFF_LIST_LIMIT = 200
+
+
+def async_parse_bytes() -> int:
+    """Net-pay files larger than this are read by a Celery task, not in the request."""
+    return getattr(settings, "CORDEE_PAYROLL_ASYNC_PARSE_BYTES", 1_000_000)
 
 
 def async_threshold() -> int:
@@ -76,6 +82,7 @@ def import_net_pay(
     excluded_lines: set[int] | frozenset[int] = frozenset(),
     column_choices: dict[str, str] | None = None,
     actor=None,
+    on_progress=None,
 ) -> ImportResult:
     """Replace a draft or previewed run's net pay with a clean file, then compute it.
 
@@ -98,6 +105,7 @@ def import_net_pay(
         known_employee_numbers=set(employees),
         excluded_lines=set(excluded_lines),
         column_choices=choices,
+        on_progress=on_progress,
     )
     with transaction.atomic():
         run = PayrollRun.objects.select_for_update().get(pk=run.pk)
@@ -118,6 +126,7 @@ def import_net_pay(
             ],
         )
         run.source_filename = filename[:255]
+        run.refused_file = {}
         run.excluded_lines = sorted(excluded_lines)
         run.uploaded_at = timezone.now()
         run.progress_done, run.progress_total = 0, len(rows)
@@ -140,6 +149,100 @@ def import_net_pay(
         compute_payroll_run(run_id=run.pk)
         run.refresh_from_db()
     return ImportResult(run=run, lines=len(rows), queued=queued)
+
+
+def receive_net_pay_file(
+    *,
+    run: PayrollRun,
+    data: bytes,
+    filename: str = "",
+    excluded_lines: set[int] | frozenset[int] = frozenset(),
+    column_choices: dict[str, str] | None = None,
+    actor=None,
+) -> ImportResult:
+    """An uploaded file: imported now when small, else stored and read by a task (the page
+    follows its progress). Same refusals as import_net_pay for what is known at once."""
+    if len(data) <= async_parse_bytes():
+        return import_net_pay(
+            run=run,
+            data=data,
+            filename=filename,
+            excluded_lines=excluded_lines,
+            column_choices=column_choices,
+            actor=actor,
+        )
+    with transaction.atomic():
+        run = PayrollRun.objects.select_for_update().get(pk=run.pk)
+        if run.is_locked:
+            raise PayrollRunLocked(_("This run is exported or confirmed; it no longer changes."))
+        if run.pending_file:
+            run.pending_file.delete(save=False)
+        run.pending_file.save(f"run-{run.pk}.csv", ContentFile(data), save=False)
+        run.status = PayrollRun.Status.COMPUTING
+        run.progress_done, run.progress_total = 0, data.count(b"\n")
+        run.refused_file = {}
+        run.save(
+            update_fields=[
+                "pending_file",
+                "status",
+                "progress_done",
+                "progress_total",
+                "refused_file",
+            ]
+        )
+        from donations.tasks import import_net_pay_task
+
+        args = (run.pk, filename[:255], sorted(excluded_lines), dict(column_choices or {}))
+        actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+        transaction.on_commit(lambda: import_net_pay_task.delay(*args, actor_id=actor_id))
+    return ImportResult(run=run, lines=0, queued=True)
+
+
+def import_pending_file(
+    *,
+    run_id: int,
+    filename: str,
+    excluded_lines: list[int],
+    column_choices: dict[str, str],
+    actor=None,
+) -> PayrollRun:
+    """The task's half of receive_net_pay_file: read the stored file, import or record why not.
+
+    Idempotent: a run without a pending file (already read) is left as it is.
+    """
+    run = PayrollRun.objects.get(pk=run_id)
+    if not run.pending_file or run.is_locked:
+        return run
+    with run.pending_file.open("rb") as handle:
+        data = handle.read()
+    try:
+        import_net_pay(
+            run=run,
+            data=data,
+            filename=filename,
+            excluded_lines=set(excluded_lines),
+            column_choices=column_choices,
+            actor=actor,
+            on_progress=lambda n: PayrollRun.objects.filter(pk=run.pk).update(progress_done=n),
+        )
+    except InvalidPayrollFile as exc:
+        record_file_errors(run=run, errors=exc.errors)
+        summary = file_errors_summary(exc.errors)
+        previous = PayrollRun.Status.PREVIEWED if run.lines.exists() else PayrollRun.Status.DRAFT
+        PayrollRun.objects.filter(pk=run.pk).update(
+            status=previous,
+            refused_file={
+                "total": summary.total,
+                "per_field": [[str(label), n] for label, n in summary.per_field],
+                "first": [[e.line, str(e.field_label), str(e.message)] for e in summary.first],
+                "excludable": exc.excludable,
+            },
+        )
+    except PayrollRunLocked:
+        pass
+    run.refresh_from_db()
+    run.pending_file.delete(save=True)
+    return run
 
 
 def compute_payroll_run(*, run_id: int) -> PayrollRun:
@@ -372,7 +475,9 @@ def record_file_errors(*, run: PayrollRun, errors: list[FileError]) -> None:
     if run.error_report:
         run.error_report.delete(save=False)
     run.error_report.save(f"run-{run.pk}-errors.csv", ContentFile(text.encode()), save=False)
-    PayrollRun.objects.filter(pk=run.pk).update(error_report=run.error_report.name)
+    PayrollRun.objects.filter(pk=run.pk).update(
+        error_report=run.error_report.name, refused_file={}
+    )
 
 
 def remember_column_choices(*, company: Company, choices: dict[str, str]) -> dict[str, str]:
@@ -488,7 +593,9 @@ __all__ = [
     "confirmation_of",
     "export_deductions",
     "import_net_pay",
+    "import_pending_file",
     "open_payroll_run",
+    "receive_net_pay_file",
     "recompute_payroll_run",
     "remember_column_choices",
 ]

@@ -27,6 +27,7 @@ NUMBER_ALIASES = {"employeenumber", "employee", "employeeid", "matricule", "payr
 PAY_ALIASES = {"netpay", "net", "netapayer", "salairenet", "netpaycents", "montantnet"}
 AMOUNT_RE = re.compile(r"^(\d{1,10})(?:\.(\d{1,2}))?$")
 MAX_LINES = 500_000
+PROGRESS_EVERY = 10_000  # lines read between two progress reports of a task
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ def parse_net_pay_file(
     known_employee_numbers: set[str] | None = None,
     excluded_lines: set[int] | frozenset[int] = frozenset(),
     column_choices: dict[str, str] | None = None,
+    on_progress=None,
 ) -> list[NetPayRow]:
     """The clean rows, or InvalidPayrollFile listing every error (lines excluded are skipped).
 
@@ -103,7 +105,9 @@ def parse_net_pay_file(
     )
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-        parsed = _read(reader, known_employee_numbers, excluded_lines, column_choices or {})
+        parsed = _read(
+            reader, known_employee_numbers, excluded_lines, column_choices or {}, on_progress
+        )
     except csv.Error as exc:
         line = getattr(reader, "line_num", 0) or 1
         # The reason is Python's csv module's own (English) text.
@@ -134,7 +138,11 @@ def _column(
 
 
 def _read(
-    reader, known: set[str] | None, excluded: set[int] | frozenset[int], choices: dict[str, str]
+    reader,
+    known: set[str] | None,
+    excluded: set[int] | frozenset[int],
+    choices: dict[str, str],
+    on_progress=None,
 ) -> ParsedNetPay:
     result = ParsedNetPay()
     raw_header: list[str] = []
@@ -161,6 +169,8 @@ def _read(
     width = len(header)
     for raw in reader:
         line = reader.line_num
+        if on_progress and line % PROGRESS_EVERY == 0:
+            on_progress(line)
         if line > MAX_LINES + header_line:
             message = interpolate_lazy(_("more than %(limit)s lines"), {"limit": MAX_LINES})
             raise InvalidPayrollFile([FileError(line, "file", message)], excludable=False)

@@ -65,6 +65,10 @@ def _run_page(
     run.refresh_from_db()
     lines = run.lines.select_related("employee__user", "pledge").order_by("employee_number")
     errors = refused.errors if refused else []
+    summary, excludable, error_lines = payroll_reads.stored_refusal(run)
+    if errors:
+        summary = payroll_reads.file_errors_summary(errors)
+        excludable, error_lines = refused.excludable, payroll_reads.lines_to_exclude_text(errors)
     return render(
         request,
         "donations/payroll_run_detail.html",
@@ -73,10 +77,10 @@ def _run_page(
             "form": form,
             "stale": payroll_reads.is_stale(run),
             "locked_notice": locked,
-            "file_errors": payroll_reads.file_errors_summary(errors) if errors else None,
+            "file_errors": summary,
             "ambiguous": refused if isinstance(refused, AmbiguousPayrollColumns) else None,
-            "excludable": refused.excludable if refused else False,
-            "error_lines": payroll_reads.lines_to_exclude_text(errors),
+            "excludable": excludable,
+            "error_lines": error_lines,
             "excluded_text": payroll_reads.line_ranges(run.excluded_lines or []),
             "lines": lines[:500],
             "line_count": run.lines.count(),
@@ -101,7 +105,7 @@ def payroll_run(request: HttpRequest, pk: int) -> HttpResponse:
         return _run_page(request, run, form, status=400)
     upload, data = form.cleaned_data["file"], form.cleaned_data
     try:
-        result = payroll.import_net_pay(
+        result = payroll.receive_net_pay_file(
             run=run,
             data=upload.read(),
             filename=upload.name,

@@ -289,6 +289,32 @@ def test_a_few_refused_lines_are_excluded_by_their_ranges(
     assert run.lines.count() == 2
 
 
+def test_a_large_file_is_read_by_the_task_and_its_refusal_shown_on_the_page(
+    client, officer, company_a, payroll_people, settings, django_capture_on_commit_callbacks
+):
+    settings.CORDEE_PAYROLL_ASYNC_PARSE_BYTES = 100
+    client.force_login(officer.user)
+    run = open_payroll_run(company=company_a, month=MONTH)
+    bad = "matricule;net\n" + "".join(f"X{i:04d};abc\n" for i in range(60))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, run, bad.encode())
+    # Answered at once (a redirect to the page that follows the task), then read by the task.
+    assert response.status_code == 302
+    run.refresh_from_db()
+    assert run.status == PayrollRun.Status.DRAFT and not run.pending_file
+    assert run.refused_file["total"] == 120 and len(run.refused_file["first"]) == 50
+    page = client.get(reverse("donations:payroll_run", args=[run.pk])).content.decode()
+    assert page.count("<tr><td>") == 50 and 'id="errors-csv"' in page
+    assert 'name="excluded_lines" value="refused"' in page
+    # The good file goes the same way and is imported by the task.
+    settings.CORDEE_PAYROLL_ASYNC_PARSE_BYTES = 10
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, run, NET_PAY_FILE)
+    run.refresh_from_db()
+    assert run.status == PayrollRun.Status.PREVIEWED and run.refused_file == {}
+    assert run.lines.count() == 3 and not run.pending_file
+
+
 def test_no_error_list_before_a_refused_file(client, officer, company_a):
     run = open_payroll_run(company=company_a, month=MONTH)
     client.force_login(officer.user)
