@@ -127,3 +127,7 @@ class AmbiguousPayrollColumns(InvalidPayrollFile):
     def choices(self) -> list[tuple[str, str]]:
         """(normalised key, the file's header) for each candidate column."""
         return list(zip(self.keys, self.columns, strict=True))
+
+    @property
+    def field_label(self) -> str:
+        return FILE_ERROR_FIELDS[self.field]

@@ -107,6 +107,8 @@ def test_many_missing_pledgers_require_typing_the_month(
     url = reverse("donations:payroll_run_confirm", args=[run.pk])
     page = client.get(url).content.decode()
     assert "M000" in page and 'name="typed_month"' in page and 'name="acknowledge"' not in page
+    # The site speaks French by default: the step says what will happen in French.
+    assert "Ce que la confirmation va faire" in page and "Tapez le mois du versement" in page
     # Ticking a box is not enough, nor is another month.
     assert client.post(url, {"acknowledge": "on"}).status_code == 400
     assert client.post(url, {"typed_month": "2026-04"}).status_code == 400
