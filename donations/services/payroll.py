@@ -475,9 +475,7 @@ def record_file_errors(*, run: PayrollRun, errors: list[FileError]) -> None:
     if run.error_report:
         run.error_report.delete(save=False)
     run.error_report.save(f"run-{run.pk}-errors.csv", ContentFile(text.encode()), save=False)
-    PayrollRun.objects.filter(pk=run.pk).update(
-        error_report=run.error_report.name, refused_file={}
-    )
+    PayrollRun.objects.filter(pk=run.pk).update(error_report=run.error_report.name, refused_file={})
 
 
 def remember_column_choices(*, company: Company, choices: dict[str, str]) -> dict[str, str]:
