@@ -171,7 +171,9 @@ def test_upload_to_an_exported_run_is_refused(client, csr_a, company_a, payroll_
     client.force_login(csr_a.user)
     upload = SimpleUploadedFile("paie.csv", b"matricule;net\nE001;99\n")
     response = client.post(reverse("donations:payroll_run", args=[run.pk]), {"file": upload})
-    assert response.status_code == 400
+    # A conflict with the run's state, said in words (it was exported, when), not a bare 400.
+    assert response.status_code == 409
+    assert 'id="run-locked"' in response.content.decode()
     assert run.lines.get(employee_number="E001").net_pay_cents == 234567
 
 
