@@ -161,6 +161,9 @@ class ConfirmRunForm(forms.Form):
 
     acknowledge = forms.BooleanField(required=False)
     typed_month = forms.CharField(required=False, max_length=7, label=_("Month (YYYY-MM)"))
+    # The figures the officer read: if the run changed since (another tab recomputed it), the
+    # confirmation is refused and the page shows the new figures.
+    figures = forms.CharField(max_length=200, widget=forms.HiddenInput)
 
     def __init__(self, *args, summary, **kwargs):
         super().__init__(*args, **kwargs)
@@ -168,6 +171,10 @@ class ConfirmRunForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if data.get("figures") != self.summary.figures:
+            raise forms.ValidationError(
+                _("The run changed since you read it: check the new figures below.")
+            )
         if self.summary.must_type_month:
             if (data.get("typed_month") or "").strip() != self.summary.month_text:
                 self.add_error(

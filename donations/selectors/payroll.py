@@ -170,6 +170,15 @@ class ConfirmationSummary:
         return self.missing_percent > missing_confirm_percent()
 
     @property
+    def figures(self) -> str:
+        """The stated figures in one token, to check they are still the ones confirmed."""
+        read_at = self.run.pledges_read_at.isoformat() if self.run.pledges_read_at else ""
+        return (
+            f"{self.people_deducted}:{self.total_deducted_cents}:{self.total_matched_cents}:"
+            f"{self.missing_count}:{read_at}"
+        )
+
+    @property
     def month_text(self) -> str:
         return f"{self.run.month:%Y-%m}"
 

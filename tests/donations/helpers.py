@@ -37,3 +37,10 @@ def this_year_policy(company) -> MatchingPolicy:
         yearly_budget_cents=1_000_000,
         currency=company.currency,
     )
+
+
+def confirm_form(run, **fields) -> dict:
+    """What the confirmation page posts: the figures it stated, and the officer's answer."""
+    from donations.services.payroll import confirmation_of
+
+    return {"figures": confirmation_of(run).figures, **fields}

@@ -24,6 +24,7 @@ from donations.services.payroll import (
 from donations.services.payroll_csv import parse_net_pay_file
 from donations.services.pledges import PledgeTerms, change_pledge, stop_pledge
 from tests.donations.conftest import BEFORE_MONTH, MONTH, NET_PAY_FILE, pledge_for
+from tests.donations.helpers import confirm_form
 from tests.factories import make_employee
 
 pytestmark = pytest.mark.django_db
@@ -110,11 +111,11 @@ def test_many_missing_pledgers_require_typing_the_month(
     # The site speaks French by default: the step says what will happen in French.
     assert "Ce que la confirmation va faire" in page and "Tapez le mois du versement" in page
     # Ticking a box is not enough, nor is another month.
-    assert client.post(url, {"acknowledge": "on"}).status_code == 400
-    assert client.post(url, {"typed_month": "2026-04"}).status_code == 400
+    assert client.post(url, confirm_form(run, acknowledge="on")).status_code == 400
+    assert client.post(url, confirm_form(run, typed_month="2026-04")).status_code == 400
     run.refresh_from_db()
     assert run.status == PayrollRun.Status.EXPORTED and not Donation.objects.exists()
-    assert client.post(url, {"typed_month": "2026-03"}).status_code == 302
+    assert client.post(url, confirm_form(run, typed_month="2026-03")).status_code == 302
     run.refresh_from_db()
     assert run.status == PayrollRun.Status.CONFIRMED
 
@@ -131,9 +132,9 @@ def test_few_missing_pledgers_ask_for_the_box_naming_the_totals(
         page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'name="acknowledge"' in page and 'name="typed_month"' not in page
     assert "1,57" in page or "1.57" in page
-    assert client.post(url, {}).status_code == 400
+    assert client.post(url, confirm_form(run)).status_code == 400
     assert not Donation.objects.exists()
-    assert client.post(url, {"acknowledge": "on"}).status_code == 302
+    assert client.post(url, confirm_form(run, acknowledge="on")).status_code == 302
     assert Donation.objects.count() == 3
 
 
@@ -380,3 +381,27 @@ def test_upload_on_a_confirmed_run_says_who_confirmed_it_and_when(
     assert reverse("donations:payroll_run", args=[run.pk]) in page
     run.refresh_from_db()
     assert f"{timezone.localtime(run.confirmed_at):%d/%m/%Y}" in page
+
+
+def test_confirming_figures_that_changed_since_they_were_read_is_refused(
+    client, officer, company_a, payroll_people, round_up_a, policy_a
+):
+    run = open_payroll_run(company=company_a, month=MONTH)
+    import_net_pay(run=run, data=NET_PAY_FILE)
+    previewed_a_minute_ago(run)
+    export_deductions(run=run)
+    read = confirm_form(run, acknowledge="on")  # the page as the officer read it
+    # Another tab: a pledge changes (by an admin) and the run is recomputed and exported again.
+    pledge = payroll_people[0].pledges.get()
+    pledge.monthly_cap_cents = 10
+    pledge.save()
+    recompute_payroll_run(run=run)
+    export_deductions(run=run)
+    client.force_login(officer.user)
+    url = reverse("donations:payroll_run_confirm", args=[run.pk])
+    with translation.override("en"):
+        response = client.post(url, read, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert not Donation.objects.exists()
+    assert client.post(url, confirm_form(run, acknowledge="on")).status_code == 302
+    assert sum(d.amount_cents for d in Donation.objects.filter(donor=payroll_people[0])) == 10

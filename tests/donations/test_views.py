@@ -10,7 +10,7 @@ from donations.models import Donation, PaymentAttempt, PayrollRun, Pledge
 from donations.services.matching import match_donation
 from donations.services.payroll import export_deductions, import_net_pay, open_payroll_run
 from tests.donations.conftest import MONTH, NET_PAY_FILE
-from tests.donations.helpers import make_donation
+from tests.donations.helpers import confirm_form, make_donation
 from tests.factories import make_employee
 
 pytestmark = pytest.mark.django_db
@@ -140,9 +140,13 @@ def test_csr_runs_the_month_upload_preview_export_confirm(client, csr_a, payroll
     export = client.post(reverse("donations:payroll_run_export", args=[run.pk]))
     assert export["Content-Type"].startswith("text/csv")
     assert b"E001;0,67;" in export.content
-    client.post(reverse("donations:payroll_run_confirm", args=[run.pk]), {"acknowledge": "on"})
+    client.post(
+        reverse("donations:payroll_run_confirm", args=[run.pk]), confirm_form(run, acknowledge="on")
+    )
     assert Donation.objects.count() == 3
-    client.post(reverse("donations:payroll_run_confirm", args=[run.pk]), {"acknowledge": "on"})
+    client.post(
+        reverse("donations:payroll_run_confirm", args=[run.pk]), confirm_form(run, acknowledge="on")
+    )
     assert Donation.objects.count() == 3
 
 
