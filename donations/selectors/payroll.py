@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 
+from donations.exceptions import FileError
 from donations.models import PayrollLine, PayrollRun, Pledge
 from portal.models import EmployeeProfile
 
@@ -72,8 +73,6 @@ def refused_lines(run: PayrollRun) -> set[int]:
 
 def stored_refusal(run: PayrollRun) -> tuple[FileErrorsSummary | None, bool, str]:
     """The refusal a task recorded for a large file: (summary, excludable, lines to exclude)."""
-    from donations.exceptions import FileError
-
     stored = run.refused_file or {}
     if not stored.get("total"):
         return None, False, ""
