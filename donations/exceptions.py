@@ -34,6 +34,10 @@ class PayrollRunNotReady(GivingError):
     """A step needs an earlier one first (preview before export, export before confirm)."""
 
 
+class PayrollRunStale(GivingError):
+    """A pledge changed since the run's preview was computed: recompute before going on."""
+
+
 class InvalidAdjustment(GivingError):
     pass
 
@@ -103,3 +107,27 @@ class InvalidPayrollFile(GivingError):
         self.errors = errors
         # File-level problems (encoding, header) cannot be fixed by excluding lines.
         self.excludable = excludable
+
+
+class AmbiguousPayrollColumns(InvalidPayrollFile):
+    """Two header columns fit one field (e.g. "Salaire net" and "Net à payer"): the officer
+    chooses; `columns` are the file's own header names, `keys` their normalised forms."""
+
+    def __init__(self, *, field: str, columns: list[str], keys: list[str], line: int = 1):
+        message = interpolate_lazy(
+            _("%(columns)s could each be the %(field)s: choose one"),
+            {"columns": " / ".join(f"« {c} »" for c in columns), "field": FILE_ERROR_FIELDS[field]},
+        )
+        super().__init__([FileError(line, "header", message)], excludable=False)
+        self.field = field
+        self.columns = columns
+        self.keys = keys
+
+    @property
+    def choices(self) -> list[tuple[str, str]]:
+        """(normalised key, the file's header) for each candidate column."""
+        return list(zip(self.keys, self.columns, strict=True))
+
+    @property
+    def field_label(self) -> str:
+        return FILE_ERROR_FIELDS[self.field]

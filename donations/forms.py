@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from donations.models import GivingSettings, MatchingPolicy, Pledge
 from donations.services.pledges import PledgeTerms
 from donations.services.rules import MAX_RATIO_TERM, PolicyTerms
-from portal.inputs import parse_id, validate_date_in_range
+from portal.inputs import validate_date_in_range
 from portal.money import cents_from_decimal, cents_to_decimal
 
 
@@ -129,6 +129,9 @@ class NetPayUploadForm(forms.Form):
     exclude = forms.BooleanField(
         label=_("Exclude the lines listed above and import the rest"), required=False
     )
+    # After an ambiguous header: which field, and the normalised header the officer chose.
+    column_field = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+    column_choice = forms.CharField(required=False, max_length=80)
 
     MAX_BYTES = 50 * 1024 * 1024
 
@@ -141,11 +144,51 @@ class NetPayUploadForm(forms.Form):
     def clean(self):
         data = super().clean()
         lines: set[int] = set()
+        data["exclude_refused"] = False
         if data.get("exclude"):
             for part in (data.get("excluded_lines") or "").split(","):
-                if (line := parse_id(part)) is not None:
-                    lines.add(line)
+                first, _dash, last = part.strip().partition("-")
+                if part.strip() == "refused":
+                    data["exclude_refused"] = True
+                elif _is_whole(first) and (not last or _is_whole(last)):
+                    # Bounded: a file has at most MAX_LINES lines.
+                    end = min(int(last or first), int(first) + 1_000_000)
+                    lines.update(range(int(first), end + 1))
         data["excluded_line_set"] = lines
+        field_name, choice = data.get("column_field"), data.get("column_choice")
+        data["column_choices"] = {field_name: choice} if field_name and choice else {}
+        return data
+
+
+class ConfirmRunForm(forms.Form):
+    """The second look before a run is confirmed: tick the stated totals, or type the month
+    when many pledgers are missing from the file (see ConfirmationSummary.must_type_month)."""
+
+    acknowledge = forms.BooleanField(required=False)
+    typed_month = forms.CharField(required=False, max_length=7, label=_("Month (YYYY-MM)"))
+    # The figures the officer read: if the run changed since (another tab recomputed it), the
+    # confirmation is refused and the page shows the new figures.
+    figures = forms.CharField(max_length=200, widget=forms.HiddenInput)
+
+    def __init__(self, *args, summary, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.summary = summary
+
+    def clean(self):
+        data = super().clean()
+        if data.get("figures") != self.summary.figures:
+            raise forms.ValidationError(
+                _("The run changed since you read it: check the new figures below.")
+            )
+        if self.summary.must_type_month:
+            if (data.get("typed_month") or "").strip() != self.summary.month_text:
+                self.add_error(
+                    "typed_month",
+                    _("Type the month of the run (%(month)s) to confirm.")
+                    % {"month": self.summary.month_text},
+                )
+        elif not data.get("acknowledge"):
+            self.add_error("acknowledge", _("Tick the box to confirm these totals."))
         return data
 
 
@@ -326,3 +369,8 @@ class GivingSettingsForm(forms.Form):
         self.fields["fixed_max"].label = _("Largest fixed amount per month (%(currency)s)") % {
             "currency": currency
         }
+
+
+def _is_whole(text: str) -> bool:
+    # ASCII only: "²".isdigit() is true, and int("²") raises.
+    return text.isascii() and text.isdigit()

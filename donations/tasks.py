@@ -10,6 +10,31 @@ def compute_payroll_run_task(run_id: int) -> int:
     return compute_payroll_run(run_id=run_id).pk
 
 
+@shared_task(acks_late=True)
+def import_net_pay_task(
+    run_id: int,
+    filename: str,
+    excluded_lines: list[int],
+    column_choices: dict[str, str],
+    *,
+    actor_id: int | None = None,
+) -> int:
+    """A large net-pay file, read out of the request (the page follows the run's progress)."""
+    from django.contrib.auth import get_user_model
+
+    from donations.services.payroll import import_pending_file
+
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    run = import_pending_file(
+        run_id=run_id,
+        filename=filename,
+        excluded_lines=excluded_lines,
+        column_choices=column_choices,
+        actor=actor,
+    )
+    return run.pk
+
+
 @shared_task(name="donations.send_giving_email")
 def send_giving_email(*, kind: str, object_id: int, amount_cents: int | None = None) -> int:
     from donations.services import notifications

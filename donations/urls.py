@@ -20,6 +20,11 @@ urlpatterns = [
     path("payroll/<id:pk>/progress/", payroll.payroll_run_progress, name="payroll_run_progress"),
     path("payroll/<id:pk>/export/", payroll.payroll_run_export, name="payroll_run_export"),
     path("payroll/<id:pk>/confirm/", payroll.payroll_run_confirm, name="payroll_run_confirm"),
+    path("payroll/<id:pk>/recompute/", payroll.payroll_run_recompute, name="payroll_run_recompute"),
+    path(
+        "payroll/<id:pk>/missing.csv", payroll.payroll_run_missing_csv, name="payroll_run_missing"
+    ),
+    path("payroll/<id:pk>/errors.csv", payroll.payroll_run_errors_csv, name="payroll_run_errors"),
     path("payroll/<id:pk>/adjust/", payroll.payroll_run_adjust, name="payroll_run_adjust"),
     path("round-up/", payroll.round_up_settings, name="round_up_settings"),
     path("finance/", finance.finance, name="finance"),

@@ -329,6 +329,12 @@ CORDEE_CARD_FEE_FIXED_CENTS = env.int("CORDEE_CARD_FEE_FIXED_CENTS", default=25)
 # French income tax (CGI art. 200): gifts to bodies helping people in difficulty get 75 % up to
 # this yearly ceiling (1,000 € for gifts made since 2020), 66 % beyond it.
 CORDEE_TAX_75_CEILING_CENTS = env.int("CORDEE_TAX_75_CEILING_CENTS", default=100_000)
+# Payroll runs: above this share of pledgers missing from the net-pay file, confirming asks the
+# officer to type the month; files larger than this many bytes are read by a Celery task.
+CORDEE_PAYROLL_MISSING_CONFIRM_PERCENT = env.int(
+    "CORDEE_PAYROLL_MISSING_CONFIRM_PERCENT", default=10
+)
+CORDEE_PAYROLL_ASYNC_PARSE_BYTES = env.int("CORDEE_PAYROLL_ASYNC_PARSE_BYTES", default=1_000_000)
 
 # Called with the new company by portal.services.create_company: each app provisions what a
 # company needs of it (its page section, permissions) without portal importing that app.

@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import CURRENCY_VALIDATOR
+from portal.storage import private_storage
 
 # The text an employee agrees to; a new wording gets a new version so consents stay provable.
 CONSENT_TEXT_VERSION = "2026-01"
@@ -31,6 +32,9 @@ class GivingSettings(models.Model):
     )
     fixed_min_cents = models.BigIntegerField(_("minimum fixed amount (cents)"), default=100)
     fixed_max_cents = models.BigIntegerField(_("maximum fixed amount (cents)"), default=10000)
+    # The officer's choice when a net-pay file has two candidate columns for one field
+    # (e.g. "Salaire net" and "Net à payer"): {"net_pay": "netapayer"} (normalised headers).
+    payroll_columns = models.JSONField(_("net-pay file columns"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("giving settings")
@@ -113,6 +117,9 @@ class Pledge(models.Model):
     consent_text_version = models.CharField(_("consent text version"), max_length=20)
     consented_at = models.DateTimeField(_("consented at"))
     created_at = models.DateTimeField(auto_now_add=True)
+    # A draft payroll run computed before this instant is stale (see PayrollRun.pledges_read_at);
+    # services that save with update_fields name it too.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("pledge")
@@ -211,9 +218,28 @@ class PayrollRun(models.Model):
     currency = models.CharField(_("currency"), max_length=3, validators=[CURRENCY_VALIDATOR])
     source_filename = models.CharField(_("net-pay file"), max_length=255, blank=True)
     excluded_lines = models.JSONField(_("excluded file lines"), default=list, blank=True)
+    # Every error of the last refused file, as CSV (the page shows only the first ones).
+    error_report = models.FileField(
+        _("errors of the last refused file"),
+        upload_to="payroll/errors/",
+        storage=private_storage,
+        blank=True,
+    )
+    # A large net-pay file waits here while the task parses it; what the task refused, for the
+    # page: {"total": n, "per_field": [[label, n]], "first": [[line, field, message]]}.
+    pending_file = models.FileField(
+        _("net-pay file being read"),
+        upload_to="payroll/uploads/",
+        storage=private_storage,
+        blank=True,
+    )
+    refused_file = models.JSONField(_("last refused file"), default=dict, blank=True)
     diff = models.JSONField(_("difference with the previous run"), default=dict, blank=True)
     total_net_pay_cents = models.BigIntegerField(_("total net pay (cents)"), default=0)
     total_deduction_cents = models.BigIntegerField(_("total deductions (cents)"), default=0)
+    # When the pledges behind the preview were read: a pledge of the month saved after it makes
+    # the preview stale (selectors.payroll.stale_pledges), to recompute before export or confirm.
+    pledges_read_at = models.DateTimeField(_("pledges read at"), null=True, blank=True)
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
     # The employees' notes of a confirmed run go out in chunks of lines; a retried task resumes

@@ -1,7 +1,9 @@
 """Reads of the donations app, also what other apps import (`from donations import selectors`).
 
 - `giving`: gift history, runs, counted gifts and active matches, money per association and month;
-- `rules`: the CSR officers' matching policies, fixed-pledge bounds and card refunds.
+- `rules`: the CSR officers' matching policies, fixed-pledge bounds and card refunds;
+- `payroll` (imported as a module): a run before confirmation: staleness, the confirmation
+  summary, missing pledgers, a refused file's errors.
 """
 
 from donations.selectors.giving import (

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from donations.models import (
     Disbursement,
@@ -173,7 +174,7 @@ def money_by_association_month(
     )
     paid = (
         Disbursement.objects.filter(batch__company=company)
-        .values("association_id", "batch__paid_at")
+        .values("association_id", "batch__paid_at", "batch__created_at")
         .annotate(total=Sum("amount_cents"))
     )
     ids = {r["association_id"] for r in months} | {r["association_id"] for r in matched}
@@ -200,11 +201,23 @@ def money_by_association_month(
     for r in matched:
         month_row(r).matched_cents += r["total"]
         total_row(r["association_id"]).matched_cents += r["total"]
+    last_batch_month: dict[int, dt.date] = {}
     for r in paid:
         if r["batch__paid_at"] is not None:
             total_row(r["association_id"]).paid_cents += r["total"]
         else:
             total_row(r["association_id"]).in_unpaid_batches_cents += r["total"]
+        when = r["batch__paid_at"] or r["batch__created_at"]
+        month = timezone.localtime(when).date().replace(day=1)
+        last_batch_month[r["association_id"]] = max(
+            month, last_batch_month.get(r["association_id"], month)
+        )
+    # An association paid for gifts since refunded has no month of gifts left: its payment
+    # still shows, on the month of its last batch, so both tables hold the same money.
+    with_months = {key[1] for key in rows}
+    for aid, month in last_batch_month.items():
+        if aid not in with_months:
+            month_row({"m": month, "association_id": aid})
     _spread_payments(rows.values(), totals)
     return (
         sorted(rows.values(), key=lambda r: (r.month, r.association), reverse=True),

@@ -195,3 +195,46 @@ def reverse_match(
             data={"amount_cents": match.amount_cents},
         )
     return match
+
+
+def estimate_match_cents(donations: list[Donation]) -> int:
+    """What match_donations would give these unsaved donations now, writing nothing.
+
+    The same rules (period, eligibility, each employee's cap, the budget) read without locks:
+    the confirmation page states it, the confirmation itself recomputes it under the lock.
+    """
+    by_policy: dict[int, list[Donation]] = defaultdict(list)
+    policies: dict[int, MatchingPolicy] = {}
+    found: dict[tuple[int, dt.date], MatchingPolicy | None] = {}
+    for donation in donations:
+        key = (donation.company_id, timezone.localtime(donation.occurred_at).date())
+        if key not in found:
+            found[key] = policy_for(donation)
+        if policy := found[key]:
+            policies[policy.pk] = policy
+            by_policy[policy.pk].append(donation)
+    total = 0
+    for policy_id, items in by_policy.items():
+        policy = policies[policy_id]
+        scope = _scope(policy, {d.association_id for d in items})
+        used = defaultdict(
+            int,
+            Match.objects.filter(policy=policy, status=Match.Status.ACTIVE)
+            .values("employee_id")
+            .annotate(total=Sum("amount_cents"))
+            .values_list("employee_id", "total"),
+        )
+        left_budget = policy.yearly_budget_cents - policy.spent_cents
+        for donation in items:
+            if not _eligible(policy, donation, scope):
+                continue
+            wanted = wanted_match_cents(policy, donation.amount_cents)
+            amount = min(
+                wanted, policy.employee_yearly_cap_cents - used[donation.donor_id], left_budget
+            )
+            if amount <= 0:
+                continue
+            used[donation.donor_id] += amount
+            left_budget -= amount
+            total += amount
+    return total

@@ -9,34 +9,50 @@ from dataclasses import dataclass
 from itertools import chain
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from donations.exceptions import (
+    FileError,
     InvalidAdjustment,
     InvalidPayrollFile,
     PayrollRunLocked,
     PayrollRunNotReady,
+    PayrollRunStale,
 )
 from donations.models import Donation, PayrollLine, PayrollRun, PledgeAllocation
+from donations.selectors.payroll import (
+    ConfirmationSummary,
+    confirmation_summary,
+    download_csv_text,
+    file_errors_summary,
+    is_stale,
+)
 from donations.services import notifications
 from donations.services.audit import log_action
 from donations.services.bulk import insert_rows
-from donations.services.matching import match_donations
+from donations.services.matching import estimate_match_cents, match_donations
 from donations.services.payroll_csv import parse_net_pay_file
 from donations.services.pledges import (
     active_pledges_for_month,
     compute_deduction,
+    giving_settings,
     split_by_allocations,
 )
 from portal.calendar import add_months, month_of
-from portal.csv_export import PAYROLL_SOFTWARE, csv_text
+from portal.csv_export import FRENCH_SPREADSHEET, PAYROLL_SOFTWARE, csv_text
 from portal.models import Company, EmployeeProfile
 
 BATCH = 1000
 DIFF_LIST_LIMIT = 200
+
+
+def async_parse_bytes() -> int:
+    """Net-pay files larger than this are read by a Celery task, not in the request."""
+    return getattr(settings, "CORDEE_PAYROLL_ASYNC_PARSE_BYTES", 1_000_000)
 
 
 def async_threshold() -> int:
@@ -64,19 +80,32 @@ def import_net_pay(
     data: bytes,
     filename: str = "",
     excluded_lines: set[int] | frozenset[int] = frozenset(),
+    column_choices: dict[str, str] | None = None,
     actor=None,
+    on_progress=None,
 ) -> ImportResult:
     """Replace a draft or previewed run's net pay with a clean file, then compute it.
 
-    Raises InvalidPayrollFile (nothing written) unless every error is on an excluded line.
+    Raises PayrollRunLocked first when the run is exported or confirmed (a stale tab), then
+    InvalidPayrollFile (nothing written) unless every error is on an excluded line, or
+    AmbiguousPayrollColumns when two columns fit one field and the company chose neither.
+    `column_choices` (field -> normalised header) is the officer's choice, remembered for the
+    company before the file is read.
     """
+    if PayrollRun.objects.get(pk=run.pk).is_locked:
+        raise PayrollRunLocked(_("This run is exported or confirmed; it no longer changes."))
+    choices = remember_column_choices(company=run.company, choices=column_choices or {})
     employees = dict(
         EmployeeProfile.objects.filter(company_id=run.company_id)
         .exclude(employee_number="")
         .values_list("employee_number", "id")
     )
     rows = parse_net_pay_file(
-        data, known_employee_numbers=set(employees), excluded_lines=set(excluded_lines)
+        data,
+        known_employee_numbers=set(employees),
+        excluded_lines=set(excluded_lines),
+        column_choices=choices,
+        on_progress=on_progress,
     )
     with transaction.atomic():
         run = PayrollRun.objects.select_for_update().get(pk=run.pk)
@@ -97,6 +126,7 @@ def import_net_pay(
             ],
         )
         run.source_filename = filename[:255]
+        run.refused_file = {}
         run.excluded_lines = sorted(excluded_lines)
         run.uploaded_at = timezone.now()
         run.progress_done, run.progress_total = 0, len(rows)
@@ -121,11 +151,107 @@ def import_net_pay(
     return ImportResult(run=run, lines=len(rows), queued=queued)
 
 
+def receive_net_pay_file(
+    *,
+    run: PayrollRun,
+    data: bytes,
+    filename: str = "",
+    excluded_lines: set[int] | frozenset[int] = frozenset(),
+    column_choices: dict[str, str] | None = None,
+    actor=None,
+) -> ImportResult:
+    """An uploaded file: imported now when small, else stored and read by a task (the page
+    follows its progress). Same refusals as import_net_pay for what is known at once."""
+    if len(data) <= async_parse_bytes():
+        return import_net_pay(
+            run=run,
+            data=data,
+            filename=filename,
+            excluded_lines=excluded_lines,
+            column_choices=column_choices,
+            actor=actor,
+        )
+    with transaction.atomic():
+        run = PayrollRun.objects.select_for_update().get(pk=run.pk)
+        if run.is_locked:
+            raise PayrollRunLocked(_("This run is exported or confirmed; it no longer changes."))
+        if run.pending_file:
+            run.pending_file.delete(save=False)
+        run.pending_file.save(f"run-{run.pk}.csv", ContentFile(data), save=False)
+        run.status = PayrollRun.Status.COMPUTING
+        run.progress_done, run.progress_total = 0, data.count(b"\n")
+        run.refused_file = {}
+        run.save(
+            update_fields=[
+                "pending_file",
+                "status",
+                "progress_done",
+                "progress_total",
+                "refused_file",
+            ]
+        )
+        from donations.tasks import import_net_pay_task
+
+        args = (run.pk, filename[:255], sorted(excluded_lines), dict(column_choices or {}))
+        actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+        transaction.on_commit(lambda: import_net_pay_task.delay(*args, actor_id=actor_id))
+    return ImportResult(run=run, lines=0, queued=True)
+
+
+def import_pending_file(
+    *,
+    run_id: int,
+    filename: str,
+    excluded_lines: list[int],
+    column_choices: dict[str, str],
+    actor=None,
+) -> PayrollRun:
+    """The task's half of receive_net_pay_file: read the stored file, import or record why not.
+
+    Idempotent: a run without a pending file (already read) is left as it is.
+    """
+    run = PayrollRun.objects.get(pk=run_id)
+    if not run.pending_file or run.is_locked:
+        return run
+    with run.pending_file.open("rb") as handle:
+        data = handle.read()
+    try:
+        import_net_pay(
+            run=run,
+            data=data,
+            filename=filename,
+            excluded_lines=set(excluded_lines),
+            column_choices=column_choices,
+            actor=actor,
+            on_progress=lambda n: PayrollRun.objects.filter(pk=run.pk).update(progress_done=n),
+        )
+    except InvalidPayrollFile as exc:
+        record_file_errors(run=run, errors=exc.errors)
+        summary = file_errors_summary(exc.errors)
+        previous = PayrollRun.Status.PREVIEWED if run.lines.exists() else PayrollRun.Status.DRAFT
+        PayrollRun.objects.filter(pk=run.pk).update(
+            status=previous,
+            refused_file={
+                "total": summary.total,
+                "per_field": [[str(label), n] for label, n in summary.per_field],
+                "first": [[e.line, str(e.field_label), str(e.message)] for e in summary.first],
+                "excludable": exc.excludable,
+            },
+        )
+    except PayrollRunLocked:
+        pass
+    run.refresh_from_db()
+    run.pending_file.delete(save=True)
+    return run
+
+
 def compute_payroll_run(*, run_id: int) -> PayrollRun:
     """Deduction per line from the pledge that applies to the month; totals and diff. Idempotent."""
     run = PayrollRun.objects.select_related("company").get(pk=run_id)
     if run.is_locked:
         return run
+    # Read before the pledges: a pledge saved while this runs makes the preview stale.
+    read_at = timezone.now()
     # Plain tuples: a 100k-employee company would otherwise build 100k model instances.
     pledges = {
         employee_id: (pk, rule, fixed, cap)
@@ -186,6 +312,7 @@ def compute_payroll_run(*, run_id: int) -> PayrollRun:
         run.total_net_pay_cents = totals["net"] or 0
         run.total_deduction_cents = totals["deduction"] or 0
         run.diff = payroll_diff(run, pledges)
+        run.pledges_read_at = read_at
         run.progress_done = done
         run.status = PayrollRun.Status.PREVIEWED
         run.save()
@@ -238,6 +365,10 @@ def export_deductions(*, run: PayrollRun, actor=None) -> str:
         run = PayrollRun.objects.select_for_update().get(pk=run.pk)
         if run.status in (PayrollRun.Status.DRAFT, PayrollRun.Status.COMPUTING):
             raise PayrollRunNotReady(_("Upload the net-pay file and wait for the preview first."))
+        if run.status == PayrollRun.Status.PREVIEWED and is_stale(run):
+            raise PayrollRunStale(
+                _("A pledge changed since this preview was computed: recompute first.")
+            )
         if run.status == PayrollRun.Status.PREVIEWED:
             run.status = PayrollRun.Status.EXPORTED
             run.exported_at = timezone.now()
@@ -262,6 +393,102 @@ def _occurred_at(month: dt.date) -> dt.datetime:
     return min(payday, timezone.now())
 
 
+def _run_donations(run: PayrollRun) -> list[Donation]:
+    """The unsaved donations a run's lines become, split by each pledge's allocations."""
+    occurred_at = _occurred_at(run.month)
+    lines = list(
+        run.lines.filter(deduction_cents__gt=0, pledge__isnull=False).values_list(
+            "pk", "employee_id", "pledge_id", "deduction_cents"
+        )
+    )
+    # Same order as Pledge.allocations (largest share first), so remainders land alike.
+    shares: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for pledge_id, association_id, percent in (
+        PledgeAllocation.objects.filter(pledge__payroll_lines__run=run)
+        .distinct()
+        .order_by("pledge_id", "-percent", "id")
+        .values_list("pledge_id", "association_id", "percent")
+    ):
+        shares[pledge_id].append((association_id, percent))
+    donations: list[Donation] = []
+    for line_id, employee_id, pledge_id, deduction in lines:
+        for association_id, cents in split_by_allocations(deduction, shares[pledge_id]):
+            donations.append(
+                Donation(
+                    donor_id=employee_id,
+                    company_id=run.company_id,
+                    association_id=association_id,
+                    amount_cents=cents,
+                    currency=run.currency,
+                    source=Donation.Source.PAYROLL,
+                    status=Donation.Status.SUCCEEDED,
+                    occurred_at=occurred_at,
+                    external_reference=f"payroll:{line_id}:{association_id}",
+                    payroll_line_id=line_id,
+                )
+            )
+    return donations
+
+
+def confirmation_of(run: PayrollRun) -> ConfirmationSummary:
+    """What confirming the run will do (people, totals, the match estimate, who is missing)."""
+    run = PayrollRun.objects.select_related("company").get(pk=run.pk)
+    return confirmation_summary(run, matched_cents=estimate_match_cents(_run_donations(run)))
+
+
+def recompute_payroll_run(*, run: PayrollRun, actor=None) -> PayrollRun:
+    """Compute a run again from the net pay already imported (pledges changed; no re-upload).
+
+    An exported run goes back to previewed: its deduction file is out of date, export it again.
+    """
+    with transaction.atomic():
+        run = PayrollRun.objects.select_for_update().get(pk=run.pk)
+        if run.status == PayrollRun.Status.CONFIRMED:
+            raise PayrollRunLocked(_("This run is confirmed; it no longer changes."))
+        if run.status == PayrollRun.Status.DRAFT and not run.uploaded_at:
+            raise PayrollRunNotReady(_("Upload the net-pay file first."))
+        queued = run.progress_total > async_threshold()
+        run.status = PayrollRun.Status.COMPUTING if queued else PayrollRun.Status.DRAFT
+        run.exported_at = None
+        run.progress_done = 0
+        run.save(update_fields=["status", "exported_at", "progress_done"])
+        log_action(action="payroll.recomputed", obj=run, actor=actor, company=run.company)
+        if queued:
+            from donations.tasks import compute_payroll_run_task
+
+            run_id = run.pk
+            transaction.on_commit(lambda: compute_payroll_run_task.delay(run_id))
+    if not queued:
+        compute_payroll_run(run_id=run.pk)
+    run.refresh_from_db()
+    return run
+
+
+def record_file_errors(*, run: PayrollRun, errors: list[FileError]) -> None:
+    """Keep every error of a refused file as a CSV the officer downloads (replaces the last)."""
+    # One dialect whatever the language: the refused lines are read back from this file.
+    text = download_csv_text(
+        ["line", "field", "problem"],
+        ((e.line, str(e.field_label), str(e.message)) for e in errors),
+        FRENCH_SPREADSHEET,
+    )
+    run = PayrollRun.objects.get(pk=run.pk)
+    if run.error_report:
+        run.error_report.delete(save=False)
+    run.error_report.save(f"run-{run.pk}-errors.csv", ContentFile(text.encode()), save=False)
+    PayrollRun.objects.filter(pk=run.pk).update(error_report=run.error_report.name, refused_file={})
+
+
+def remember_column_choices(*, company: Company, choices: dict[str, str]) -> dict[str, str]:
+    """Store the officer's column choices for the company; returns every choice it holds."""
+    row = giving_settings(company)
+    wanted = {k: v for k, v in choices.items() if k in {"employee_number", "net_pay"} and v}
+    if wanted and {**row.payroll_columns, **wanted} != row.payroll_columns:
+        row.payroll_columns = {**row.payroll_columns, **wanted}
+        row.save(update_fields=["payroll_columns"])
+    return dict(row.payroll_columns)
+
+
 def confirm_payroll_run(*, run: PayrollRun, actor=None) -> int:
     """Create the run's donations and matches in one transaction; returns the rows written.
 
@@ -273,38 +500,11 @@ def confirm_payroll_run(*, run: PayrollRun, actor=None) -> int:
             return 0
         if run.status != PayrollRun.Status.EXPORTED:
             raise PayrollRunNotReady(_("Export the deduction file before confirming the run."))
-        occurred_at = _occurred_at(run.month)
-        lines = list(
-            run.lines.filter(deduction_cents__gt=0, pledge__isnull=False).values_list(
-                "pk", "employee_id", "pledge_id", "deduction_cents"
+        if is_stale(run):
+            raise PayrollRunStale(
+                _("A pledge changed since this preview was computed: recompute first.")
             )
-        )
-        # Same order as Pledge.allocations (largest share first), so remainders land alike.
-        shares: dict[int, list[tuple[int, int]]] = defaultdict(list)
-        for pledge_id, association_id, percent in (
-            PledgeAllocation.objects.filter(pledge__payroll_lines__run=run)
-            .distinct()
-            .order_by("pledge_id", "-percent", "id")
-            .values_list("pledge_id", "association_id", "percent")
-        ):
-            shares[pledge_id].append((association_id, percent))
-        donations: list[Donation] = []
-        for line_id, employee_id, pledge_id, deduction in lines:
-            for association_id, cents in split_by_allocations(deduction, shares[pledge_id]):
-                donations.append(
-                    Donation(
-                        donor_id=employee_id,
-                        company_id=run.company_id,
-                        association_id=association_id,
-                        amount_cents=cents,
-                        currency=run.currency,
-                        source=Donation.Source.PAYROLL,
-                        status=Donation.Status.SUCCEEDED,
-                        occurred_at=occurred_at,
-                        external_reference=f"payroll:{line_id}:{association_id}",
-                        payroll_line_id=line_id,
-                    )
-                )
+        donations = _run_donations(run)
         if not insert_rows(Donation, donations):
             # COPY (and some backends' bulk inserts) return no ids: read them back.
             refs = {d.external_reference: d for d in donations}
@@ -389,7 +589,12 @@ __all__ = [
     "add_adjustment",
     "compute_payroll_run",
     "confirm_payroll_run",
+    "confirmation_of",
     "export_deductions",
     "import_net_pay",
+    "import_pending_file",
     "open_payroll_run",
+    "receive_net_pay_file",
+    "recompute_payroll_run",
+    "remember_column_choices",
 ]

@@ -16,12 +16,18 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy, pgettext_lazy
 
-from donations.exceptions import FileError, InvalidPayrollFile, interpolate_lazy
+from donations.exceptions import (
+    AmbiguousPayrollColumns,
+    FileError,
+    InvalidPayrollFile,
+    interpolate_lazy,
+)
 
 NUMBER_ALIASES = {"employeenumber", "employee", "employeeid", "matricule", "payrollid", "number"}
 PAY_ALIASES = {"netpay", "net", "netapayer", "salairenet", "netpaycents", "montantnet"}
 AMOUNT_RE = re.compile(r"^(\d{1,10})(?:\.(\d{1,2}))?$")
 MAX_LINES = 500_000
+PROGRESS_EVERY = 10_000  # lines read between two progress reports of a task
 
 
 @dataclass(frozen=True)
@@ -77,8 +83,14 @@ def parse_net_pay_file(
     *,
     known_employee_numbers: set[str] | None = None,
     excluded_lines: set[int] | frozenset[int] = frozenset(),
+    column_choices: dict[str, str] | None = None,
+    on_progress=None,
 ) -> list[NetPayRow]:
-    """The clean rows, or InvalidPayrollFile listing every error (lines excluded are skipped)."""
+    """The clean rows, or InvalidPayrollFile listing every error (lines excluded are skipped).
+
+    `column_choices` maps a field (employee_number, net_pay) to the normalised header chosen
+    when several columns fit it; without a choice that applies, AmbiguousPayrollColumns.
+    """
     text = _decode(data)
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
@@ -93,7 +105,9 @@ def parse_net_pay_file(
     )
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-        parsed = _read(reader, known_employee_numbers, excluded_lines)
+        parsed = _read(
+            reader, known_employee_numbers, excluded_lines, column_choices or {}, on_progress
+        )
     except csv.Error as exc:
         line = getattr(reader, "line_num", 0) or 1
         # The reason is Python's csv module's own (English) text.
@@ -104,17 +118,46 @@ def parse_net_pay_file(
     return parsed.rows
 
 
-def _read(reader, known: set[str] | None, excluded: set[int] | frozenset[int]) -> ParsedNetPay:
+def _column(
+    raw_header: list[str], field_name: str, aliases: set[str], chosen: str | None, line: int
+) -> int | None:
+    """The one column that fits a field; refuses to guess between two unless one was chosen."""
+    header = [_norm_header(c) for c in raw_header]
+    candidates = [i for i, h in enumerate(header) if h in aliases]
+    if len(candidates) <= 1:
+        return candidates[0] if candidates else None
+    for i in candidates:
+        if header[i] == chosen:
+            return i
+    raise AmbiguousPayrollColumns(
+        field=field_name,
+        columns=[raw_header[i].strip() for i in candidates],
+        keys=[header[i] for i in candidates],
+        line=line,
+    )
+
+
+def _read(
+    reader,
+    known: set[str] | None,
+    excluded: set[int] | frozenset[int],
+    choices: dict[str, str],
+    on_progress=None,
+) -> ParsedNetPay:
     result = ParsedNetPay()
-    header = None
+    raw_header: list[str] = []
+    header_line = 1
     for raw in reader:
         if not any(cell.strip() for cell in raw):
             continue
-        header = [_norm_header(c) for c in raw]
+        raw_header = raw
         header_line = reader.line_num
         break
-    number_col = next((i for i, h in enumerate(header or []) if h in NUMBER_ALIASES), None)
-    pay_col = next((i for i, h in enumerate(header or []) if h in PAY_ALIASES), None)
+    header = [_norm_header(c) for c in raw_header] or None
+    number_col = _column(
+        raw_header, "employee_number", NUMBER_ALIASES, choices.get("employee_number"), header_line
+    )
+    pay_col = _column(raw_header, "net_pay", PAY_ALIASES, choices.get("net_pay"), header_line)
     missing = []
     if number_col is None:
         missing.append(FileError(1, "employee_number", _("missing column")))
@@ -126,6 +169,8 @@ def _read(reader, known: set[str] | None, excluded: set[int] | frozenset[int]) -
     width = len(header)
     for raw in reader:
         line = reader.line_num
+        if on_progress and line % PROGRESS_EVERY == 0:
+            on_progress(line)
         if line > MAX_LINES + header_line:
             message = interpolate_lazy(_("more than %(limit)s lines"), {"limit": MAX_LINES})
             raise InvalidPayrollFile([FileError(line, "file", message)], excludable=False)

@@ -178,7 +178,7 @@ def change_pledge(
     if terms.start_month:
         effective = max(effective, month_of(terms.start_month))
     old.end_month = effective
-    old.save(update_fields=["end_month"])
+    old.save(update_fields=["end_month", "updated_at"])
     new = _create(profile, terms, effective)
     old.replaced_by = new
     old.save(update_fields=["replaced_by"])
@@ -202,7 +202,7 @@ def stop_pledge(*, profile: EmployeeProfile, today: dt.date | None = None) -> Pl
         raise InvalidPledge(_("You have no pledge to stop."))
     pledge.end_month = max(next_open_month(profile.company, today=today), pledge.start_month)
     pledge.stopped_at = timezone.now()
-    pledge.save(update_fields=["end_month", "stopped_at"])
+    pledge.save(update_fields=["end_month", "stopped_at", "updated_at"])
     log_action(action="pledge.stopped", obj=pledge, actor=profile.user, company=profile.company)
     notifications.enqueue(kind="pledge_stopped", object_id=pledge.pk)
     return pledge

@@ -25,6 +25,7 @@ from donations.forms import (
 )
 from donations.models import PaymentAttempt
 from donations.payments import get_provider
+from donations.selectors import payroll as payroll_reads
 from donations.services import cards, pledges, statements
 from portal.money import cents_from_decimal
 from portal.tenancy import require_profile
@@ -40,6 +41,7 @@ def giving_home(request: HttpRequest) -> HttpResponse:
         {
             "profile": profile,
             "pledge": pledges.current_pledge(profile),
+            "stale_run": payroll_reads.stale_run_for(profile),
             "gifts": gifts,
             "deductions": selectors.deductions_of(profile)[:24],
             "summary": selectors.summary_of(profile),

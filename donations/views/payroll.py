@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import (
+    FileResponse,
+    Http404,
     HttpRequest,
     HttpResponse,
     JsonResponse,
@@ -14,14 +16,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from donations import selectors
-from donations.exceptions import GivingError, InvalidPayrollFile
+from donations.exceptions import (
+    AmbiguousPayrollColumns,
+    GivingError,
+    InvalidPayrollFile,
+    PayrollRunLocked,
+)
 from donations.forms import (
     AdjustmentForm,
+    ConfirmRunForm,
     NetPayUploadForm,
     OpenRunForm,
     RoundUpAssociationsForm,
 )
 from donations.models import AuditEntry, PayrollRun
+from donations.selectors import payroll as payroll_reads
 from donations.services import payroll, pledges
 from portal.calendar import company_today
 from portal.models import EmployeeProfile
@@ -37,10 +46,11 @@ def payroll_runs(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         run = payroll.open_payroll_run(company=officer.company, month=form.cleaned_data["month"])
         return redirect("donations:payroll_run", pk=run.pk)
+    runs = list(selectors.runs_of(officer.company)[:120])
     return render(
         request,
         "donations/payroll_runs.html",
-        {"runs": selectors.runs_of(officer.company), "form": form},
+        {"runs": runs, "stale_ids": payroll_reads.stale_run_ids(runs), "form": form},
     )
 
 
@@ -50,20 +60,29 @@ def _company_run(request: HttpRequest, pk: int):
 
 
 def _run_page(
-    request: HttpRequest, run: PayrollRun, form, *, file_errors=None, excludable=False, status=200
+    request: HttpRequest, run: PayrollRun, form, *, refused=None, locked=False, status=200
 ) -> HttpResponse:
     """The run's page: its lines, the upload form and, after a refused file, its errors."""
     run.refresh_from_db()
     lines = run.lines.select_related("employee__user", "pledge").order_by("employee_number")
+    errors = refused.errors if refused else []
+    summary, excludable, error_lines = payroll_reads.stored_refusal(run)
+    if errors:
+        summary = payroll_reads.file_errors_summary(errors)
+        excludable, error_lines = refused.excludable, payroll_reads.lines_to_exclude_text(errors)
     return render(
         request,
         "donations/payroll_run_detail.html",
         {
             "run": run,
             "form": form,
-            "file_errors": file_errors,
+            "stale": payroll_reads.is_stale(run),
+            "locked_notice": locked,
+            "file_errors": summary,
+            "ambiguous": refused if isinstance(refused, AmbiguousPayrollColumns) else None,
             "excludable": excludable,
-            "error_lines": ",".join(str(e) for e in sorted({e.line for e in file_errors or []})),
+            "error_lines": error_lines,
+            "excluded_text": payroll_reads.line_ranges(run.excluded_lines or []),
             "lines": lines[:500],
             "line_count": run.lines.count(),
             "adjustment_form": AdjustmentForm(associations=selectors.card_associations())
@@ -85,18 +104,23 @@ def payroll_run(request: HttpRequest, pk: int) -> HttpResponse:
         return _run_page(request, run, form)
     if not form.is_valid():
         return _run_page(request, run, form, status=400)
-    upload = form.cleaned_data["file"]
+    upload, data = form.cleaned_data["file"], form.cleaned_data
     try:
-        result = payroll.import_net_pay(
+        result = payroll.receive_net_pay_file(
             run=run,
             data=upload.read(),
             filename=upload.name,
-            excluded_lines=form.cleaned_data["excluded_line_set"],
+            excluded_lines=data["excluded_line_set"]
+            | (payroll_reads.refused_lines(run) if data["exclude_refused"] else set()),
+            column_choices=data["column_choices"],
             actor=request.user,
         )
+    except PayrollRunLocked:
+        # A stale tab: say who confirmed (or exported) the run and when, not a bare 400.
+        return _run_page(request, run, NetPayUploadForm(), locked=True, status=409)
     except InvalidPayrollFile as exc:
-        errors = {"file_errors": exc.errors, "excludable": exc.excludable}
-        return _run_page(request, run, form, **errors, status=400)
+        payroll.record_file_errors(run=run, errors=exc.errors)
+        return _run_page(request, run, form, refused=exc, status=400)
     except GivingError as exc:
         form.add_error(None, str(exc))
         return _run_page(request, run, form, status=400)
@@ -130,19 +154,62 @@ def payroll_run_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def payroll_run_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """The second look: what confirming will write, then the typed month or the ticked box."""
+    _officer, run = _company_run(request, pk)
+    if run.status == PayrollRun.Status.CONFIRMED:
+        messages.info(request, _("This run was already confirmed; nothing changed."))
+        return redirect("donations:payroll_run", pk=run.pk)
+    summary = payroll.confirmation_of(run)
+    form = ConfirmRunForm(request.POST if request.method == "POST" else None, summary=summary)
+    if request.method == "POST" and form.is_valid():
+        try:
+            payroll.confirm_payroll_run(run=run, actor=request.user)
+        except GivingError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Run confirmed: donations and matches recorded."))
+        return redirect("donations:payroll_run", pk=run.pk)
+    status = 400 if form.is_bound else 200
+    context = {"run": run, "summary": summary, "form": form}
+    return render(request, "donations/payroll_run_confirm.html", context, status=status)
+
+
+@login_required
+@require_POST
+def payroll_run_recompute(request: HttpRequest, pk: int) -> HttpResponse:
+    """Compute the preview again from the file already imported (a pledge changed)."""
     _officer, run = _company_run(request, pk)
     try:
-        written = payroll.confirm_payroll_run(run=run, actor=request.user)
+        run = payroll.recompute_payroll_run(run=run, actor=request.user)
     except GivingError as exc:
         messages.error(request, str(exc))
     else:
-        if written:
-            messages.success(request, _("Run confirmed: donations and matches recorded."))
-        else:
-            messages.info(request, _("This run was already confirmed; nothing changed."))
+        messages.success(request, _("The preview was computed again from the current pledges."))
     return redirect("donations:payroll_run", pk=run.pk)
+
+
+@login_required
+def payroll_run_missing_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    _officer, run = _company_run(request, pk)
+    response = HttpResponse(
+        payroll_reads.missing_pledgers_csv(run).encode("utf-8"),
+        content_type="text/csv; charset=utf-8",
+    )
+    name = f"missing-pledgers-{run.month:%Y-%m}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def payroll_run_errors_csv(request: HttpRequest, pk: int) -> FileResponse:
+    _officer, run = _company_run(request, pk)
+    if not run.error_report:
+        raise Http404
+    name = f"net-pay-errors-{run.month:%Y-%m}.csv"
+    return FileResponse(
+        run.error_report.open("rb"), as_attachment=True, filename=name, content_type="text/csv"
+    )
 
 
 @login_required

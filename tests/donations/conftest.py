@@ -22,6 +22,12 @@ def _english_domain_messages():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Refused files' error lists and large uploads are stored: never in the checkout."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
 @pytest.fixture
 def associations(site_tree):
     return [

@@ -67,3 +67,10 @@ def card_donation(donor, association, amount_cents, *, fee_cents=0, when=WHEN, p
         external_reference=attempt.external_id,  # as the webhook records it
         payment=attempt,
     )
+
+
+def confirm_form(run, **fields) -> dict:
+    """What the confirmation page posts: the figures it stated, and the officer's answer."""
+    from donations.services.payroll import confirmation_of
+
+    return {"figures": confirmation_of(run).figures, **fields}

@@ -117,3 +117,45 @@ def test_finance_page_shows_paid_and_owed_per_month(client, company_a, three_mon
     html = client.get(reverse("donations:finance")).content.decode()
     assert "01/2026" in html and "02/2026" in html
     assert "VIR-04" in html
+
+
+def assert_months_add_up_to_totals(company):
+    """Each column of the month-by-month table sums to the per-association table."""
+    months, totals = money_by_association_month(company)
+    columns = ("collected_cents", "matched_cents", "paid_cents", "in_unpaid_batches_cents")
+    for total in totals:
+        rows = [r for r in months if r.association_id == total.association_id]
+        assert rows, f"{total.association} has totals but no month"
+        for column in (*columns, "owed_cents"):
+            assert sum(getattr(r, column) for r in rows) == getattr(total, column), column
+    assert {r.association_id for r in months} == {t.association_id for t in totals}
+
+
+def test_both_tables_hold_the_same_money_when_all_gifts_were_refunded_after_payment(
+    company_a, employee_a, associations, policy_a, three_months
+):
+    forets = associations[1]
+    gift = make_donation(employee_a, forets, 245_232, when=FEB)
+    match_donation(gift)
+    batch = create_disbursement_batch(company=company_a, period_end=dt.date(2026, 4, 1))
+    mark_batch_paid(batch=batch, reference="VIR-05")
+    Donation.objects.filter(pk=gift.pk).update(status=Donation.Status.REFUNDED, refunded_at=MAR)
+    reverse_match(donation=gift)
+    make_donation(employee_a, three_months, 300, when=MAR)
+    create_disbursement_batch(company=company_a, period_end=dt.date(2026, 4, 1))
+    months, totals = money_by_association_month(company_a)
+    forets_total = next(t for t in totals if t.association_id == forets.pk)
+    paid = forets_total.paid_cents
+    assert paid > 245_232 and forets_total.owed_cents == -paid  # the gift and its match
+    # Its payment shows on a month too, not only in the per-association table.
+    assert sum(r.paid_cents for r in months if r.association_id == forets.pk) == paid
+    assert_months_add_up_to_totals(company_a)
+
+
+def test_months_add_up_with_a_paid_and_an_unpaid_batch(company_a, three_months):
+    mark_batch_paid(
+        batch=create_disbursement_batch(company=company_a, period_end=dt.date(2026, 2, 1)),
+        reference="VIR-06",
+    )
+    create_disbursement_batch(company=company_a, period_end=dt.date(2026, 4, 1))
+    assert_months_add_up_to_totals(company_a)

@@ -10,6 +10,7 @@ from donations.models import DisbursementBatch, PayrollRun
 from donations.services.payroll import import_net_pay, open_payroll_run
 from portal.services import set_roles
 from tests.donations.conftest import MONTH, NET_PAY_FILE
+from tests.donations.helpers import confirm_form
 from tests.factories import make_employee
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +46,9 @@ def test_payroll_officer_runs_the_month(client, payroll_a, company_a, payroll_pe
     import_net_pay(run=run, data=NET_PAY_FILE)
     assert client.get(reverse("donations:payroll_run", args=[run.pk])).status_code == 200
     assert client.post(reverse("donations:payroll_run_export", args=[run.pk])).status_code == 200
-    client.post(reverse("donations:payroll_run_confirm", args=[run.pk]))
+    client.post(
+        reverse("donations:payroll_run_confirm", args=[run.pk]), confirm_form(run, acknowledge="on")
+    )
     run.refresh_from_db()
     assert run.status == PayrollRun.Status.CONFIRMED
     assert run.confirmed_by == payroll_a.user
@@ -63,7 +66,9 @@ def test_payroll_officer_keeps_the_money_trail(client, payroll_a, company_a, pay
     run = open_payroll_run(company=company_a, month=MONTH)
     import_net_pay(run=run, data=NET_PAY_FILE)
     client.post(reverse("donations:payroll_run_export", args=[run.pk]))
-    client.post(reverse("donations:payroll_run_confirm", args=[run.pk]))
+    client.post(
+        reverse("donations:payroll_run_confirm", args=[run.pk]), confirm_form(run, acknowledge="on")
+    )
     client.post(reverse("donations:disbursement_create"))
     batch = DisbursementBatch.objects.get(company=company_a)
     client.post(reverse("donations:disbursement_paid", args=[batch.pk]), {"reference": "VIR-9"})
@@ -119,7 +124,9 @@ def test_company_b_payroll_officer_cannot_pay_company_a_batches(
     import_net_pay(run=run, data=NET_PAY_FILE)
     client.force_login(payroll_a.user)
     client.post(reverse("donations:payroll_run_export", args=[run.pk]))
-    client.post(reverse("donations:payroll_run_confirm", args=[run.pk]))
+    client.post(
+        reverse("donations:payroll_run_confirm", args=[run.pk]), confirm_form(run, acknowledge="on")
+    )
     client.post(reverse("donations:disbursement_create"))
     batch = DisbursementBatch.objects.get(company=company_a)
     client.force_login(payroll_b.user)

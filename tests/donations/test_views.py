@@ -10,7 +10,7 @@ from donations.models import Donation, PaymentAttempt, PayrollRun, Pledge
 from donations.services.matching import match_donation
 from donations.services.payroll import export_deductions, import_net_pay, open_payroll_run
 from tests.donations.conftest import MONTH, NET_PAY_FILE
-from tests.donations.helpers import make_donation
+from tests.donations.helpers import confirm_form, make_donation
 from tests.factories import make_employee
 
 pytestmark = pytest.mark.django_db
@@ -140,9 +140,13 @@ def test_csr_runs_the_month_upload_preview_export_confirm(client, csr_a, payroll
     export = client.post(reverse("donations:payroll_run_export", args=[run.pk]))
     assert export["Content-Type"].startswith("text/csv")
     assert b"E001;0,67;" in export.content
-    client.post(reverse("donations:payroll_run_confirm", args=[run.pk]))
+    client.post(
+        reverse("donations:payroll_run_confirm", args=[run.pk]), confirm_form(run, acknowledge="on")
+    )
     assert Donation.objects.count() == 3
-    client.post(reverse("donations:payroll_run_confirm", args=[run.pk]))
+    client.post(
+        reverse("donations:payroll_run_confirm", args=[run.pk]), confirm_form(run, acknowledge="on")
+    )
     assert Donation.objects.count() == 3
 
 
@@ -171,7 +175,9 @@ def test_upload_to_an_exported_run_is_refused(client, csr_a, company_a, payroll_
     client.force_login(csr_a.user)
     upload = SimpleUploadedFile("paie.csv", b"matricule;net\nE001;99\n")
     response = client.post(reverse("donations:payroll_run", args=[run.pk]), {"file": upload})
-    assert response.status_code == 400
+    # A conflict with the run's state, said in words (it was exported, when), not a bare 400.
+    assert response.status_code == 409
+    assert 'id="run-locked"' in response.content.decode()
     assert run.lines.get(employee_number="E001").net_pay_cents == 234567
 
 

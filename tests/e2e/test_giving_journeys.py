@@ -78,7 +78,9 @@ def test_pledge_payroll_run_and_match_journey(page, giving_setup, axe_check):
         page.get_by_role("button", name="Export the deduction file").click()
     assert "E001;0,67;" in download.value.path().read_text(encoding="utf-8")
     page.reload()
-    page.get_by_role("button", name="Confirm after payday").click()
+    page.get_by_role("link", name="Confirm after payday").click()
+    page.get_by_label(re.compile(r"I confirm €0\.67 deducted from 1 person")).check()
+    page.get_by_role("button", name="Confirm the run").click()
     page.get_by_text("Run confirmed").wait_for()
     assert PayrollRun.objects.get().status == "confirmed"
     assert Donation.objects.count() == 2
