@@ -2,11 +2,13 @@
 
 - `payroll`: giving settings, round-up associations, pledges and their allocations, payroll runs;
 - `gifts`: donations (payroll or card), card payment attempts, Stripe events, matching;
+- `refunds`: partial or full refunds of card gifts, and disputes (chargebacks);
 - `disbursements`: what is paid to each association, and the audit log of the money.
 """
 
 from donations.models.disbursements import AuditEntry, Disbursement, DisbursementBatch
 from donations.models.gifts import Donation, Match, MatchingPolicy, PaymentAttempt, StripeEvent
+from donations.models.refunds import Dispute, Refund
 from donations.models.payroll import (
     CONSENT_TEXT_VERSION,
     GivingSettings,
@@ -21,6 +23,7 @@ __all__ = [
     "CONSENT_TEXT_VERSION",
     "AuditEntry",
     "Disbursement",
+    "Dispute",
     "DisbursementBatch",
     "Donation",
     "GivingSettings",
@@ -31,6 +34,7 @@ __all__ = [
     "PayrollRun",
     "Pledge",
     "PledgeAllocation",
+    "Refund",
     "RoundUpAssociation",
     "StripeEvent",
 ]

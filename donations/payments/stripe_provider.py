@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterator
 
 import stripe
@@ -19,6 +20,18 @@ from donations.payments.types import (
 )
 
 WEBHOOK_TOLERANCE_SECONDS = 300
+# Stripe's ids are short ASCII words; anything else (too long for the column, a NUL byte that
+# PostgreSQL refuses in text) is refused before it reaches the database.
+_ID = re.compile(r"[A-Za-z0-9_-]{1,120}")
+_TYPE = re.compile(r"[a-z0-9_.]{1,80}")
+
+
+def _checked(value: object, pattern: re.Pattern, what: str, *, allow_empty: bool = False) -> str:
+    if allow_empty and value in (None, ""):
+        return ""
+    if not isinstance(value, str) or not pattern.fullmatch(value):
+        raise InvalidWebhook(f"malformed {what}")
+    return value
 
 
 class StripeProvider(PaymentProvider):
@@ -128,16 +141,18 @@ class StripeProvider(PaymentProvider):
             )
             body = json.loads(payload)
             obj = body["data"]["object"]
-            object_type = str(obj.get("object", ""))
-            object_id = str(obj.get("id", ""))
+            object_type = _checked(obj.get("object", ""), _TYPE, "object type", allow_empty=True)
+            object_id = _checked(obj.get("id", ""), _ID, "object id", allow_empty=True)
             payment_id = None
             if object_type == "payment_intent":
                 payment_id = object_id
-            elif object_type in ("charge", "refund") and isinstance(obj.get("payment_intent"), str):
-                payment_id = obj["payment_intent"]
+            elif object_type in ("charge", "refund", "dispute") and isinstance(
+                obj.get("payment_intent"), str
+            ):
+                payment_id = _checked(obj["payment_intent"], _ID, "payment id")
             return ProviderEvent(
-                id=str(body["id"]),
-                type=str(body["type"]),
+                id=_checked(body["id"], _ID, "event id"),
+                type=_checked(body["type"], _TYPE, "event type"),
                 object_type=object_type,
                 object_id=object_id,
                 payment_id=payment_id,
@@ -148,5 +163,7 @@ class StripeProvider(PaymentProvider):
             KeyError,
             TypeError,
             AttributeError,
+            # A signed body nested thousands deep exhausts the parser's stack.
+            RecursionError,
         ) as exc:
             raise InvalidWebhook(str(exc)) from exc
