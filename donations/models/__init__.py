@@ -8,7 +8,6 @@
 
 from donations.models.disbursements import AuditEntry, Disbursement, DisbursementBatch
 from donations.models.gifts import Donation, Match, MatchingPolicy, PaymentAttempt, StripeEvent
-from donations.models.refunds import Dispute, Refund
 from donations.models.payroll import (
     CONSENT_TEXT_VERSION,
     GivingSettings,
@@ -18,13 +17,14 @@ from donations.models.payroll import (
     PledgeAllocation,
     RoundUpAssociation,
 )
+from donations.models.refunds import Dispute, Refund
 
 __all__ = [
     "CONSENT_TEXT_VERSION",
     "AuditEntry",
     "Disbursement",
-    "Dispute",
     "DisbursementBatch",
+    "Dispute",
     "Donation",
     "GivingSettings",
     "Match",

@@ -222,7 +222,9 @@ class Match(models.Model):
                 name="match_reversal_dated",
             ),
             models.CheckConstraint(
-                condition=Q(status="active", reversed_cents__gte=0, reversed_cents__lt=F("amount_cents"))
+                condition=Q(
+                    status="active", reversed_cents__gte=0, reversed_cents__lt=F("amount_cents")
+                )
                 | Q(status="reversed", reversed_cents=F("amount_cents")),
                 name="match_reversed_within_amount",
             ),

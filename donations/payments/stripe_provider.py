@@ -13,10 +13,12 @@ from django.conf import settings
 from donations.exceptions import InvalidWebhook, PaymentProviderError
 from donations.payments.base import PaymentProvider
 from donations.payments.types import (
+    DisputeState,
     PaymentIntentResult,
     PaymentRequest,
     PaymentState,
     ProviderEvent,
+    RefundState,
 )
 
 WEBHOOK_TOLERANCE_SECONDS = 300
@@ -73,6 +75,15 @@ class StripeProvider(PaymentProvider):
             charge = intent.get("latest_charge")
             if isinstance(charge, str):
                 charge = self.client.v1.charges.retrieve(charge).to_dict()
+            refunds = ()
+            if charge:
+                listed = self.client.v1.refunds.list(
+                    params={"payment_intent": external_id, "limit": 100}
+                )
+                refunds = tuple(
+                    RefundState(str(r.id), int(r.amount), str(r.status))
+                    for r in listed.auto_paging_iter()
+                )
         except stripe.StripeError as exc:
             raise PaymentProviderError(str(exc)) from exc
         refunded = int((charge or {}).get("amount_refunded") or 0)
@@ -89,6 +100,7 @@ class StripeProvider(PaymentProvider):
             amount_cents=int(intent["amount"]),
             currency=str(intent["currency"]).upper(),
             refunded_cents=refunded,
+            refunds=refunds,
             metadata={k: str(v) for k, v in (intent.get("metadata") or {}).items()},
             failure_message=str(error.get("message") or ""),
         )
@@ -117,6 +129,24 @@ class StripeProvider(PaymentProvider):
                 )
         except stripe.StripeError as exc:
             raise PaymentProviderError(str(exc)) from exc
+
+    def retrieve_dispute(self, external_id: str) -> DisputeState:
+        try:
+            dispute = self.client.v1.disputes.retrieve(external_id).to_dict()
+            payment_id = dispute.get("payment_intent")
+            if not isinstance(payment_id, str) and isinstance(dispute.get("charge"), str):
+                charge = self.client.v1.charges.retrieve(dispute["charge"]).to_dict()
+                payment_id = charge.get("payment_intent")
+        except stripe.StripeError as exc:
+            raise PaymentProviderError(str(exc)) from exc
+        return DisputeState(
+            external_id=str(dispute["id"]),
+            payment_id=payment_id if isinstance(payment_id, str) else None,
+            amount_cents=int(dispute["amount"]),
+            currency=str(dispute["currency"]).upper(),
+            status=str(dispute["status"]),
+            reason=str(dispute.get("reason") or "")[:80],
+        )
 
     def refund(self, external_id: str, *, amount_cents: int | None = None) -> None:
         params: dict = {"payment_intent": external_id}

@@ -168,6 +168,7 @@ def impact_data(company_a, company_b):
             source=source,
             status="refunded" if refunded else "succeeded",
             refunded_at=when if refunded else None,
+            refunded_cents=cents if refunded else 0,
             occurred_at=when,
             external_reference=f"ref-{next(counter)}",
             payment=payment,
