@@ -1,6 +1,7 @@
 """Reads of the donations app, also what other apps import (`from donations import selectors`).
 
 - `giving`: gift history, runs, counted gifts and active matches, money per association and month;
+- `refunds`: refunded and disputed amounts per association (the money trail);
 - `rules`: the CSR officers' matching policies, fixed-pledge bounds and card refunds.
 """
 
@@ -21,6 +22,7 @@ from donations.selectors.giving import (
     runs_of,
     summary_of,
 )
+from donations.selectors.refunds import AssociationRefunds, refunds_by_association
 from donations.selectors.rules import (
     card_donations_of,
     disputes_of,
@@ -32,6 +34,7 @@ from donations.selectors.rules import (
 
 __all__ = [
     "AssociationMonth",
+    "AssociationRefunds",
     "AssociationTotal",
     "GivingSummary",
     "active_matches",
@@ -49,6 +52,7 @@ __all__ = [
     "policies_of",
     "policy_summary",
     "refund_requests",
+    "refunds_by_association",
     "round_up_associations",
     "runs_of",
     "summary_of",

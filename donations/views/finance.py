@@ -45,6 +45,7 @@ def finance(request: HttpRequest) -> HttpResponse:
             "months": months,
             "totals": totals,
             "batches": batches,
+            "refunds": selectors.refunds_by_association(officer.company),
             "currency": officer.company.currency,
             "paid_form": DisbursementPaidForm(),
         },

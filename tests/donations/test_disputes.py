@@ -132,6 +132,18 @@ def test_an_open_dispute_holds_gift_and_match_out_of_what_is_owed(
     officer.login(email="csr@alpha.example", password=PASSWORD)
     page = officer.get(reverse("donations:rules_refunds")).content.decode()
     assert f'data-dispute="{dispute.pk}"' in page and "contesté" in page
+    trail = officer.get(reverse("donations:finance")).content.decode().replace("\u202f", " ")
+    assert "100,00 € donnés et 80,00 € abondés" in trail.replace("\xa0", " ")
+
+
+@pytest.mark.django_db
+def test_another_companys_officer_sees_no_dispute_of_alpha(stripe_api, gift, csr_b):
+    at_stripe(stripe_api, "needs_response")
+    deliver(dispute_event("evt_d1", "charge.dispute.created"))
+    officer = Client()
+    officer.login(email="csr@beta.example", password=PASSWORD)
+    assert "data-dispute=" not in officer.get(reverse("donations:rules_refunds")).content.decode()
+    assert "data-refunds=" not in officer.get(reverse("donations:finance")).content.decode()
 
 
 @pytest.mark.django_db

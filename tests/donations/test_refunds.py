@@ -221,6 +221,8 @@ def test_partial_refund_is_shown_on_the_giving_page_statement_and_refund_list(gi
     officer.login(email="csr@alpha.example", password=PASSWORD)
     listing = spaced(officer.get(reverse("donations:rules_refunds")).content.decode())
     assert "remboursé 10,00 € sur 100,00 €" in listing and "5,00 € annulé" in listing
+    trail = spaced(officer.get(reverse("donations:finance")).content.decode())
+    assert "remboursé 10,00 € sur 100,00 €" in trail
     statement = yearly_statement(profile=gift.donor, year=gift.occurred_at.year)
     [line] = statement.lines
     assert (line.card_cents, line.refunded_cents, line.matched_cents) == (9_000, 1_000, 4_500)
