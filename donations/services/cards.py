@@ -278,7 +278,11 @@ def refund_card_donation(
             _("The amount to refund must be positive and at most what is left.")
         )
     provider = provider or get_provider()
-    provider.refund(payment.external_id, amount_cents=amount_cents)
+    # "All" after a partial refund is what is left, named: its idempotency key differs from the
+    # earlier refund's, and a double click still makes one refund.
+    provider.refund(
+        payment.external_id, amount_cents=amount_cents if refunded == 0 else (amount_cents or left)
+    )
     log_action(
         action="donation.refund_requested",
         obj=donation,
