@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
 import stripe
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -226,3 +227,30 @@ def test_partial_refund_is_shown_on_the_giving_page_statement_and_refund_list(gi
     statement = yearly_statement(profile=gift.donor, year=gift.occurred_at.year)
     [line] = statement.lines
     assert (line.card_cents, line.refunded_cents, line.matched_cents) == (9_000, 1_000, 4_500)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_one_refund_told_by_six_events_at_once_is_recorded_once(gift, wide_policy):
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL")
+    refund_card_donation(donation=gift, amount_cents=1_000)
+    barrier = threading.Barrier(6)
+    statuses = []
+
+    def post(n: int):
+        try:
+            barrier.wait()
+            statuses.append(deliver(refunded_event(gift.payment, f"evt_c{n}")).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post, args=(n,)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert statuses == [200] * 6
+    gift.refresh_from_db()
+    wide_policy.refresh_from_db()
+    assert (gift.refunded_cents, Refund.objects.count()) == (1_000, 1)
+    assert wide_policy.spent_cents == 4_500
