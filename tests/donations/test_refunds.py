@@ -254,3 +254,17 @@ def test_one_refund_told_by_six_events_at_once_is_recorded_once(gift, wide_polic
     wide_policy.refresh_from_db()
     assert (gift.refunded_cents, Refund.objects.count()) == (1_000, 1)
     assert wide_policy.spent_cents == 4_500
+
+
+@pytest.mark.django_db
+def test_donor_is_told_of_a_partial_refund_and_the_part_of_the_match_reversed(
+    gift, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    refund_card_donation(donation=gift, amount_cents=1_000)
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver(refunded_event(gift.payment, "evt_r1"))
+    [message] = mail.outbox
+    body = spaced(message.body)
+    assert "10,00 €" in body and "5,00 € de l'abondement de 50,00 €" in body
