@@ -184,6 +184,7 @@ def impact_data(company_a, company_b):
                 currency="EUR",
                 status="reversed" if refunded else "active",
                 reversed_at=when if refunded else None,
+                reversed_cents=matched if refunded else 0,
             )
         return donation
 
