@@ -153,6 +153,7 @@ def apply_dispute(*, state: DisputeState, event_type: str = "") -> str:
         if dispute.provider_status != state.status:
             dispute.provider_status = state.status
             dispute.save(update_fields=["provider_status"])
+            _audit(dispute, "dispute.updated")
         closed_as = state.closed_as
         if dispute.status == Dispute.Status.OPEN and closed_as is not None:
             dispute.status = closed_as

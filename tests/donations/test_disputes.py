@@ -183,6 +183,7 @@ def test_a_lost_dispute_reverses_gift_and_match(stripe_api, gift):
         "dispute.lost",
         "match.reversed",
     } <= actions
+    assert AuditEntry.objects.filter(action="dispute.updated").exists()  # needs_response → lost
     assert reconcile() == []
 
 
