@@ -2,6 +2,7 @@
 
 - `payroll`: giving settings, round-up associations, pledges and their allocations, payroll runs;
 - `gifts`: donations (payroll or card), card payment attempts, Stripe events, matching;
+- `refunds`: partial or full refunds of card gifts, and disputes (chargebacks);
 - `disbursements`: what is paid to each association, and the audit log of the money.
 """
 
@@ -16,12 +17,14 @@ from donations.models.payroll import (
     PledgeAllocation,
     RoundUpAssociation,
 )
+from donations.models.refunds import Dispute, Refund
 
 __all__ = [
     "CONSENT_TEXT_VERSION",
     "AuditEntry",
     "Disbursement",
     "DisbursementBatch",
+    "Dispute",
     "Donation",
     "GivingSettings",
     "Match",
@@ -31,6 +34,7 @@ __all__ = [
     "PayrollRun",
     "Pledge",
     "PledgeAllocation",
+    "Refund",
     "RoundUpAssociation",
     "StripeEvent",
 ]

@@ -62,6 +62,8 @@ class Donation(models.Model):
         related_name="donations",
     )
     refunded_at = models.DateTimeField(_("refunded at"), null=True, blank=True)
+    # The sum of the gift parts of its refunds; "refunded" once it reaches the whole gift.
+    refunded_cents = models.BigIntegerField(_("refunded (cents)"), default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -86,6 +88,13 @@ class Donation(models.Model):
                 condition=~Q(source="card") | Q(payment__isnull=False),
                 name="donation_card_has_payment",
             ),
+            # Partly refunded gifts stay "succeeded" for what is left; "refunded" means all.
+            models.CheckConstraint(
+                condition=Q(status="succeeded", refunded_cents=0)
+                | Q(status="succeeded", refunded_cents__gt=0, refunded_cents__lt=F("amount_cents"))
+                | Q(status="refunded", refunded_cents=F("amount_cents")),
+                name="donation_refunded_within_amount",
+            ),
         ]
         indexes = [
             models.Index(fields=["company", "occurred_at"]),
@@ -94,6 +103,11 @@ class Donation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.donor} → {self.association}: {self.amount_cents}"
+
+    @property
+    def kept_cents(self) -> int:
+        """What the association keeps of the gift once refunds are taken off."""
+        return self.amount_cents - self.refunded_cents
 
 
 class MatchingPolicy(models.Model):
@@ -192,6 +206,8 @@ class Match(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
     )
     is_partial = models.BooleanField(_("partial match"), default=False)
+    # Reversed pro rata of the gift refunded; "reversed" once it reaches the whole match.
+    reversed_cents = models.BigIntegerField(_("reversed (cents)"), default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     reversed_at = models.DateTimeField(_("reversed at"), null=True, blank=True)
 
@@ -205,10 +221,21 @@ class Match(models.Model):
                 condition=Q(status="active") | Q(status="reversed", reversed_at__isnull=False),
                 name="match_reversal_dated",
             ),
+            models.CheckConstraint(
+                condition=Q(
+                    status="active", reversed_cents__gte=0, reversed_cents__lt=F("amount_cents")
+                )
+                | Q(status="reversed", reversed_cents=F("amount_cents")),
+                name="match_reversed_within_amount",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.donation_id}: {self.amount_cents}"
+
+    @property
+    def kept_cents(self) -> int:
+        return self.amount_cents - self.reversed_cents
 
 
 class PaymentAttempt(models.Model):

@@ -7,6 +7,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator
 
 from donations.payments.types import (
+    DisputeState,
     PaymentIntentResult,
     PaymentRequest,
     PaymentState,
@@ -39,6 +40,12 @@ class PaymentProvider(ABC):
     @abstractmethod
     def retrieve_payment(self, external_id: str) -> PaymentState:
         """The payment as the provider sees it now, refunds included."""
+
+    def retrieve_dispute(self, external_id: str) -> DisputeState:
+        """A chargeback as the provider sees it now (providers without disputes raise)."""
+        from donations.exceptions import PaymentProviderError
+
+        raise PaymentProviderError(f"{self.name} has no disputes")
 
     @abstractmethod
     def refund(self, external_id: str, *, amount_cents: int | None = None) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterator
 
 import stripe
@@ -12,13 +13,27 @@ from django.conf import settings
 from donations.exceptions import InvalidWebhook, PaymentProviderError
 from donations.payments.base import PaymentProvider
 from donations.payments.types import (
+    DisputeState,
     PaymentIntentResult,
     PaymentRequest,
     PaymentState,
     ProviderEvent,
+    RefundState,
 )
 
 WEBHOOK_TOLERANCE_SECONDS = 300
+# Stripe's ids are short ASCII words; anything else (too long for the column, a NUL byte that
+# PostgreSQL refuses in text) is refused before it reaches the database.
+_ID = re.compile(r"[A-Za-z0-9_-]{1,120}")
+_TYPE = re.compile(r"[a-z0-9_.]{1,80}")
+
+
+def _checked(value: object, pattern: re.Pattern, what: str, *, allow_empty: bool = False) -> str:
+    if allow_empty and value in (None, ""):
+        return ""
+    if not isinstance(value, str) or not pattern.fullmatch(value):
+        raise InvalidWebhook(f"malformed {what}")
+    return value
 
 
 class StripeProvider(PaymentProvider):
@@ -60,6 +75,15 @@ class StripeProvider(PaymentProvider):
             charge = intent.get("latest_charge")
             if isinstance(charge, str):
                 charge = self.client.v1.charges.retrieve(charge).to_dict()
+            refunds = ()
+            if charge:
+                listed = self.client.v1.refunds.list(
+                    params={"payment_intent": external_id, "limit": 100}
+                )
+                refunds = tuple(
+                    RefundState(str(r.id), int(r.amount), str(r.status))
+                    for r in listed.auto_paging_iter()
+                )
         except stripe.StripeError as exc:
             raise PaymentProviderError(str(exc)) from exc
         refunded = int((charge or {}).get("amount_refunded") or 0)
@@ -76,6 +100,7 @@ class StripeProvider(PaymentProvider):
             amount_cents=int(intent["amount"]),
             currency=str(intent["currency"]).upper(),
             refunded_cents=refunded,
+            refunds=refunds,
             metadata={k: str(v) for k, v in (intent.get("metadata") or {}).items()},
             failure_message=str(error.get("message") or ""),
         )
@@ -105,6 +130,24 @@ class StripeProvider(PaymentProvider):
         except stripe.StripeError as exc:
             raise PaymentProviderError(str(exc)) from exc
 
+    def retrieve_dispute(self, external_id: str) -> DisputeState:
+        try:
+            dispute = self.client.v1.disputes.retrieve(external_id).to_dict()
+            payment_id = dispute.get("payment_intent")
+            if not isinstance(payment_id, str) and isinstance(dispute.get("charge"), str):
+                charge = self.client.v1.charges.retrieve(dispute["charge"]).to_dict()
+                payment_id = charge.get("payment_intent")
+        except stripe.StripeError as exc:
+            raise PaymentProviderError(str(exc)) from exc
+        return DisputeState(
+            external_id=str(dispute["id"]),
+            payment_id=payment_id if isinstance(payment_id, str) else None,
+            amount_cents=int(dispute["amount"]),
+            currency=str(dispute["currency"]).upper(),
+            status=str(dispute["status"]),
+            reason=str(dispute.get("reason") or "")[:80],
+        )
+
     def refund(self, external_id: str, *, amount_cents: int | None = None) -> None:
         params: dict = {"payment_intent": external_id}
         if amount_cents is not None:
@@ -128,16 +171,18 @@ class StripeProvider(PaymentProvider):
             )
             body = json.loads(payload)
             obj = body["data"]["object"]
-            object_type = str(obj.get("object", ""))
-            object_id = str(obj.get("id", ""))
+            object_type = _checked(obj.get("object", ""), _TYPE, "object type", allow_empty=True)
+            object_id = _checked(obj.get("id", ""), _ID, "object id", allow_empty=True)
             payment_id = None
             if object_type == "payment_intent":
                 payment_id = object_id
-            elif object_type in ("charge", "refund") and isinstance(obj.get("payment_intent"), str):
-                payment_id = obj["payment_intent"]
+            elif object_type in ("charge", "refund", "dispute") and isinstance(
+                obj.get("payment_intent"), str
+            ):
+                payment_id = _checked(obj["payment_intent"], _ID, "payment id")
             return ProviderEvent(
-                id=str(body["id"]),
-                type=str(body["type"]),
+                id=_checked(body["id"], _ID, "event id"),
+                type=_checked(body["type"], _TYPE, "event type"),
                 object_type=object_type,
                 object_id=object_id,
                 payment_id=payment_id,
@@ -148,5 +193,7 @@ class StripeProvider(PaymentProvider):
             KeyError,
             TypeError,
             AttributeError,
+            # A signed body nested thousands deep exhausts the parser's stack.
+            RecursionError,
         ) as exc:
             raise InvalidWebhook(str(exc)) from exc

@@ -21,6 +21,36 @@ class PaymentIntentResult:
 
 
 @dataclass(frozen=True)
+class RefundState:
+    """One refund of a payment at the provider (only succeeded ones move money)."""
+
+    external_id: str
+    amount_cents: int
+    status: str = "succeeded"
+
+
+@dataclass(frozen=True)
+class DisputeState:
+    """A chargeback as the provider sees it now; `status` is the provider's own word."""
+
+    external_id: str
+    payment_id: str | None
+    amount_cents: int
+    currency: str
+    status: str  # warning_needs_response, needs_response, under_review, won, lost…
+    reason: str = ""
+
+    @property
+    def closed_as(self) -> str | None:
+        """ "won", "lost" or None while the dispute is open."""
+        if self.status in ("won", "warning_closed"):
+            return "won"
+        if self.status == "lost":
+            return "lost"
+        return None
+
+
+@dataclass(frozen=True)
 class PaymentState:
     """What the provider says about a payment now (re-read before money moves)."""
 
@@ -33,6 +63,8 @@ class PaymentState:
     amount_cents: int
     currency: str
     refunded_cents: int = 0
+    #: Each refund with its provider reference; `refunded_cents` is their succeeded total.
+    refunds: tuple[RefundState, ...] = ()
     metadata: dict[str, str] = field(default_factory=dict)
     failure_message: str = ""
 

@@ -1,6 +1,7 @@
 """Reads of the donations app, also what other apps import (`from donations import selectors`).
 
 - `giving`: gift history, runs, counted gifts and active matches, money per association and month;
+- `refunds`: refunded and disputed amounts per association (the money trail);
 - `rules`: the CSR officers' matching policies, fixed-pledge bounds and card refunds;
 - `payroll` (imported as a module): a run before confirmation: staleness, the confirmation
   summary, missing pledgers, a refused file's errors.
@@ -16,12 +17,17 @@ from donations.selectors.giving import (
     deductions_of,
     gifts_of,
     money_by_association_month,
+    open_dispute,
+    owed_donations,
+    owed_matches,
     round_up_associations,
     runs_of,
     summary_of,
 )
+from donations.selectors.refunds import AssociationRefunds, refunds_by_association
 from donations.selectors.rules import (
     card_donations_of,
+    disputes_of,
     fixed_pledges_outside,
     policies_of,
     policy_summary,
@@ -30,6 +36,7 @@ from donations.selectors.rules import (
 
 __all__ = [
     "AssociationMonth",
+    "AssociationRefunds",
     "AssociationTotal",
     "GivingSummary",
     "active_matches",
@@ -37,12 +44,17 @@ __all__ = [
     "card_donations_of",
     "counted_donations",
     "deductions_of",
+    "disputes_of",
     "fixed_pledges_outside",
     "gifts_of",
     "money_by_association_month",
+    "open_dispute",
+    "owed_donations",
+    "owed_matches",
     "policies_of",
     "policy_summary",
     "refund_requests",
+    "refunds_by_association",
     "round_up_associations",
     "runs_of",
     "summary_of",

@@ -6,12 +6,13 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from donations.models import (
     Disbursement,
+    Dispute,
     Donation,
     Match,
     PayrollLine,
@@ -20,6 +21,17 @@ from donations.models import (
     RoundUpAssociation,
 )
 from portal.models import Company, EmployeeProfile
+
+#: What a gift still gives once its refunds are taken off, and what a match still matches.
+KEPT_GIFT_CENTS = F("amount_cents") - F("refunded_cents")
+KEPT_MATCH_CENTS = F("amount_cents") - F("reversed_cents")
+
+
+def open_dispute(donation_ref: str = "pk"):
+    return Exists(
+        Dispute.objects.filter(donation=OuterRef(donation_ref), status=Dispute.Status.OPEN)
+    )
+
 
 # What the impact figures count, owned here so that no other app compares giving's statuses.
 # Payroll adjustments correct a confirmed payroll run (possibly negatively): they count as
@@ -60,6 +72,7 @@ def gifts_of(profile: EmployeeProfile) -> QuerySet[Donation]:
     return (
         Donation.objects.filter(donor=profile)
         .select_related("association", "match", "payroll_line__run")
+        .annotate(disputed=open_dispute())
         .order_by("-occurred_at", "-id")
     )
 
@@ -89,8 +102,8 @@ def summary_of(profile: EmployeeProfile, *, year: int | None = None) -> GivingSu
         donations = donations.filter(occurred_at__year=year)
         matches = matches.filter(donation__occurred_at__year=year)
     return GivingSummary(
-        donations.aggregate(s=Sum("amount_cents"))["s"] or 0,
-        matches.aggregate(s=Sum("amount_cents"))["s"] or 0,
+        donations.aggregate(s=Sum(KEPT_GIFT_CENTS))["s"] or 0,
+        matches.aggregate(s=Sum(KEPT_MATCH_CENTS))["s"] or 0,
     )
 
 
@@ -120,6 +133,15 @@ def counted_donations(company: Company) -> QuerySet[Donation]:
 
 def active_matches(company: Company) -> QuerySet[Match]:
     return Match.objects.filter(company=company, status=Match.Status.ACTIVE)
+
+
+def owed_donations(company: Company) -> QuerySet[Donation]:
+    """Counted gifts that are owed to their association: a disputed one is held out."""
+    return counted_donations(company).exclude(open_dispute())
+
+
+def owed_matches(company: Company) -> QuerySet[Match]:
+    return active_matches(company).exclude(open_dispute("donation_id"))
 
 
 @dataclass
@@ -155,8 +177,9 @@ def money_by_association_month(
     """Collected, matched, paid and owed per association and month, and per association."""
     from missions.models import AssociationPage
 
-    donations = counted_donations(company)
-    matches = active_matches(company)
+    # What is still given (refunds taken off), disputed gifts held out until the dispute closes.
+    donations = owed_donations(company)
+    matches = owed_matches(company)
     if before:
         donations = donations.filter(occurred_at__date__lt=before)
         matches = matches.filter(donation__occurred_at__date__lt=before)
@@ -165,12 +188,12 @@ def money_by_association_month(
     months = (
         donations.annotate(m=TruncMonth("occurred_at"))
         .values("m", "association_id")
-        .annotate(total=Sum("amount_cents"))
+        .annotate(total=Sum(KEPT_GIFT_CENTS))
     )
     matched = (
         matches.annotate(m=TruncMonth("donation__occurred_at"))
         .values("m", "association_id")
-        .annotate(total=Sum("amount_cents"))
+        .annotate(total=Sum(KEPT_MATCH_CENTS))
     )
     paid = (
         Disbursement.objects.filter(batch__company=company)

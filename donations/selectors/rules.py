@@ -6,7 +6,16 @@ import datetime as dt
 
 from django.db.models import Count, Q
 
-from donations.models import AuditEntry, Donation, GivingSettings, Match, MatchingPolicy, Pledge
+from donations.models import (
+    AuditEntry,
+    Dispute,
+    Donation,
+    GivingSettings,
+    Match,
+    MatchingPolicy,
+    Pledge,
+)
+from donations.selectors.giving import open_dispute
 from portal.models import Company
 
 
@@ -48,7 +57,17 @@ def card_donations_of(company: Company):
     return (
         Donation.objects.filter(company=company, source=Donation.Source.CARD)
         .select_related("donor__user", "association", "payment", "match")
+        .annotate(disputed=open_dispute())
         .order_by("-occurred_at", "-id")
+    )
+
+
+def disputes_of(company: Company):
+    """The company's chargebacks, open ones first."""
+    return (
+        Dispute.objects.filter(company=company)
+        .select_related("donation__donor__user", "donation__association")
+        .order_by("closed_at", "-opened_at")
     )
 
 

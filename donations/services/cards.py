@@ -10,13 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from donations.exceptions import InvalidCardDonation, PaymentProviderError
-from donations.models import Donation, PaymentAttempt, StripeEvent
+from donations.models import Donation, PaymentAttempt, Refund, StripeEvent
 from donations.payments import get_provider
 from donations.payments.base import PaymentProvider
-from donations.payments.types import PaymentRequest, PaymentState, ProviderEvent
-from donations.services import notifications
+from donations.payments.types import PaymentRequest, PaymentState, ProviderEvent, RefundState
+from donations.services import notifications, refunds
 from donations.services.audit import log_action
-from donations.services.matching import match_donation, reverse_match
+from donations.services.matching import match_donation
 from portal.models import EmployeeProfile
 
 MIN_CARD_CENTS = 100
@@ -101,6 +101,13 @@ PAYMENT_EVENTS = {
     "refund.created",
     "refund.updated",
 }
+DISPUTE_EVENTS = {
+    "charge.dispute.created",
+    "charge.dispute.updated",
+    "charge.dispute.funds_withdrawn",
+    "charge.dispute.funds_reinstated",
+    "charge.dispute.closed",
+}
 
 
 def handle_provider_event(event: ProviderEvent, *, provider: PaymentProvider | None = None) -> str:
@@ -112,6 +119,8 @@ def handle_provider_event(event: ProviderEvent, *, provider: PaymentProvider | N
     provider = provider or get_provider()
     if StripeEvent.objects.filter(event_id=event.id).exists():
         return "duplicate"
+    if event.type in DISPUTE_EVENTS and event.object_id:
+        return _handle_dispute_event(event, provider=provider)
     attempt = None
     state = None
     if event.type in PAYMENT_EVENTS and event.payment_id:
@@ -131,6 +140,38 @@ def handle_provider_event(event: ProviderEvent, *, provider: PaymentProvider | N
         if StripeEvent.objects.filter(event_id=event.id).exists():
             return "duplicate"
         raise
+
+
+def _handle_dispute_event(event: ProviderEvent, *, provider: PaymentProvider) -> str:
+    # Like payments, the dispute is re-read: the event body is only a hint.
+    dispute = provider.retrieve_dispute(event.object_id)
+    try:
+        with transaction.atomic():
+            StripeEvent.objects.create(
+                event_id=event.id, type=event.type[:80], object_id=event.object_id[:120]
+            )
+            return refunds.apply_dispute(state=dispute, event_type=event.type)
+    except IntegrityError:
+        if StripeEvent.objects.filter(event_id=event.id).exists():
+            return "duplicate"
+        raise
+
+
+def _provider_refunds(state: PaymentState, donation: Donation) -> list[RefundState]:
+    """The provider's refunds; a provider that lists none but a total gets one row per total."""
+    if state.refunds or state.refunded_cents <= 0:
+        return list(state.refunds)
+    recorded = sum(
+        donation.refunds.filter(kind=Refund.Kind.REFUND).values_list("amount_cents", flat=True)
+    )
+    if state.refunded_cents <= recorded:
+        return []
+    return [
+        RefundState(
+            f"{state.external_id}:refunded:{state.refunded_cents}",
+            state.refunded_cents - recorded,
+        )
+    ]
 
 
 def _apply_state(*, attempt_id: int, state: PaymentState) -> str:
@@ -163,23 +204,11 @@ def _apply_state(*, attempt_id: int, state: PaymentState) -> str:
             outcome = "recorded"
             notifications.enqueue(kind="card_succeeded", object_id=attempt.pk)
         new_status = PaymentAttempt.Status.SUCCEEDED
-        if state.refunded_cents > 0 and donation.status != Donation.Status.REFUNDED:
-            # A partial refund reverses the whole match: the gift is no longer what was matched.
-            donation.status = Donation.Status.REFUNDED
-            donation.refunded_at = timezone.now()
-            donation.save(update_fields=["status", "refunded_at"])
-            reverse_match(donation=donation)
-            log_action(
-                action="donation.refunded",
-                obj=donation,
-                company=attempt.company,
-                data={"refunded_cents": state.refunded_cents},
-            )
+        newly = refunds.apply_refunds(donation=donation, refunds=_provider_refunds(state, donation))
+        if newly:
             outcome = "refunded"
-            notifications.enqueue(
-                kind="card_refunded", object_id=attempt.pk, amount_cents=state.refunded_cents
-            )
-        if state.refunded_cents > 0:
+            notifications.enqueue(kind="card_refunded", object_id=attempt.pk, amount_cents=newly)
+        if state.refunded_cents >= attempt.charged_cents:
             new_status = PaymentAttempt.Status.REFUNDED
         if attempt.status != new_status:
             attempt.status = new_status
@@ -224,28 +253,51 @@ def sync_payment(*, external_id: str, provider: PaymentProvider | None = None) -
 
 
 def refund_card_donation(
-    *, donation: Donation, actor=None, provider: PaymentProvider | None = None
+    *,
+    donation: Donation,
+    amount_cents: int | None = None,
+    actor=None,
+    provider: PaymentProvider | None = None,
 ) -> None:
-    """Ask the provider to refund; the webhook that follows reverses the match.
+    """Ask the provider to refund all (or `amount_cents`) of the charge; the webhook applies it.
 
     A simulated provider (the demo's) has no webhook: its refund is applied at once, through
     the same function the webhook calls.
     """
     if donation.source != Donation.Source.CARD or donation.payment is None:
         raise InvalidCardDonation(_("Only card donations are refunded through the provider."))
-    provider = provider or get_provider()
     payment = donation.payment
-    provider.refund(payment.external_id)
+    refunded = sum(donation.refunds.values_list("amount_cents", flat=True))
+    left = payment.charged_cents - refunded
+    if amount_cents is not None and not 0 < amount_cents <= left:
+        raise InvalidCardDonation(
+            _("The amount to refund must be positive and at most what is left.")
+        )
+    provider = provider or get_provider()
+    # "All" after a partial refund is what is left, named: its idempotency key differs from the
+    # earlier refund's, and a double click still makes one refund.
+    provider.refund(
+        payment.external_id, amount_cents=amount_cents if refunded == 0 else (amount_cents or left)
+    )
     log_action(
-        action="donation.refund_requested", obj=donation, actor=actor, company=donation.company
+        action="donation.refund_requested",
+        obj=donation,
+        actor=actor,
+        company=donation.company,
+        data={"amount_cents": amount_cents if amount_cents is not None else left},
     )
     if provider.simulated:
+        amount = amount_cents if amount_cents is not None else left
         state = PaymentState(
             payment.external_id,
             PaymentState.SUCCEEDED,
             payment.charged_cents,
             payment.currency,
-            refunded_cents=payment.charged_cents,
+            refunded_cents=refunded + amount,
+            refunds=(
+                *(RefundState(r.external_id, r.amount_cents) for r in donation.refunds.all()),
+                RefundState(f"{payment.external_id}:refund:{refunded + amount}", amount),
+            ),
         )
         with transaction.atomic():
             _apply_state(attempt_id=payment.pk, state=state)

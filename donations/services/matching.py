@@ -11,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from donations.models import Donation, Match, MatchingPolicy
@@ -130,7 +130,7 @@ def match_donations(donations: list[Donation]) -> list[Match]:
                 int,
                 Match.objects.filter(policy=policy, status=Match.Status.ACTIVE)
                 .values("employee_id")
-                .annotate(total=Sum("amount_cents"))
+                .annotate(total=Sum(F("amount_cents") - F("reversed_cents")))
                 .values_list("employee_id", "total"),
             )
             left_budget = policy.yearly_budget_cents - policy.spent_cents
@@ -173,28 +173,62 @@ def match_donation(donation: Donation) -> Match | None:
 def reverse_match(
     *, donation: Donation, when: dt.datetime | None = None, actor=None
 ) -> Match | None:
-    """Give the match of a refunded donation back to the budget and the employee's cap."""
+    """Give the whole match of a refunded donation back to the budget and the employee's cap."""
+    match = Match.objects.filter(donation=donation).first()
+    if match is None:
+        return None
+    reverse_match_to(donation=donation, reversed_cents=match.amount_cents, when=when, actor=actor)
+    return Match.objects.get(pk=match.pk)
+
+
+def pro_rata_reversal_cents(*, match_cents: int, gift_cents: int, refunded_cents: int) -> int:
+    """How much of a match stands reversed once `refunded_cents` of the gift are refunded.
+
+    Rounded down (floor), computed on the running total rather than refund by refund: a second
+    refund never reverses more than the cumulative share, the sum of reversals never exceeds the
+    match, and the whole match is reversed exactly when the whole gift is refunded.
+    """
+    if gift_cents <= 0 or refunded_cents <= 0:
+        return 0
+    refunded_cents = min(refunded_cents, gift_cents)
+    return match_cents * refunded_cents // gift_cents
+
+
+def reverse_match_to(
+    *, donation: Donation, reversed_cents: int, when: dt.datetime | None = None, actor=None
+) -> int:
+    """Bring the match's reversed part up to `reversed_cents` (never down); returns the change.
+
+    The policy row is locked first (the budget lock), then the match: what is reversed goes back
+    to the budget and to the employee's cap. Calling it again with the same target changes nothing.
+    """
     with transaction.atomic():
         match = Match.objects.filter(donation=donation).first()
-        if match is None or match.status == Match.Status.REVERSED:
-            return match
+        if match is None:
+            return 0
         policy = MatchingPolicy.objects.select_for_update().get(pk=match.policy_id)
         match = Match.objects.select_for_update().get(pk=match.pk)
-        if match.status == Match.Status.REVERSED:
-            return match
-        match.status = Match.Status.REVERSED
-        match.reversed_at = when or timezone.now()
-        match.save(update_fields=["status", "reversed_at"])
-        policy.spent_cents -= match.amount_cents
+        target = min(max(reversed_cents, 0), match.amount_cents)
+        delta = target - match.reversed_cents
+        if delta <= 0:
+            return 0
+        match.reversed_cents = target
+        fields = ["reversed_cents"]
+        if target == match.amount_cents:
+            match.status = Match.Status.REVERSED
+            match.reversed_at = when or timezone.now()
+            fields += ["status", "reversed_at"]
+        match.save(update_fields=fields)
+        policy.spent_cents -= delta
         policy.save(update_fields=["spent_cents"])
         log_action(
-            action="match.reversed",
+            action="match.reversed" if target == match.amount_cents else "match.partly_reversed",
             obj=match,
             actor=actor,
             company=policy.company,
-            data={"amount_cents": match.amount_cents},
+            data={"amount_cents": delta, "reversed_cents": target},
         )
-    return match
+    return delta
 
 
 def estimate_match_cents(donations: list[Donation]) -> int:
@@ -221,7 +255,7 @@ def estimate_match_cents(donations: list[Donation]) -> int:
             int,
             Match.objects.filter(policy=policy, status=Match.Status.ACTIVE)
             .values("employee_id")
-            .annotate(total=Sum("amount_cents"))
+            .annotate(total=Sum(F("amount_cents") - F("reversed_cents")))
             .values_list("employee_id", "total"),
         )
         left_budget = policy.yearly_budget_cents - policy.spent_cents

@@ -40,7 +40,9 @@ from portal.models import EmployeeProfile
 CARD_KINDS = {"card_succeeded", "card_failed", "card_refunded"}
 PLEDGE_KINDS = {"pledge_created", "pledge_changed", "pledge_stopped"}
 RUN_KINDS = {"payroll_confirmed"}
-KINDS = CARD_KINDS | PLEDGE_KINDS | RUN_KINDS
+# To the company's CSR officers, `object_id` is a Dispute.
+DISPUTE_KINDS = {"dispute_opened", "dispute_closed"}
+KINDS = CARD_KINDS | PLEDGE_KINDS | RUN_KINDS | DISPUTE_KINDS
 
 # Payroll lines read (and e-mails handed to the mail connection) per round trip.
 RUN_CHUNK = 500
@@ -78,7 +80,36 @@ def send(*, kind: str, object_id: int, amount_cents: int | None = None) -> int:
         return _send_card(kind, object_id, amount_cents)
     if kind in PLEDGE_KINDS:
         return _send_pledge(kind, object_id)
+    if kind in DISPUTE_KINDS:
+        return _send_dispute(kind, object_id)
     raise ValueError(kind)
+
+
+def _send_dispute(kind: str, dispute_id: int) -> int:
+    """Tell each CSR officer of the company, in their own language."""
+    from donations.models import Dispute
+
+    dispute = (
+        Dispute.objects.select_related("company", "donation__association", "donation__donor")
+        .filter(pk=dispute_id)
+        .first()
+    )
+    if dispute is None:
+        return 0
+    officers = EmployeeProfile.objects.filter(
+        company=dispute.company, is_csr_officer=True, user__is_active=True
+    ).select_related("user")
+    context = {
+        "dispute": dispute,
+        "donation": dispute.donation,
+        "association": dispute.donation.association,
+        "currency": dispute.currency,
+        "refunds_url": absolute(reverse("donations:rules_refunds")),
+    }
+    return sum(
+        _send(kind, officer, {**context, "employee": officer}, company=dispute.company)
+        for officer in officers
+    )
 
 
 def _common(profile: EmployeeProfile) -> dict:
@@ -107,9 +138,7 @@ def _send_card(kind: str, attempt_id: int, refunded_cents: int | None) -> int:
         return 0
     if kind == "card_failed" and attempt.status != PaymentAttempt.Status.FAILED:
         return 0
-    if kind == "card_refunded" and (
-        donation is None or donation.status != Donation.Status.REFUNDED
-    ):
+    if kind == "card_refunded" and (donation is None or donation.refunded_cents <= 0):
         return 0
     context = {
         **_common(attempt.donor),
@@ -119,6 +148,9 @@ def _send_card(kind: str, attempt_id: int, refunded_cents: int | None) -> int:
         "donation": donation,
         "active_match": match if match and match.status == Match.Status.ACTIVE else None,
         "reversed_match": match if match and match.status == Match.Status.REVERSED else None,
+        "partly_reversed_match": match
+        if match and match.status == Match.Status.ACTIVE and match.reversed_cents
+        else None,
         "refunded_cents": refunded_cents or attempt.charged_cents,
         "retry_url": absolute(
             reverse("donations:card") + "?" + urlencode({"association": attempt.association_id})

@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from donations.models import (
@@ -18,6 +19,7 @@ from donations.models import (
     PayrollLine,
     PayrollRun,
     Pledge,
+    Refund,
 )
 from donations.payments.base import PaymentProvider
 from donations.payments.types import PaymentState
@@ -40,8 +42,10 @@ def reconcile(
     problems += _card_payments_have_one_donation()
     problems += _payroll_runs_balance()
     problems += _pledge_shares()
+    problems += _refunds_add_up()
     if provider is not None:
         problems += _provider_payments_recorded(provider, since or _default_since())
+        problems += _provider_refunds_agree(provider, since or _default_since())
     return problems
 
 
@@ -85,19 +89,74 @@ def _provider_payments_recorded(provider: PaymentProvider, since: dt.datetime) -
     ]
 
 
+def _provider_refunds_agree(provider: PaymentProvider, since: dt.datetime) -> list[Problem]:
+    """What the provider refunded on each recent card payment equals the refunds recorded here."""
+    recorded = dict(
+        Refund.objects.filter(kind=Refund.Kind.REFUND, donation__occurred_at__gte=since)
+        .values_list("donation_id")
+        .annotate(t=Sum("amount_cents"))
+    )
+    problems = []
+    for donation in (
+        Donation.objects.filter(source=Donation.Source.CARD, occurred_at__gte=since)
+        .select_related("payment")
+        .iterator()
+    ):
+        state = provider.retrieve_payment(donation.payment.external_id)
+        ours = recorded.get(donation.pk, 0)
+        if state.refunded_cents != ours:
+            problems.append(
+                Problem(
+                    "refund",
+                    f"payment {donation.payment.external_id}: {provider.name} refunded "
+                    f"{state.refunded_cents} cents but {ours} are recorded",
+                )
+            )
+    return problems
+
+
+def _refunds_add_up() -> list[Problem]:
+    """A donation's refunded amount is the sum of its refunds; a match's reversal likewise."""
+    problems = []
+    gifts = Donation.objects.annotate(t=Coalesce(Sum("refunds__gift_cents"), 0)).exclude(
+        refunded_cents=F("t")
+    )
+    for donation_id, refunded, total in gifts.values_list("pk", "refunded_cents", "t"):
+        # Refunds recorded before refunds had rows (whole ones) have no row to add up.
+        if total == 0 and Donation.objects.filter(pk=donation_id, status="refunded").exists():
+            continue
+        problems.append(
+            Problem(
+                "refund", f"donation {donation_id}: {refunded} refunded, refunds sum to {total}"
+            )
+        )
+    reversals = Match.objects.annotate(
+        t=Coalesce(Sum("donation__refunds__match_reversed_cents"), 0)
+    ).exclude(reversed_cents=F("t"))
+    for match_id, reversed_cents, total, status in reversals.values_list(
+        "pk", "reversed_cents", "t", "status"
+    ):
+        if total == 0 and status == Match.Status.REVERSED:
+            continue
+        problems.append(
+            Problem("refund", f"match {match_id}: {reversed_cents} reversed, refunds say {total}")
+        )
+    return problems
+
+
 def _association_balances() -> list[Problem]:
     """Per company and association: donations + matches = paid + owed, so owed is never negative."""
     given = defaultdict(int)
     for company, aid, total in (
         Donation.objects.filter(status=Donation.Status.SUCCEEDED)
         .values_list("company_id", "association_id")
-        .annotate(t=Sum("amount_cents"))
+        .annotate(t=Sum(F("amount_cents") - F("refunded_cents")))
     ):
         given[(company, aid)] += total
     for company, aid, total in (
         Match.objects.filter(status=Match.Status.ACTIVE)
         .values_list("company_id", "association_id")
-        .annotate(t=Sum("amount_cents"))
+        .annotate(t=Sum(F("amount_cents") - F("reversed_cents")))
     ):
         given[(company, aid)] += total
     problems = []
@@ -120,7 +179,7 @@ def _matches_within_limits() -> list[Problem]:
     problems = []
     for policy in MatchingPolicy.objects.all():
         active = Match.objects.filter(policy=policy, status=Match.Status.ACTIVE)
-        total = active.aggregate(t=Sum("amount_cents"))["t"] or 0
+        total = active.aggregate(t=Sum(F("amount_cents") - F("reversed_cents")))["t"] or 0
         if total != policy.spent_cents:
             problems.append(
                 Problem(
@@ -137,7 +196,9 @@ def _matches_within_limits() -> list[Problem]:
                     f"the budget of {policy.yearly_budget_cents}",
                 )
             )
-        for employee, t in active.values_list("employee_id").annotate(t=Sum("amount_cents")):
+        for employee, t in active.values_list("employee_id").annotate(
+            t=Sum(F("amount_cents") - F("reversed_cents"))
+        ):
             if t > policy.employee_yearly_cap_cents:
                 problems.append(
                     Problem(

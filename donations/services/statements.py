@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -63,10 +63,16 @@ class StatementLine:
     payroll_cents: int = 0
     card_cents: int = 0
     matched_cents: int = 0
+    #: Refunded on gifts that still count in part (kept amounts are in the columns above).
+    refunded_cents: int = 0
 
     @property
     def given_cents(self) -> int:
         return self.payroll_cents + self.card_cents
+
+    @property
+    def before_refunds_cents(self) -> int:
+        return self.given_cents + self.refunded_cents
 
 
 @dataclass
@@ -90,7 +96,7 @@ class Statement:
 def yearly_statement(
     *, profile: EmployeeProfile, year: int, taxable_income_cents: int | None = None
 ) -> Statement:
-    """The employee's own gifts of the year (refunded ones excluded), matches shown apart."""
+    """The employee's own gifts of the year (refunds taken off), matches shown apart."""
     rows = (
         Donation.objects.filter(
             donor=profile, occurred_at__year=year, status=Donation.Status.SUCCEEDED
@@ -103,7 +109,9 @@ def yearly_statement(
             "association__helps_people_in_difficulty",
             "source",
         )
-        .annotate(total=Sum("amount_cents"))
+        .annotate(
+            total=Sum(F("amount_cents") - F("refunded_cents")), refunded=Sum("refunded_cents")
+        )
     )
     lines: dict[int, StatementLine] = {}
     for r in rows:
@@ -116,6 +124,7 @@ def yearly_statement(
                 r["association__helps_people_in_difficulty"],
             ),
         )
+        line.refunded_cents += r["refunded"]
         if r["source"] == Donation.Source.CARD:
             line.card_cents += r["total"]
         else:
@@ -125,7 +134,7 @@ def yearly_statement(
             employee=profile, status=Match.Status.ACTIVE, donation__occurred_at__year=year
         )
         .values_list("association_id")
-        .annotate(total=Sum("amount_cents"))
+        .annotate(total=Sum(F("amount_cents") - F("reversed_cents")))
     ):
         if aid in lines:
             lines[aid].matched_cents += total

@@ -49,6 +49,7 @@ def finance(request: HttpRequest) -> HttpResponse:
             "months": months,
             "totals": totals,
             "batches": batches,
+            "refunds": selectors.refunds_by_association(officer.company),
             "currency": officer.company.currency,
             "paid_form": DisbursementPaidForm(),
         },

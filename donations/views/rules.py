@@ -192,6 +192,7 @@ def refund_list(request: HttpRequest) -> HttpResponse:
                 page_obj.number, on_each_side=2, on_ends=1
             ),
             "demo_provider": get_provider().simulated,
+            "disputes": selectors.disputes_of(officer.company)[:50],
         },
     )
 

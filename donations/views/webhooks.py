@@ -13,7 +13,7 @@ from django.http.request import RawPostDataException
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from donations.exceptions import InvalidWebhook
+from donations.exceptions import InvalidWebhook, PaymentProviderError
 from donations.payments import get_provider
 from donations.services import cards
 
@@ -35,6 +35,11 @@ def payment_webhook(request: HttpRequest) -> HttpResponse:
     except InvalidWebhook as exc:
         logger.warning("webhook refused: %s", exc)
         return HttpResponseBadRequest("invalid webhook")
-    outcome = cards.handle_provider_event(event, provider=provider)
+    try:
+        outcome = cards.handle_provider_event(event, provider=provider)
+    except PaymentProviderError as exc:
+        # The object could not be re-read: nothing was stored, the provider will retry.
+        logger.warning("webhook %s %s: provider unavailable: %s", event.id, event.type, exc)
+        return HttpResponse("retry later", status=503, content_type="text/plain")
     logger.info("webhook %s %s: %s", event.id, event.type, outcome)
     return HttpResponse(outcome, content_type="text/plain")

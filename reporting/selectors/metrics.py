@@ -45,6 +45,10 @@ UNCLASSIFIED = "__none__"
 QUOTE_LIMIT = 12
 TOP_LIMIT = 10
 
+# A partly refunded gift counts for what the association keeps; a match for what is not reversed.
+KEPT_GIFT = F("amount_cents") - F("refunded_cents")
+KEPT_MATCH = F("amount_cents") - F("reversed_cents")
+
 
 def centihours(value) -> int:
     """Hours (Decimal or None) as integer hundredths of an hour."""
@@ -111,9 +115,9 @@ def _kpis(company: Company, period: Period) -> dict:
     donations, matches = _money_queries(company, start, end)
     money = {"payroll": 0, "card": 0, "donations": 0, "donors": 0, "roundup_months": 0}
     agg = donations.aggregate(
-        total=Sum("amount_cents"),
-        payroll=Sum("amount_cents", filter=PAYROLL_GIFTS),
-        card=Sum("amount_cents", filter=CARD_GIFTS),
+        total=Sum(KEPT_GIFT),
+        payroll=Sum(KEPT_GIFT, filter=PAYROLL_GIFTS),
+        card=Sum(KEPT_GIFT, filter=CARD_GIFTS),
         donors=Count("donor", distinct=True),
     )
     money.update(
@@ -130,7 +134,7 @@ def _kpis(company: Company, period: Period) -> dict:
         .distinct()
         .count()
     )
-    matched = matches.aggregate(total=Sum("amount_cents"))["total"] or 0
+    matched = matches.aggregate(total=Sum(KEPT_MATCH))["total"] or 0
 
     # Participants: attended a session, gave, or had a pledge in force during the period.
     profile = OuterRef("pk")
@@ -263,7 +267,7 @@ def _by_person_field(enrolments, donations, field: str) -> list[dict]:
     ):
         out[row["value"] or ""]["hours"] += centihours(row["sum_hours"])
         out[row["value"] or ""]["volunteers"] += row["volunteers"]
-    for row in donations.values(value=F(f"donor__{field}")).annotate(total=Sum("amount_cents")):
+    for row in donations.values(value=F(f"donor__{field}")).annotate(total=Sum(KEPT_GIFT)):
         out[row["value"] or ""]["donations_cents"] += row["total"] or 0
     rows = [
         {
@@ -381,14 +385,14 @@ def _monthly(company: Company, period: Period) -> tuple[dict[str, dict], dict[in
     for row in (
         donations.annotate(month=TruncMonth("occurred_at", tzinfo=zone))
         .values("association", "month")
-        .annotate(total=Sum("amount_cents"))
+        .annotate(total=Sum(KEPT_GIFT))
     ):
         months[key(row["month"])]["donations_cents"] += row["total"] or 0
         association_money[row["association"]] += row["total"] or 0
     for row in (
         matches.annotate(month=TruncMonth("donation__occurred_at", tzinfo=zone))
         .values("association", "month")
-        .annotate(total=Sum("amount_cents"))
+        .annotate(total=Sum(KEPT_MATCH))
     ):
         months[key(row["month"])]["matches_cents"] += row["total"] or 0
         association_money[row["association"]] += row["total"] or 0

@@ -144,3 +144,44 @@ class IdempotencyFake:
 
     def close(self) -> None:
         self.server.shutdown()
+
+
+class DisputeFake:
+    """Stripe's `GET /v1/disputes/<id>` served from a dict (localstripe has no disputes).
+
+    Tests set `fake.disputes[id] = {...}` to what Stripe would answer now; the app re-reads the
+    dispute from here through the real SDK, as it does from Stripe.
+    """
+
+    def __init__(self):
+        self.disputes: dict[str, dict] = {}
+        self.reads: list[str] = []
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                prefix = "/v1/disputes/"
+                dispute_id = self.path[len(prefix) :] if self.path.startswith(prefix) else ""
+                fake.reads.append(dispute_id)
+                found = fake.disputes.get(dispute_id)
+                if found is None:
+                    status = 404
+                    body = {"error": {"type": "invalid_request_error", "message": "No such"}}
+                else:
+                    status, body = 200, {"object": "dispute", "id": dispute_id, **found}
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.db.models import F
 from django.urls import reverse
 from django.utils import translation
 
@@ -67,7 +68,9 @@ def test_months_add_up_when_a_paid_gift_is_refunded(company_a, employee_a, three
     mark_batch_paid(batch=batch, reference="VIR-02")
     # February's gift is refunded after the association was paid: the association owes it back.
     feb = Donation.objects.get(occurred_at=FEB)
-    Donation.objects.filter(pk=feb.pk).update(status=Donation.Status.REFUNDED, refunded_at=MAR)
+    Donation.objects.filter(pk=feb.pk).update(
+        status=Donation.Status.REFUNDED, refunded_at=MAR, refunded_cents=F("amount_cents")
+    )
     reverse_match(donation=feb)
     rows, [total] = month_rows(company_a)
     assert total.owed_cents == -1_000

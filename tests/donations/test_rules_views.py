@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -617,7 +618,9 @@ def test_a_refunded_donation_is_not_refunded_again(
     client, csr_a, employee_a, associations, fake_provider
 ):
     donation = card_donation(employee_a, associations[0], 1000)
-    Donation.objects.filter(pk=donation.pk).update(status="refunded", refunded_at=WHEN)
+    Donation.objects.filter(pk=donation.pk).update(
+        status="refunded", refunded_at=WHEN, refunded_cents=F("amount_cents")
+    )
     client.force_login(csr_a.user)
     response = client.post(refund_url(donation), {"confirm": "yes"}, follow=True)
     assert fake_provider.refunded == []

@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.models import F
 from django.utils import translation
 from pypdf import PdfReader
 
@@ -57,7 +58,7 @@ def test_statement_lists_own_gifts_excludes_ineligible_and_refunded(
     make_donation(employee_a, ineligible, 2_000)
     refunded = make_donation(employee_a, forets, 9_999)
     Donation.objects.filter(pk=refunded.pk).update(
-        status="refunded", refunded_at=refunded.occurred_at
+        status="refunded", refunded_at=refunded.occurred_at, refunded_cents=F("amount_cents")
     )
     statement = yearly_statement(profile=employee_a, year=2026)
     assert statement.given_cents == 17_000
@@ -139,7 +140,7 @@ def test_reconcile_reports_a_refund_whose_match_stayed(employee_a, associations,
     donation = make_donation(employee_a, associations[0], 1_000)
     match_donation(donation)
     Donation.objects.filter(pk=donation.pk).update(
-        status="refunded", refunded_at=donation.occurred_at
+        status="refunded", refunded_at=donation.occurred_at, refunded_cents=F("amount_cents")
     )
     assert "refund" in {p.check for p in reconcile()}
     assert Match.objects.get().status == "active"

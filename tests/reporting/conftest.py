@@ -168,6 +168,7 @@ def impact_data(company_a, company_b):
             source=source,
             status="refunded" if refunded else "succeeded",
             refunded_at=when if refunded else None,
+            refunded_cents=cents if refunded else 0,
             occurred_at=when,
             external_reference=f"ref-{next(counter)}",
             payment=payment,
@@ -183,6 +184,7 @@ def impact_data(company_a, company_b):
                 currency="EUR",
                 status="reversed" if refunded else "active",
                 reversed_at=when if refunded else None,
+                reversed_cents=matched if refunded else 0,
             )
         return donation
 

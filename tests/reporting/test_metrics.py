@@ -260,3 +260,21 @@ def test_a_mission_is_one_top_row_whatever_its_enrolments_hours(impact_data):
     rows = [m for m in top if m["title"] == "Mentoring"]
     assert len(rows) == 1
     assert (rows[0]["hours"], rows[0]["volunteers"]) == (12.0, 2)
+
+
+def test_a_partly_refunded_card_gift_counts_for_what_is_kept(impact_data):
+    from donations.models import Donation, Match, MatchingPolicy
+    from donations.payments.types import RefundState
+    from donations.services.refunds import apply_refunds
+
+    gift = Donation.objects.get(company=impact_data.company, amount_cents=5000, source="card")
+    # The fixture writes matches directly: give the budget row what they spent.
+    match = Match.objects.get(donation=gift)
+    MatchingPolicy.objects.filter(pk=match.policy_id).update(spent_cents=match.amount_cents)
+    # 10 € of the 50 € card gift refunded: 40 € stays given, the 50 € match keeps 40 €.
+    apply_refunds(donation=gift, refunds=[RefundState("re_partial", 1000)])
+    assert Match.objects.get(donation=gift).reversed_cents == 1000
+    k = company_metrics(company=impact_data.company, period=year_period(2025))["kpis"]
+    assert (k["card_cents"], k["donations_cents"]) == (4000, 4212)
+    assert k["matches_cents"] == 4112
+    assert k["total_to_associations_cents"] == 8324
