@@ -142,7 +142,9 @@ def test_both_tables_hold_the_same_money_when_all_gifts_were_refunded_after_paym
     match_donation(gift)
     batch = create_disbursement_batch(company=company_a, period_end=dt.date(2026, 4, 1))
     mark_batch_paid(batch=batch, reference="VIR-05")
-    Donation.objects.filter(pk=gift.pk).update(status=Donation.Status.REFUNDED, refunded_at=MAR)
+    Donation.objects.filter(pk=gift.pk).update(
+        status=Donation.Status.REFUNDED, refunded_at=MAR, refunded_cents=F("amount_cents")
+    )
     reverse_match(donation=gift)
     make_donation(employee_a, three_months, 300, when=MAR)
     create_disbursement_batch(company=company_a, period_end=dt.date(2026, 4, 1))

@@ -152,7 +152,8 @@ def test_missing_pledgers_csv_lists_them_all_and_only_this_company(
     assert page.count("<tr><td>M0") + page.count("<tr><td>'=") <= 20  # the first ones only
     csv_text = client.get(reverse("donations:payroll_run_missing", args=[run.pk])).content
     lines = csv_text.decode().splitlines()
-    assert lines[0] == "employee_number;name;email"
+    # A French spreadsheet file: byte-order mark, then `;`.
+    assert lines[0] == "\ufeffemployee_number;name;email"
     assert len(lines) == 1 + 26 and "B999" not in csv_text.decode()
     assert any(line.startswith("'=HYPERLINK()") for line in lines)
 
@@ -266,7 +267,7 @@ def test_a_large_file_of_errors_shows_the_first_ones_and_offers_them_all(
     assert "40000" in page.replace("\u202f", "").replace(" ", "")  # two errors per line
     full = client.get(reverse("donations:payroll_run_errors", args=[run.pk]))
     lines = b"".join(full.streaming_content).decode().splitlines()
-    assert lines[0] == "line;field;problem" and len(lines) == 1 + 40_000
+    assert lines[0] == "\ufeffline;field;problem" and len(lines) == 1 + 40_000
     assert not run.lines.exists()
     # Too many lines to list in the page: excluding them all reads the refused file's report.
     assert 'name="excluded_lines" value="refused"' in page

@@ -31,7 +31,13 @@ def test_counted_gifts_are_the_companys_succeeded_gifts_in_the_period(
     kept = make_donation(employee_a, restos, 1_000, when=START)
     make_donation(employee_a, restos, 2_000, when=END)  # the end is exclusive
     make_donation(
-        employee_a, restos, 3_000, when=START, status=Donation.Status.REFUNDED, refunded_at=START
+        employee_a,
+        restos,
+        3_000,
+        when=START,
+        status=Donation.Status.REFUNDED,
+        refunded_at=START,
+        refunded_cents=3_000,
     )
     make_donation(employee_b, restos, 4_000, when=START)  # another company
     assert list(counted_gifts(company=company_a, start=START, end=END)) == [kept]
