@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass, field
-from itertools import chain
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
-from django.utils.translation import get_language
 
 from donations.exceptions import FileError
 from donations.models import PayrollLine, PayrollRun, Pledge
-from portal.csv_export import CsvDialect, csv_text, spreadsheet_dialect
 from portal.models import EmployeeProfile
 
 # How many missing pledgers the confirmation page lists (the CSV has them all).
@@ -206,16 +203,8 @@ def confirmation_summary(run: PayrollRun, *, matched_cents: int) -> Confirmation
     )
 
 
-def download_csv_text(header: list[str], rows, dialect: CsvDialect | None = None) -> str:
-    """The payroll pages' CSV downloads, in the reader's spreadsheet dialect (active language)."""
-    return csv_text(chain([header], rows), dialect or spreadsheet_dialect(get_language()))
-
-
-def missing_pledgers_csv(run: PayrollRun) -> str:
-    return download_csv_text(
-        ["employee_number", "name", "email"],
-        (
-            (p.employee_number, p.display_name, p.user.email)
-            for p in missing_pledgers(run).iterator(chunk_size=2000)
-        ),
-    )
+def missing_pledgers_rows(run: PayrollRun):
+    """Every pledger missing from the run's file, header first, for portal.csv_export."""
+    yield ["employee_number", "name", "email"]
+    for p in missing_pledgers(run).iterator(chunk_size=2000):
+        yield [p.employee_number, p.display_name, p.user.email]

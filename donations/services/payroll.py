@@ -27,7 +27,6 @@ from donations.models import Donation, PayrollLine, PayrollRun, PledgeAllocation
 from donations.selectors.payroll import (
     ConfirmationSummary,
     confirmation_summary,
-    download_csv_text,
     file_errors_summary,
     is_stale,
 )
@@ -467,11 +466,8 @@ def recompute_payroll_run(*, run: PayrollRun, actor=None) -> PayrollRun:
 def record_file_errors(*, run: PayrollRun, errors: list[FileError]) -> None:
     """Keep every error of a refused file as a CSV the officer downloads (replaces the last)."""
     # One dialect whatever the language: the refused lines are read back from this file.
-    text = download_csv_text(
-        ["line", "field", "problem"],
-        ((e.line, str(e.field_label), str(e.message)) for e in errors),
-        FRENCH_SPREADSHEET,
-    )
+    rows = ((e.line, str(e.field_label), str(e.message)) for e in errors)
+    text = csv_text(chain([["line", "field", "problem"]], rows), FRENCH_SPREADSHEET)
     run = PayrollRun.objects.get(pk=run.pk)
     if run.error_report:
         run.error_report.delete(save=False)

@@ -33,6 +33,8 @@ from donations.models import AuditEntry, PayrollRun
 from donations.selectors import payroll as payroll_reads
 from donations.services import payroll, pledges
 from portal.calendar import company_today
+from portal.csv_export import csv_response, spreadsheet_dialect
+from portal.downloads import private_download
 from portal.models import EmployeeProfile
 from portal.tenancy import require_csr_officer, require_payroll_officer
 
@@ -192,13 +194,11 @@ def payroll_run_recompute(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def payroll_run_missing_csv(request: HttpRequest, pk: int) -> HttpResponse:
     _officer, run = _company_run(request, pk)
-    response = HttpResponse(
-        payroll_reads.missing_pledgers_csv(run).encode("utf-8"),
-        content_type="text/csv; charset=utf-8",
+    return csv_response(
+        payroll_reads.missing_pledgers_rows(run),
+        filename=f"missing-pledgers-{run.month:%Y-%m}.csv",
+        dialect=spreadsheet_dialect(request.LANGUAGE_CODE),
     )
-    name = f"missing-pledgers-{run.month:%Y-%m}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 @login_required
@@ -206,9 +206,12 @@ def payroll_run_errors_csv(request: HttpRequest, pk: int) -> FileResponse:
     _officer, run = _company_run(request, pk)
     if not run.error_report:
         raise Http404
-    name = f"net-pay-errors-{run.month:%Y-%m}.csv"
-    return FileResponse(
-        run.error_report.open("rb"), as_attachment=True, filename=name, content_type="text/csv"
+    try:
+        handle = run.error_report.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None  # the stored list is gone: the page still shows the first errors
+    return private_download(
+        handle, filename=f"net-pay-errors-{run.month:%Y-%m}.csv", content_type="text/csv"
     )
 
 
