@@ -91,6 +91,20 @@ class Company(models.Model):
         on_delete=models.SET_NULL,
         related_name="company",
     )
+    directory_source = models.CharField(
+        _("people directory"),
+        max_length=10,
+        choices=[
+            ("manual", _("Entered in Cordée")),
+            ("hr_file", _("HR file import")),
+            ("scim", _("SCIM provisioning")),
+        ],
+        default="manual",
+        help_text=_(
+            "Where employee numbers, managers, departments, sites and employment dates come from. "
+            "When they come from the HR system, employees cannot change them in Cordée."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -157,6 +171,52 @@ class CompanyDomain(models.Model):
         super().save(*args, **kwargs)
 
 
+class CompanySignOn(models.Model):
+    """A company's own identity provider (OpenID Connect or SAML 2.0), as an allauth SocialApp.
+
+    People whose e-mail domain belongs to the company are sent to this provider from the
+    sign-in page; a login through it is accepted only for an e-mail of one of the company's
+    domains, so another company's provider can never sign someone into this company.
+    """
+
+    company = models.OneToOneField(
+        Company, verbose_name=_("company"), on_delete=models.CASCADE, related_name="sign_on"
+    )
+    social_app = models.OneToOneField(
+        "socialaccount.SocialApp",
+        verbose_name=_("provider configuration"),
+        on_delete=models.PROTECT,
+        related_name="company_sign_on",
+    )
+    label = models.CharField(
+        _("button label"),
+        max_length=120,
+        help_text=_('Shown as "Continue with …" on the sign-in page, e.g. the company\'s name.'),
+    )
+    password_sign_in = models.BooleanField(
+        _("passwords allowed"),
+        default=True,
+        help_text=_("Off: the company's people sign in only through their identity provider."),
+    )
+    claim_mapping = models.JSONField(
+        _("attribute mapping"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Which claim or SAML attribute holds each profile field: first_name, last_name, "
+            "employee_number, department, site, manager_employee_number, language."
+        ),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("company sign-on")
+        verbose_name_plural = _("company sign-ons")
+
+    def __str__(self) -> str:
+        return self.label
+
+
 class EmployeeProfile(models.Model):
     """A person's place in their company: payroll id, team, manager and roles."""
 
@@ -194,7 +254,15 @@ class EmployeeProfile(models.Model):
         default=False,
         help_text=_("Runs the monthly payroll round-up and the money trail, without CSR rights."),
     )
+    hire_date = models.DateField(_("hire date"), null=True, blank=True)
+    leave_date = models.DateField(
+        _("leave date"),
+        null=True,
+        blank=True,
+        help_text=_("The last day of employment; the person leaves the programme after it."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("employee profile")
@@ -209,6 +277,12 @@ class EmployeeProfile(models.Model):
             models.CheckConstraint(
                 condition=~Q(manager=models.F("pk")), name="profile_not_own_manager"
             ),
+            models.CheckConstraint(
+                condition=Q(hire_date__isnull=True)
+                | Q(leave_date__isnull=True)
+                | Q(leave_date__gte=models.F("hire_date")),
+                name="profile_leaves_after_hire",
+            ),
         ]
         indexes = [models.Index(fields=["company", "department"])]
 
@@ -218,6 +292,12 @@ class EmployeeProfile(models.Model):
     @property
     def display_name(self) -> str:
         return self.user.get_full_name() or self.user.email
+
+    def employed_on(self, day) -> bool:
+        """Whether the person was on the payroll on `day` (no dates: always)."""
+        if self.hire_date and day < self.hire_date:
+            return False
+        return not (self.leave_date and day > self.leave_date)
 
     @property
     def is_manager(self) -> bool:

@@ -20,7 +20,7 @@ from PIL import Image as PILImage
 from PIL import PngImagePlugin
 
 from missions.models import MissionPage
-from portal.models import Company, EmployeeProfile
+from portal.models import Company, CompanySignOn, EmployeeProfile
 from tests.factories import PASSWORD, CompanyFactory, make_association, make_employee, make_mission
 
 # B's unique marker: searched case-insensitively in every 200 answer to A's people.
@@ -121,6 +121,7 @@ def _people(company: Company, tag: str) -> dict[str, EmployeeProfile]:
 def _build_company(name: str, slug: str, tag: str, association) -> CompanyWorld:
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
+    from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
     from taggit.models import Tag
     from wagtail.documents import get_document_model
     from wagtail.images import get_image_model
@@ -274,6 +275,21 @@ def _build_company(name: str, slug: str, tag: str, association) -> CompanyWorld:
     authenticator = Authenticator.objects.create(
         user=csr.user, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
     )
+    social_app = SocialApp.objects.create(
+        provider="openid_connect",
+        provider_id=f"{tag}-idp",
+        name=f"{company.name} IdP",
+        client_id=f"{tag}-client",
+        secret="sweep-secret",
+        settings={"server_url": f"https://idp.{tag}.example"},
+    )
+    CompanySignOn.objects.create(company=company, social_app=social_app, label=company.name)
+    social_account = SocialAccount.objects.create(
+        user=employee.user, provider=social_app.provider_id, uid=f"{tag}-subject"
+    )
+    social_token = SocialToken.objects.create(
+        app=social_app, account=social_account, token=f"{tag}-token"
+    )
 
     ids.update(
         company=company.pk,
@@ -312,6 +328,9 @@ def _build_company(name: str, slug: str, tag: str, association) -> CompanyWorld:
         csr_user=csr.user.pk,
         email_address=EmailAddress.objects.get(user=employee.user).pk,
         authenticator=authenticator.pk,
+        social_app=social_app.pk,
+        social_account=social_account.pk,
+        social_token=social_token.pk,
         group=(company.csr_group_id or Group.objects.get(name__icontains=company.name).pk),
         statement_year=2026,
     )
@@ -328,6 +347,8 @@ WATCHED_ROWS = [
     ("auth.user", "csr_user"),
     ("auth.group", "group"),
     ("account.emailaddress", "email_address"),
+    ("socialaccount.socialapp", "social_app"),
+    ("socialaccount.socialaccount", "social_account"),
     ("wagtailcore.page", "section"),
     ("wagtailcore.page", "mission"),
     ("wagtailcore.page", "draft_page"),

@@ -1,0 +1,1 @@
+"""People from the company's own systems: one record shape that SSO, SCIM and the HR file share."""
