@@ -18,10 +18,11 @@ DEMO_ENV := DEBUG=true
 TEST_ENV := CORDEE_TESTING=true
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: demo test test-fast test-e2e lint format bench migrate seed messages clean help
+.PHONY: demo serve smoke-serve test test-fast test-e2e lint format bench migrate seed messages clean help
 
 help:
 	@echo "make demo   set up and serve the portal with demo data on http://127.0.0.1:8000"
+	@echo "make serve  the production topology (gunicorn, Celery worker and beat; DEBUG off) on DATABASE_URL and REDIS_URL"
 	@echo "make test   set up and run the whole test suite but the browser tests (DATABASE_URL or SQLite)"
 	@echo "make test-e2e  browser tests (Chromium + Playwright + axe-core)"
 	@echo "make lint   ruff check, ruff format --check, makemigrations --check, import contracts"
@@ -52,6 +53,24 @@ seed: migrate
 
 demo: seed
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+# The production topology: release steps, then gunicorn + Celery worker + Celery beat under honcho
+# (Procfile), with DEBUG off, against the PostgreSQL and Redis of DATABASE_URL and REDIS_URL.
+serve: $(STAMP) messages
+	@if [ -z "$$DATABASE_URL" ] || [ -z "$$REDIS_URL" ]; then \
+	  echo "make serve needs DATABASE_URL (PostgreSQL) and REDIS_URL, e.g." >&2; \
+	  echo "  DATABASE_URL=postgres://cordee@127.0.0.1:5432/cordee REDIS_URL=redis://127.0.0.1:6379/0 SECRET_KEY=... ALLOWED_HOSTS=cordee.example.org make serve" >&2; exit 2; fi
+	@case "$${DATABASE_URL}" in postgres*) ;; *) echo "make serve runs on PostgreSQL: DATABASE_URL=postgres://..." >&2; exit 2;; esac
+	@case "$${DEBUG:-false}" in [Ff]alse|0|off|no|"") ;; *) echo "make serve runs with DEBUG off; use make demo for development." >&2; exit 2;; esac
+	DEBUG=false $(PY) manage.py migrate --noinput -v0
+	DEBUG=false $(PY) manage.py collectstatic --noinput -v0
+	DEBUG=false $(PY) manage.py check --deploy --fail-level WARNING
+	DEBUG=false PATH="$(CURDIR)/$(VENV)/bin:$$PATH" exec $(VENV)/bin/honcho start --procfile Procfile --port $${PORT:-8000}
+
+# Starts `make serve` on a fresh PostgreSQL database and Redis, signs in, enrols, has the worker
+# build an impact report, and stops it (CI runs it).
+smoke-serve: $(TEST_STAMP) messages
+	$(PY) -m tools.serve_smoke
 
 # pytest's exit 5 (no test collected) stays a failure, with a line saying so.
 NO_TESTS = if [ $$rc -eq 5 ]; then echo "pytest collected no test (exit 5): check PYTEST_ARGS and markers." >&2; fi; exit $$rc
