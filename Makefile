@@ -65,7 +65,9 @@ serve: $(STAMP) messages
 	DEBUG=false $(PY) manage.py migrate --noinput -v0
 	DEBUG=false $(PY) manage.py collectstatic --noinput -v0
 	DEBUG=false $(PY) manage.py check --deploy --fail-level WARNING
-	DEBUG=false PATH="$(CURDIR)/$(VENV)/bin:$$PATH" exec $(VENV)/bin/honcho start --procfile Procfile --port $${PORT:-8000}
+	rm -rf var/prometheus && mkdir -p var/prometheus
+	DEBUG=false PROMETHEUS_MULTIPROC_DIR="$(CURDIR)/var/prometheus" PATH="$(CURDIR)/$(VENV)/bin:$$PATH" \
+	  exec $(VENV)/bin/honcho start --procfile Procfile --port $${PORT:-8000}
 
 # Starts `make serve` on a fresh PostgreSQL database and Redis, signs in, enrols, has the worker
 # build an impact report, and stops it (CI runs it).

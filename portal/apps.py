@@ -14,3 +14,9 @@ class PortalConfig(AppConfig):
 
         register_converter(IdConverter, "id")
         register_converter(YearConverter, "year")
+
+        from django.core.signals import request_finished
+
+        from portal.operations.request_id import clear_request_id
+
+        request_finished.connect(clear_request_id, dispatch_uid="portal.clear_request_id")

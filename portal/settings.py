@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.socialaccount",
+    "health_check",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -69,6 +70,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id is in every log line, and the metrics time the whole request.
+    "portal.operations.request_id.RequestIdMiddleware",
+    "portal.operations.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "portal.middleware.OddInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -302,6 +306,8 @@ CORDEE_ADMIN_CSP = {
 }
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not TESTING)
+    # Load balancers probe health over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^health/"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -353,10 +359,28 @@ CORDEE_DEMO_SEEDERS: list[str] = [
     "reporting.demo.reports.seed",  # last: it reports on what the others seeded
 ]
 
+# Logs go to stderr: JSON lines (one object a record, with the request id) by default in
+# production, readable text in development and tests. LOG_FORMAT=json|text overrides.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG or TESTING else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "portal.operations.request_id.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT if LOG_FORMAT in ("json", "text") else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         # Inline task runs and page-tree edits are chatty at INFO.
@@ -367,3 +391,18 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Prometheus metrics at /metrics/, for a scraper sending "Authorization: Bearer <token>"; without
+# a token set, /metrics/ answers 404 to everyone.
+CORDEE_METRICS_TOKEN = env.str("CORDEE_METRICS_TOKEN", default="")
+
+# Errors to Sentry when SENTRY_DSN is set (no personal data: no cookies, users or bodies).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from portal.operations.sentry import init_sentry
+
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )

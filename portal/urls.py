@@ -16,6 +16,7 @@ from wagtail.views import authenticate_with_password as page_password
 
 from portal.admin_scope import external_link_chooser
 from portal.media import public_media_urlpatterns
+from portal.operations import health, metrics
 from portal.views.public import brand_css, set_language
 
 urlpatterns = [
@@ -48,6 +49,10 @@ urlpatterns = [
         require_admin_access(external_link_chooser),
         name="wagtailadmin_choose_page_external_link",
     ),
+    # Operations: a load balancer's probes, and Prometheus metrics for a scraper with the token.
+    path("health/", health.readiness, name="health"),
+    path("health/live/", health.liveness, name="health_live"),
+    path("metrics/", metrics.metrics_view, name="metrics"),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -259,6 +259,7 @@ def run() -> None:
         smtp = Controller(Sink(), hostname="127.0.0.1", port=smtp_port)
         smtp.start()
 
+        metrics_token = secrets.token_urlsafe(24)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         var = Path(os.environ.get("SMOKE_VAR", ROOT / "var" / "smoke"))
@@ -273,6 +274,7 @@ def run() -> None:
             "CSRF_TRUSTED_ORIGINS": base.replace("http://", "https://"),
             "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
             "PORT": str(port),
+            "CORDEE_METRICS_TOKEN": metrics_token,
             "WEB_CONCURRENCY": "2",
             "WORKER_CONCURRENCY": "2",
             "CELERY_BEAT_SCHEDULE_FILE": str(var / "celerybeat-schedule"),
@@ -308,6 +310,12 @@ def run() -> None:
                 raise SmokeFailure(f"the site did not answer within {STARTUP_SECONDS} s")
             time.sleep(1)
         log("the site answers")
+        wait_for(
+            lambda: browser.get("/health/?format=json")[0] == 200,
+            120,
+            "/health/ to pass (database, cache, Redis, storages, Celery worker ping)",
+        )
+        log("health: " + browser.get("/health/?format=json")[2].decode())
 
         django_setup(database_url)
         from donations.models import Donation  # noqa: F401 (apps loaded)
@@ -352,6 +360,17 @@ def run() -> None:
         if status != 200 or not pdf.startswith(b"%PDF"):
             raise SmokeFailure(f"report {report_id} is {report.status}; download answered {status}")
         log(f"impact report {report_id} built by the worker: {len(pdf)} bytes of PDF")
+
+        # Metrics: hidden without the token, counted across gunicorn's workers with it.
+        if browser.get("/metrics/")[0] != 404:
+            raise SmokeFailure("/metrics/ answered without the scraper's token")
+        request = urllib.request.Request(f"{base}/metrics/")
+        request.add_header("Authorization", f"Bearer {metrics_token}")
+        request.add_header("X-Forwarded-Proto", "https")
+        text = urllib.request.urlopen(request, timeout=30).read().decode()
+        if 'view="missions:enrol"' not in text:
+            raise SmokeFailure("the metrics do not count the enrolment request")
+        log("metrics: the enrolment and report requests are counted")
     finally:
         if server is not None:
             stop(server)
