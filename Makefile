@@ -18,7 +18,7 @@ DEMO_ENV := DEBUG=true
 TEST_ENV := CORDEE_TESTING=true
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: demo serve smoke-serve test test-fast test-e2e lint format bench migrate seed messages clean help
+.PHONY: demo serve smoke-serve loadtest test test-fast test-e2e lint format bench migrate seed messages clean help
 
 help:
 	@echo "make demo   set up and serve the portal with demo data on http://127.0.0.1:8000"
@@ -73,6 +73,11 @@ serve: $(STAMP) messages
 # build an impact report, and stops it (CI runs it).
 smoke-serve: $(TEST_STAMP) messages
 	$(PY) -m tools.serve_smoke
+
+# Load test: locust, headless, 100 users for 5 minutes against make serve on PostgreSQL + Redis
+# with the demo data (LOADTEST_USERS, LOADTEST_SECONDS); fails on any failed request.
+loadtest: $(TEST_STAMP) messages
+	$(PY) -m tools.loadtest
 
 # pytest's exit 5 (no test collected) stays a failure, with a line saying so.
 NO_TESTS = if [ $$rc -eq 5 ]; then echo "pytest collected no test (exit 5): check PYTEST_ARGS and markers." >&2; fi; exit $$rc
