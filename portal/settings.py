@@ -245,6 +245,42 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 
+# Object storage (S3 API) instead of local disk, bucket by bucket: S3_MEDIA_BUCKET for uploads
+# (Wagtail images and documents), S3_PRIVATE_BUCKET for private files. Both stay private.
+S3_ENDPOINT_URL = env.str("S3_ENDPOINT_URL", default="")
+_S3_OPTIONS = {
+    "endpoint_url": S3_ENDPOINT_URL or None,
+    "region_name": env.str("S3_REGION", default="") or None,
+    "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
+    "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
+    "signature_version": "s3v4",
+    "addressing_style": "path" if S3_ENDPOINT_URL else None,
+    "default_acl": None,
+    "querystring_auth": True,
+    "file_overwrite": False,
+}
+if S3_MEDIA_BUCKET := env.str("S3_MEDIA_BUCKET", default=""):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_S3_OPTIONS,
+            "bucket_name": S3_MEDIA_BUCKET,
+            "querystring_expire": env.int("S3_MEDIA_URL_EXPIRE", default=3600),
+        },
+    }
+if S3_PRIVATE_BUCKET := env.str("S3_PRIVATE_BUCKET", default=""):
+    STORAGES["private"] = {
+        "BACKEND": "portal.object_storage.PrivateS3Storage",
+        "OPTIONS": {
+            **_S3_OPTIONS,
+            "bucket_name": S3_PRIVATE_BUCKET,
+            "querystring_expire": env.int("S3_PRIVATE_URL_EXPIRE", default=60),
+        },
+    }
+# How a private file reaches the one user allowed to have it: "stream" (through the app server)
+# or "redirect" (a signed URL of the private bucket, valid S3_PRIVATE_URL_EXPIRE seconds).
+CORDEE_PRIVATE_DOWNLOADS = env.str("CORDEE_PRIVATE_DOWNLOADS", default="stream")
+
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # the admin would hotlink an external host
 # The admin signs people in through allauth (verified e-mail, rate limits, no enumeration)
 # and leaves password resets to it.

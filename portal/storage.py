@@ -13,8 +13,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, Storage, storages
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils.deconstruct import deconstructible
-from django.utils.functional import cached_property
+from django.utils.functional import LazyObject, cached_property, empty
 
 PRIVATE_STORAGE_ALIAS = "private"
 
@@ -47,9 +49,29 @@ class PrivateFileSystemStorage(FileSystemStorage):
             self.__dict__.pop("location", None)
 
 
+class _PrivateStorage(LazyObject):
+    """`STORAGES["private"]`, looked up when first used (and again after the setting changes).
+
+    A FileField resolves a callable storage once, when the model is defined; this proxy lets the
+    backend follow the settings (local disk, or a private bucket) all the same.
+    """
+
+    def _setup(self) -> None:
+        self._wrapped = storages[PRIVATE_STORAGE_ALIAS]
+
+
+_private = _PrivateStorage()
+
+
 def private_storage() -> Storage:
     """The storage of private files, as configured in `STORAGES["private"]`."""
-    return storages[PRIVATE_STORAGE_ALIAS]
+    return _private
+
+
+@receiver(setting_changed)
+def _forget_private_storage(*, setting, **kwargs) -> None:
+    if setting == "STORAGES":
+        _private._wrapped = empty
 
 
 def is_within(path: str | Path, folder: str | Path) -> bool:
