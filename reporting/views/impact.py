@@ -107,13 +107,19 @@ def request_report(request):
         today=_today(company),
     )
     if not form.is_valid():
-        messages.error(request, _("The report could not be requested: check the period."))
+        problems = " ".join(str(error) for errors in form.errors.values() for error in errors)
+        messages.error(
+            request,
+            _("The report could not be requested: %(problems)s")
+            % {"problems": problems or _("check the period.")},
+        )
         return redirect("reporting:dashboard")
     report = services.request_report(
         company=company,
         period=form.cleaned_data["period"],
         language=form.cleaned_data["language"],
         requested_by=request.user,
+        management_costs_cents=form.management_costs_cents(),
     )
     return redirect("reporting:report", pk=report.pk)
 
