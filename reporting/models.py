@@ -125,6 +125,12 @@ class ImpactReport(models.Model):
         return self.period_planned_end is not None
 
     @property
+    def management_costs_text(self) -> str:
+        from portal.money import format_money
+
+        return format_money(self.management_costs_cents or 0, self.company.currency)
+
+    @property
     def is_archived(self) -> bool:
         return self.status == self.Status.READY
 

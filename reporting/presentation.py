@@ -430,7 +430,16 @@ BREAKDOWNS = {
     ),
 }
 
+# The money breakdowns (reporting.figures) exported as rows: breakdown, part, cents; the total
+# row of each breakdown is the sum of its parts.
+MONEY_COLUMNS = [
+    gettext_lazy("Figure"),
+    gettext_lazy("Part"),
+    gettext_lazy("Amount (cents)"),
+]
+
 BREAKDOWN_TITLES = {
+    "money": gettext_lazy("Company contribution and leverage"),
     "kinds": gettext_lazy("Mission kinds"),
     "causes": gettext_lazy("Causes"),
     "sdgs": gettext_lazy("SDGs"),
@@ -444,6 +453,14 @@ BREAKDOWN_TITLES = {
 
 def breakdown_table(metrics: dict, slug: str) -> tuple[list[str], list[list]]:
     """Header and raw rows of one breakdown (KeyError for an unknown slug)."""
+    if slug == "money":
+        from reporting.figures import money_breakdowns
+
+        rows = []
+        for breakdown in money_breakdowns(metrics).values():
+            rows += [[breakdown.title, part.key, part.cents] for part in breakdown.parts]
+            rows.append([breakdown.title, "total", breakdown.total])
+        return [str(header) for header in MONEY_COLUMNS], rows
     key, columns = BREAKDOWNS[slug]
     headers = [str(header) for header, _field, _kind in columns]
     rows = [[row.get(field, "") for _header, field, _kind in columns] for row in metrics[key]]
