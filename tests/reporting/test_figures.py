@@ -20,8 +20,8 @@ from pypdf import PdfReader
 
 from reporting import figures, services
 from reporting.models import ImpactReport
-from reporting.selectors.metrics import company_metrics
 from reporting.periods import year_period
+from reporting.selectors.metrics import company_metrics
 from tests.factories import PASSWORD, make_employee
 
 pytestmark = pytest.mark.django_db
