@@ -106,7 +106,8 @@ class Period:
                 self.start.month - before.start.month
             )
             last = shift_months(self.last_day, -months)
-        last = min(last, before.last_day)
+        if last >= before.last_day:  # the span reaches the end: the whole previous period
+            return before
         return replace(before, end=last + dt.timedelta(days=1), planned_end=before.end)
 
     def _previous_whole(self, fiscal_start_month: int) -> Period:

@@ -53,6 +53,8 @@ def test_a_period_ending_today_is_still_partial():
         d(2026, 11, 18),
         d(2026, 11, 18),
     )
+    # Compared with the whole previous period, which is over.
+    assert cut.previous() == custom_period(d(2026, 10, 15), d(2026, 11, 1))
     # The next day it is complete.
     assert not period.as_of(d(2026, 11, 18)).is_partial
 
@@ -116,6 +118,7 @@ def test_a_month_to_date_is_clamped_to_a_shorter_previous_month():
     cut = month_period(2026, 3).as_of(d(2026, 3, 30))
     previous = cut.previous()
     assert (previous.start, previous.last_day) == (d(2026, 2, 1), d(2026, 2, 28))
+    assert not previous.is_partial  # February is over and wholly covered
     assert month_period(2026, 11).as_of(TODAY).previous().last_day == d(2026, 10, 17)
 
 
