@@ -8,8 +8,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.inputs import validate_date_in_range
+from portal.money import cents_from_decimal
 from reporting.models import ImpactReport
-from reporting.periods import InvalidPeriod, Period, current_fiscal_year, parse_period
+from reporting.periods import (
+    FuturePeriod,
+    InvalidPeriod,
+    Period,
+    current_fiscal_year,
+    parse_period,
+)
 
 
 class PeriodForm(forms.Form):
@@ -71,6 +78,10 @@ class PeriodForm(forms.Form):
             data["period"] = parse_period(
                 params, fiscal_start_month=self.fiscal_start_month, today=self.today
             )
+        except FuturePeriod:
+            raise forms.ValidationError(
+                _("This period has not started yet: there is nothing to report on.")
+            ) from None
         except InvalidPeriod:
             raise forms.ValidationError(
                 _("This period does not exist. Check the dates (the end comes after the start).")
@@ -86,6 +97,24 @@ class PeriodForm(forms.Form):
 
 class ReportRequestForm(PeriodForm):
     language = forms.ChoiceField(label=_("Language"), choices=ImpactReport.Language.choices)
+    management_costs = forms.DecimalField(
+        label=_("Management costs of the period (optional)"),
+        help_text=_(
+            "What running the programme cost over the period (staff, platform, fees), in the "
+            "company's currency. Part of the company contribution; left empty, it counts as zero "
+            "and the report says so."
+        ),
+        required=False,
+        min_value=0,
+        max_value=10**9,
+        max_digits=12,
+        decimal_places=2,
+        localize=True,
+    )
+
+    def management_costs_cents(self) -> int | None:
+        value = self.cleaned_data.get("management_costs")
+        return None if value is None else cents_from_decimal(value)
 
     @classmethod
     def for_period(cls, period, *, language: str, fiscal_start_month: int) -> ReportRequestForm:
@@ -96,7 +125,7 @@ class ReportRequestForm(PeriodForm):
                 "quarter": period.number if period.kind == "quarter" else None,
                 "month": period.number if period.kind == "month" else None,
                 "start": period.start if period.kind == "custom" else None,
-                "end": period.last_day if period.kind == "custom" else None,
+                "end": period.whole.last_day if period.kind == "custom" else None,
                 "language": language,
             },
             fiscal_start_month=fiscal_start_month,

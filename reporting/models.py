@@ -38,6 +38,16 @@ class ImpactReport(models.Model):
     period_end = models.DateField(_("period end (exclusive)"))
     period_year = models.PositiveIntegerField(_("period year"), null=True, blank=True)
     period_number = models.PositiveSmallIntegerField(_("quarter or month"), null=True, blank=True)
+    # Set when the period was not over at the request: the report covers period_start to
+    # period_end (the day after the request) of a period that ends at period_planned_end.
+    period_planned_end = models.DateField(
+        _("end of the whole period (exclusive), when partial"), null=True, blank=True
+    )
+    # Entered by the CSR officer with the request (LBG/B4SI: part of the company contribution);
+    # null when none was entered.
+    management_costs_cents = models.PositiveBigIntegerField(
+        _("management costs (cents)"), null=True, blank=True
+    )
     language = models.CharField(
         _("language"), max_length=2, choices=Language.choices, default=Language.FRENCH
     )
@@ -86,6 +96,11 @@ class ImpactReport(models.Model):
             models.CheckConstraint(
                 condition=Q(progress__lte=100), name="impact_report_progress_max_100"
             ),
+            models.CheckConstraint(
+                condition=Q(period_planned_end__isnull=True)
+                | Q(period_planned_end__gte=models.F("period_end")),
+                name="impact_report_partial_period_within",
+            ),
         ]
         indexes = [models.Index(fields=["company", "-created_at"])]
 
@@ -102,7 +117,18 @@ class ImpactReport(models.Model):
             end=self.period_end,
             year=self.period_year,
             number=self.period_number,
+            planned_end=self.period_planned_end,
         )
+
+    @property
+    def is_partial(self) -> bool:
+        return self.period_planned_end is not None
+
+    @property
+    def management_costs_text(self) -> str:
+        from portal.money import format_money
+
+        return format_money(self.management_costs_cents or 0, self.company.currency)
 
     @property
     def is_archived(self) -> bool:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.utils.translation import gettext as _
 
@@ -19,6 +20,10 @@ from portal.inputs import year_in_range
 
 class InvalidPeriod(ValueError):
     """A period that cannot exist (end before start, unknown kind, month 13...)."""
+
+
+class FuturePeriod(InvalidPeriod):
+    """A period that has not started yet: there is nothing to report on."""
 
 
 KINDS = ("year", "quarter", "month", "custom")
@@ -37,6 +42,31 @@ class Period:
     end: dt.date  # exclusive
     year: int | None = None
     number: int | None = None  # quarter 1-4 or month 1-12
+    planned_end: dt.date | None = None  # exclusive; set only while the period is not over
+
+    @property
+    def is_partial(self) -> bool:
+        return self.planned_end is not None
+
+    @property
+    def whole(self) -> Period:
+        """The whole period, as it will be once finished."""
+        if not self.is_partial:
+            return self
+        return replace(self, end=self.planned_end, planned_end=None)
+
+    def as_of(self, today: dt.date) -> Period:
+        """The part of the period with data on `today` (itself when the period is over).
+
+        A period is over once its last day has passed: a period ending today is still partial,
+        with data up to today. A period that has not started raises FuturePeriod.
+        """
+        whole = self.whole
+        if today < whole.start:
+            raise FuturePeriod("the period has not started")
+        if today >= whole.end:
+            return whole
+        return replace(whole, end=today + dt.timedelta(days=1), planned_end=whole.end)
 
     @property
     def days(self) -> int:
@@ -59,7 +89,28 @@ class Period:
         return months
 
     def previous(self, *, fiscal_start_month: int = 1) -> Period:
-        """The period of the same kind just before (custom: the same number of days)."""
+        """The period of the same kind just before (custom: the same number of days).
+
+        For a partial period, the same part of the previous period, so that like is compared
+        with like: a year, quarter or month to date against the same calendar span of the one
+        before (1 Jan-17 Nov 2026 against 1 Jan-17 Nov 2025; a 29 February maps to the 28th),
+        custom dates against the same number of days.
+        """
+        if not self.is_partial:
+            return self._previous_whole(fiscal_start_month)
+        before = self.whole._previous_whole(fiscal_start_month)
+        if self.kind == "custom":
+            last = before.start + dt.timedelta(days=self.days - 1)
+        else:
+            months = (self.start.year - before.start.year) * 12 + (
+                self.start.month - before.start.month
+            )
+            last = shift_months(self.last_day, -months)
+        if last >= before.last_day:  # the span reaches the end: the whole previous period
+            return before
+        return replace(before, end=last + dt.timedelta(days=1), planned_end=before.end)
+
+    def _previous_whole(self, fiscal_start_month: int) -> Period:
         if self.kind == "year":
             return year_period(self.year - 1, fiscal_start_month=fiscal_start_month)
         if self.kind == "quarter":
@@ -77,7 +128,7 @@ class Period:
                 return str(self.year)
             return _("Fiscal year %(start)s/%(end)s") % {
                 "start": self.start.year,
-                "end": self.last_day.year,
+                "end": self.whole.last_day.year,
             }
         if self.kind == "quarter":
             return _("Q%(q)s %(year)s") % {"q": self.number, "year": self.year}
@@ -89,7 +140,29 @@ class Period:
 
         return _("%(start)s to %(end)s") % {
             "start": date_format(self.start, "SHORT_DATE_FORMAT"),
-            "end": date_format(self.last_day, "SHORT_DATE_FORMAT"),
+            "end": date_format(self.whole.last_day, "SHORT_DATE_FORMAT"),
+        }
+
+    @property
+    def span_label(self) -> str:
+        """The days the figures cover: "1 January 2026 to 17 November 2026"."""
+        from django.utils.formats import date_format
+
+        return _("%(start)s to %(end)s") % {
+            "start": date_format(self.start, "DATE_FORMAT"),
+            "end": date_format(self.last_day, "DATE_FORMAT"),
+        }
+
+    @property
+    def short_label(self) -> str:
+        """The label, with the day the data stops at when partial ("2026 to 17 November 2026")."""
+        if not self.is_partial:
+            return self.label
+        from django.utils.formats import date_format
+
+        return _("%(period)s to %(date)s") % {
+            "period": self.label,
+            "date": date_format(self.last_day, "DATE_FORMAT"),
         }
 
     def as_dict(self) -> dict:
@@ -99,6 +172,7 @@ class Period:
             "end": self.end.isoformat(),
             "year": self.year,
             "number": self.number,
+            "planned_end": self.planned_end.isoformat() if self.planned_end else None,
         }
 
     @classmethod
@@ -109,7 +183,16 @@ class Period:
             end=dt.date.fromisoformat(data["end"]),
             year=data.get("year"),
             number=data.get("number"),
+            planned_end=(
+                dt.date.fromisoformat(data["planned_end"]) if data.get("planned_end") else None
+            ),
         )
+
+
+def shift_months(day: dt.date, count: int) -> dt.date:
+    """The same day `count` months later (earlier if negative), clamped to the month's end."""
+    first = add_months(day, count)
+    return first.replace(day=min(day.day, calendar.monthrange(first.year, first.month)[1]))
 
 
 def year_period(year: int, *, fiscal_start_month: int = 1) -> Period:
@@ -149,8 +232,13 @@ def parse_period(params, *, fiscal_start_month: int, today: dt.date) -> Period:
 
     kind=year&year=2026 · kind=quarter&year=2026&quarter=2 · kind=month&year=2026&month=3 ·
     kind=custom&start=2026-01-01&end=2026-06-30 (end inclusive, as a person types it).
-    Missing parameters fall back to the current fiscal year.
+    Missing parameters fall back to the current fiscal year. The period is cut at `today`
+    when it is not over (see Period.as_of); one that has not started raises FuturePeriod.
     """
+    return _parse_whole(params, fiscal_start_month=fiscal_start_month, today=today).as_of(today)
+
+
+def _parse_whole(params, *, fiscal_start_month: int, today: dt.date) -> Period:
     kind = params.get("kind") or "year"
     if kind not in KINDS:
         raise InvalidPeriod("unknown period kind")

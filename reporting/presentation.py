@@ -134,7 +134,7 @@ TILES = [
         "total_to_associations_cents",
         gettext_lazy("Total to associations"),
         "money",
-        gettext_lazy("donations + matching"),
+        gettext_lazy("employees' gifts + company matching"),
     ),
     (
         "associations_supported",
@@ -152,7 +152,9 @@ def formatter(kind: str, currency: str):
         "int": fmt_int,
         "hours": fmt_hours,
         "days": fmt_days,
-        "money": whole_money_formatter(currency),
+        # To the cent: tiles, trend rows and sentences state totals and their parts, and
+        # whole-unit rounding of each would not add up.
+        "money": money_formatter(currency),
         "score": fmt_score,
     }[kind]
 
@@ -184,9 +186,32 @@ def kpi_tiles(metrics: dict) -> list[Tile]:
     return tiles
 
 
+def period_note(metrics: dict) -> str:
+    """What the figures cover and what they are compared with, saying so when partial."""
+    period, previous = period_of(metrics), previous_period_of(metrics)
+    if not period.is_partial:
+        return _("Figures for %(period)s, compared with %(previous)s.") % {
+            "period": period.label,
+            "previous": previous.label,
+        }
+    from django.utils.formats import date_format
+
+    return _(
+        "Partial period: figures from %(span)s, the period ends on %(end)s. Compared with the "
+        "same span of the previous period, %(previous)s."
+    ) % {
+        "span": period.span_label,
+        "end": date_format(period.whole.last_day, "DATE_FORMAT"),
+        "previous": previous.span_label,
+    }
+
+
 def key_messages(metrics: dict) -> list[str]:
-    """Three to five plain sentences an executive can repeat."""
-    k, money = metrics["kpis"], whole_money_formatter(metrics["currency"])
+    """Three to six plain sentences an executive can repeat."""
+    from reporting.figures import money_breakdowns
+
+    k, money = metrics["kpis"], money_formatter(metrics["currency"])
+    breakdowns = money_breakdowns(metrics)
     messages = []
     if k["headcount"]:
         messages.append(
@@ -212,18 +237,18 @@ def key_messages(metrics: dict) -> list[str]:
             % {"value": money(k["skills_valuation_cents"]), "hours": fmt_hours(k["skills_hours"])}
         )
     if k["total_to_associations_cents"]:
+        messages.append(breakdowns["to_associations"].sentence(money) + ".")
+    if k["donations_cents"]:
         messages.append(
-            _(
-                "%(total)s went to associations: %(gifts)s from %(donors)s donors, "
-                "%(matched)s matched by the company."
+            ngettext(
+                "%(n)s employee gave from their own pocket: leverage, not company contribution.",
+                "%(n)s employees gave from their own pocket: leverage, not company contribution.",
+                k["donors"],
             )
-            % {
-                "total": money(k["total_to_associations_cents"]),
-                "gifts": money(k["donations_cents"]),
-                "donors": fmt_int(k["donors"]),
-                "matched": money(k["matches_cents"]),
-            }
+            % {"n": fmt_int(k["donors"])}
         )
+    if breakdowns["company_contribution"].total:
+        messages.append(breakdowns["company_contribution"].sentence(money) + ".")
     change = metrics["changes"].get("hours")
     if change is not None:
         messages.append(
@@ -405,7 +430,16 @@ BREAKDOWNS = {
     ),
 }
 
+# The money breakdowns (reporting.figures) exported as rows: breakdown, part, cents; the total
+# row of each breakdown is the sum of its parts.
+MONEY_COLUMNS = [
+    gettext_lazy("Figure"),
+    gettext_lazy("Part"),
+    gettext_lazy("Amount (cents)"),
+]
+
 BREAKDOWN_TITLES = {
+    "money": gettext_lazy("Company contribution and leverage"),
     "kinds": gettext_lazy("Mission kinds"),
     "causes": gettext_lazy("Causes"),
     "sdgs": gettext_lazy("SDGs"),
@@ -419,6 +453,14 @@ BREAKDOWN_TITLES = {
 
 def breakdown_table(metrics: dict, slug: str) -> tuple[list[str], list[list]]:
     """Header and raw rows of one breakdown (KeyError for an unknown slug)."""
+    if slug == "money":
+        from reporting.figures import money_breakdowns
+
+        rows = []
+        for breakdown in money_breakdowns(metrics).values():
+            rows += [[breakdown.title, part.key, part.cents] for part in breakdown.parts]
+            rows.append([breakdown.title, "total", breakdown.total])
+        return [str(header) for header in MONEY_COLUMNS], rows
     key, columns = BREAKDOWNS[slug]
     headers = [str(header) for header, _field, _kind in columns]
     rows = [[row.get(field, "") for _header, field, _kind in columns] for row in metrics[key]]

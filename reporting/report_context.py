@@ -7,14 +7,14 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from reporting import charts, presentation
+from reporting import charts, figures, presentation
 from reporting.presentation import (
     fmt_days,
     fmt_hours,
     fmt_int,
     fmt_percent,
     fmt_score,
-    whole_money_formatter,
+    money_formatter,
 )
 
 # Association profiles printed in full; the rest are listed by name (keeps big reports readable).
@@ -30,7 +30,7 @@ def _change(now, before) -> str:
 
 def _trend_rows(metrics: dict) -> list[dict]:
     k, p = metrics["kpis"], metrics["previous"]
-    money = whole_money_formatter(metrics["currency"])
+    money = money_formatter(metrics["currency"])
     rows = [
         (_("Participation rate"), "participation_rate", fmt_percent),
         (_("Participants"), "participants", fmt_int),
@@ -39,7 +39,7 @@ def _trend_rows(metrics: dict) -> list[dict]:
         (_("Hours given"), "hours", fmt_hours),
         (_("Work-time days used"), "work_time_days", fmt_days),
         (_("Skills sponsorship value"), "skills_valuation_cents", money),
-        (_("Employee donations"), "donations_cents", money),
+        (_("Employee donations (leverage)"), "donations_cents", money),
         (_("Company matching"), "matches_cents", money),
         (_("Total to associations"), "total_to_associations_cents", money),
         (_("Donors"), "donors", fmt_int),
@@ -64,7 +64,11 @@ def _methodology() -> list[tuple[str, str]]:
             _(
                 "Dates are read in the company's time zone. A year is the fiscal year starting "
                 "in the company's first fiscal month; the comparison is the period of the same "
-                "kind just before (for custom dates, the same number of days)."
+                "kind just before (for custom dates, the same number of days). A period that is "
+                "not over is marked partial: its figures stop at the day the report was built, "
+                "and it is compared with the same span of the previous period (a year to date "
+                "with the same dates a year earlier, a 29 February with the 28th), never with a "
+                "whole period."
             ),
         ),
         (
@@ -103,14 +107,40 @@ def _methodology() -> list[tuple[str, str]]:
             _("Skills sponsorship value"),
             _(
                 "Hours of skills-sponsorship missions times the company's hourly valuation rate "
-                "(%(rate)s an hour). This is a valuation of time given, not money paid."
+                "(%(rate)s an hour), which stands for the employees' cost of an hour of work "
+                "(LBG/B4SI values time at cost). This is a valuation of time given, not money "
+                "paid."
             ),
         ),
         (
-            _("Employee donations"),
+            _("Amounts"),
+            _(
+                "Amounts are printed to the cent, so that every total stated with its parts is "
+                "exactly their sum."
+            ),
+        ),
+        (
+            _("Employees' own gifts (leverage)"),
             _(
                 "Succeeded payroll round-up deductions (with payroll adjustments) and card gifts "
-                "made in the period; refunded gifts are excluded."
+                "made in the period, less what was refunded. Under the LBG/B4SI model these are "
+                "leverage: money the company helped to raise, not the company's contribution."
+            ),
+        ),
+        (
+            _("Company contribution"),
+            _(
+                "LBG/B4SI inputs of the company: matching gifts (cash), plus skills sponsorship "
+                "valued at cost (time), plus management costs. Other volunteering on work time "
+                "(citizen days, solidarity leave) is reported in hours and not valued."
+            ),
+        ),
+        (
+            _("Management costs"),
+            _(
+                "What running the programme cost the company in the period (staff, platform, "
+                "fees), entered by the CSR officer when requesting the report. When none is "
+                "entered they count as zero and the report says so."
             ),
         ),
         (
@@ -154,11 +184,60 @@ def _methodology() -> list[tuple[str, str]]:
     ]
 
 
+def _frameworks() -> list[tuple[str, str]]:
+    """The appendix naming how the report's figures map to reporting frameworks."""
+    return [
+        (
+            "LBG / B4SI",
+            _(
+                "Inputs are split into the company contribution (cash: matching gifts; time: "
+                "skills sponsorship valued at cost; management costs) and leverage (employees' "
+                "own gifts, payroll and card). Leverage is never added to the contribution. "
+                "Outputs are reported as hours, volunteers and associations supported; impacts "
+                "on beneficiaries are not measured."
+            ),
+        ),
+        (
+            _("GRI 201-1 (community investments)"),
+            _(
+                "The company contribution is the figure for community investments within "
+                "economic value distributed. Employees' own gifts are excluded: the company does "
+                "not distribute them."
+            ),
+        ),
+        (
+            "GRI 413-1",
+            _(
+                "Share of operations, read as the company's sites, whose employees took part in "
+                "at least one community engagement session."
+            ),
+        ),
+        (
+            "GRI 203-2",
+            _(
+                "Associations supported and hours given, as a description of indirect economic "
+                "impacts; not a monetised impact."
+            ),
+        ),
+        (
+            "ESRS S3-4",
+            _(
+                "Where the company reports under the ESRS and its affected communities are a "
+                "material matter, the company contribution and the hours given may be cited "
+                "among the actions described under S3-4 (actions on affected communities). "
+                "The ESRS define no datapoint for employee volunteering or giving: this report "
+                "claims none, and none of its figures is an ESRS datapoint."
+            ),
+        ),
+    ]
+
+
 def report_context(*, metrics: dict, colour: str) -> dict:
     k = metrics["kpis"]
     currency = metrics["currency"]
-    money = whole_money_formatter(currency)
-    exact = presentation.money_formatter(currency)  # small sums in lists keep their cents
+    # Every amount keeps its cents, so that totals and parts stated together add up.
+    money = exact = money_formatter(currency)
+    breakdowns = figures.money_breakdowns(metrics)
 
     def group_row(row: dict) -> dict:
         """A department's or a site's line of the report."""
@@ -204,13 +283,11 @@ def report_context(*, metrics: dict, colour: str) -> dict:
         "company_name": metrics["company"]["name"],
         "title": _("Impact report %(period)s · %(company)s")
         % {"period": period.label, "company": metrics["company"]["name"]},
-        "period_label": period.label,
-        "previous_label": previous.label,
-        "period_range": _("%(start)s to %(end)s")
-        % {
-            "start": date_format(period.start, "DATE_FORMAT"),
-            "end": date_format(period.last_day, "DATE_FORMAT"),
-        },
+        "period_label": period.short_label,
+        "previous_label": previous.short_label,
+        "is_partial": period.is_partial,
+        "period_note": presentation.period_note(metrics),
+        "period_range": period.span_label,
         "generated_on": date_format(timezone.localdate(), "DATE_FORMAT"),
         "generated_iso": timezone.localdate().isoformat(),
         "colour": colour,
@@ -251,10 +328,17 @@ def report_context(*, metrics: dict, colour: str) -> dict:
             "sites_engaged": fmt_int(k["sites_engaged"]),
             "sites_total": fmt_int(k["sites_total"]),
             "sites_rate": fmt_percent(k["sites_engaged_rate"]),
-            "community_investment": money(
-                k["total_to_associations_cents"] + k["skills_valuation_cents"]
-            ),
         },
+        "breakdowns": {
+            key: {
+                "title": breakdown.title,
+                "total": money(breakdown.total),
+                "equation": breakdown.equation(money),
+                "sentence": breakdown.sentence(money),
+            }
+            for key, breakdown in breakdowns.items()
+        },
+        "management_costs_entered": metrics.get("management_costs_cents") is not None,
         "kind_rows": [
             {
                 "label": row["label"],
@@ -266,6 +350,12 @@ def report_context(*, metrics: dict, colour: str) -> dict:
         ],
         "department_rows": [group_row(row) for row in metrics["by_department"]],
         "site_rows": [group_row(row) for row in metrics["by_site"]],
+        "month_total": {
+            "hours": fmt_hours(sum(row["hours"] for row in metrics["by_month"])),
+            "previous_hours": fmt_hours(sum(row["previous_hours"] for row in metrics["by_month"])),
+            "donations": exact(sum(row["donations_cents"] for row in metrics["by_month"])),
+            "matches": exact(sum(row["matches_cents"] for row in metrics["by_month"])),
+        },
         "month_rows": [
             {
                 "label": presentation.month_label(row["month"], long=True),
@@ -290,4 +380,5 @@ def report_context(*, metrics: dict, colour: str) -> dict:
         "trend_rows": _trend_rows(metrics),
         "sdg_rows": sdg_rows,
         "methodology": methodology,
+        "frameworks": _frameworks(),
     }

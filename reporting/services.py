@@ -25,9 +25,18 @@ PDF_STYLESHEET = "css/report-pdf.css"
 
 
 def request_report(
-    *, company: Company, period: Period, language: str, requested_by
+    *,
+    company: Company,
+    period: Period,
+    language: str,
+    requested_by,
+    management_costs_cents: int | None = None,
 ) -> ImpactReport:
-    """Record the request and queue its build once the request is committed."""
+    """Record the request and queue its build once the request is committed.
+
+    A period that is not over may be archived: the report is then marked partial (cover,
+    summary, file list) and compares the same span of the previous period.
+    """
     if language not in ImpactReport.Language.values:
         raise UnsupportedLanguage(language)
     from reporting.tasks import build_impact_report
@@ -40,6 +49,8 @@ def request_report(
             period_end=period.end,
             period_year=period.year,
             period_number=period.number,
+            period_planned_end=period.planned_end,
+            management_costs_cents=management_costs_cents,
             language=language,
             requested_by=requested_by,
         )
@@ -70,6 +81,7 @@ def build_report(*, report_id: int) -> ImpactReport:
     try:
         with translation.override(report.language):
             metrics = company_metrics(company=report.company, period=report.period)
+            metrics["management_costs_cents"] = report.management_costs_cents
             _set_progress(report, 40)
             html = render_report_html(company=report.company, metrics=metrics)
             _set_progress(report, 60)

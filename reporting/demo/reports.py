@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
-
+from portal.calendar import company_today
 from portal.models import Company, EmployeeProfile
 from reporting.models import ImpactReport
 from reporting.periods import current_fiscal_year, year_period
@@ -25,14 +24,16 @@ def seed() -> None:
         if executive is None:
             continue
         year = current_fiscal_year(
-            timezone.localdate(), fiscal_start_month=company.fiscal_year_start_month
+            company_today(company), fiscal_start_month=company.fiscal_year_start_month
         )
-        period = year_period(year, fiscal_start_month=company.fiscal_year_start_month)
+        # The year is not over: the report covers it to date and is labelled partial.
+        period = year_period(year, fiscal_start_month=company.fiscal_year_start_month).as_of(
+            company_today(company)
+        )
         existing = ImpactReport.objects.filter(
             company=company,
             period_kind=period.kind,
             period_start=period.start,
-            period_end=period.end,
             language="fr",
             status=ImpactReport.Status.READY,
         )
@@ -44,6 +45,7 @@ def seed() -> None:
             period_start=period.start,
             period_end=period.end,
             period_year=period.year,
+            period_planned_end=period.planned_end,
             language="fr",
             requested_by=executive.user,
         )

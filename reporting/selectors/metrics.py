@@ -202,7 +202,7 @@ def _kpis(company: Company, period: Period) -> dict:
 
 def _year_share(period: Period) -> float:
     """Share of a year the period covers, to prorate the yearly work-time quota."""
-    if period.kind == "year":
+    if period.kind == "year" and not period.is_partial:
         return 1.0
     return period.days / 365
 

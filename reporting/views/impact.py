@@ -16,7 +16,7 @@ from portal.calendar import company_today
 from portal.csv_export import csv_response, spreadsheet_dialect
 from portal.downloads import private_download
 from portal.tenancy import require_impact_viewer
-from reporting import presentation, services
+from reporting import figures, presentation, services
 from reporting.exceptions import ReportNotReady
 from reporting.forms import PeriodForm, ReportRequestForm
 from reporting.models import ImpactReport
@@ -59,6 +59,8 @@ def dashboard(request):
             "form": form,
             "period": period,
             "previous_period": presentation.previous_period_of(metrics),
+            "period_note": presentation.period_note(metrics),
+            "breakdowns": figures.breakdown_sentences(metrics),
             "metrics": metrics,
             "tiles": presentation.kpi_tiles(metrics),
             "charts": presentation.build_charts(metrics, company.brand_colour),
@@ -82,7 +84,7 @@ def dashboard(request):
 @require_GET
 def export_breakdown(request, breakdown: str):
     profile = require_impact_viewer(request.user)
-    if breakdown not in presentation.BREAKDOWNS:
+    if breakdown not in presentation.BREAKDOWN_TITLES:
         raise Http404
     company = profile.company
     period = _period_form(request, company).period()
@@ -107,13 +109,19 @@ def request_report(request):
         today=_today(company),
     )
     if not form.is_valid():
-        messages.error(request, _("The report could not be requested: check the period."))
+        problems = " ".join(str(error) for errors in form.errors.values() for error in errors)
+        messages.error(
+            request,
+            _("The report could not be requested: %(problems)s")
+            % {"problems": problems or _("check the period.")},
+        )
         return redirect("reporting:dashboard")
     report = services.request_report(
         company=company,
         period=form.cleaned_data["period"],
         language=form.cleaned_data["language"],
         requested_by=request.user,
+        management_costs_cents=form.management_costs_cents(),
     )
     return redirect("reporting:report", pk=report.pk)
 

@@ -133,7 +133,17 @@ def test_csv_export_in_french_reads_back_in_a_french_spreadsheet(client, impact_
 
 @pytest.mark.parametrize(
     "slug",
-    ["kinds", "causes", "sdgs", "sites", "departments", "months", "associations", "missions"],
+    [
+        "kinds",
+        "causes",
+        "sdgs",
+        "sites",
+        "departments",
+        "months",
+        "associations",
+        "missions",
+        "money",
+    ],
 )
 def test_every_breakdown_exports(client, impact_data, executive_a, slug):
     response = signed_in(client, executive_a).get(reverse("reporting:export", args=[slug]))

@@ -166,7 +166,7 @@ RULES = [
     Rule(r"^engagement/approvals/link/", {"token": "forged_approval_token"}),
     Rule(r"^engagement/calendar/", {"token": "forged_calendar_token"}),
     Rule(r"^engagement/enrolments/", {"pk": "enrolment"}),
-    Rule(r"^impact/export/", {"breakdown": ["=sites", "=departments", "=missions"]}),
+    Rule(r"^impact/export/", {"breakdown": ["=sites", "=departments", "=missions", "=money"]}),
     Rule(r"^impact/reports/", {"pk": "report"}),
     Rule(r"^giving/give/", {"pk": "payment"}),
     Rule(r"^giving/payroll/", {"pk": "payroll_run"}),
