@@ -52,19 +52,3 @@ def insert_rows(model: type[models.Model], objs: Sequence[models.Model]) -> bool
                     copy.write_row(row)
     return keep_ids
 
-
-def copy_values(model: type[models.Model], attnames: Sequence[str], rows) -> None:
-    """PostgreSQL only: COPY plain tuples (values ready for the database, in `attnames` order)
-    into the model's table, streamed: no model instance is built for them."""
-    connection = connections[DEFAULT_DB_ALIAS]
-    if connection.vendor != "postgresql":
-        raise NotImplementedError("copy_values needs PostgreSQL")
-    by_attname = {f.attname: f for f in model._meta.concrete_fields}
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(by_attname[a].column) for a in attnames)
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
-    ):
-        for row in rows:
-            copy.write_row(row)

@@ -32,7 +32,7 @@ from donations.selectors.payroll import (
 )
 from donations.services import notifications, payroll_sql
 from donations.services.audit import log_action
-from donations.services.bulk import copy_values, insert_rows
+from donations.services.bulk import insert_rows
 from donations.services.matching import estimate_match_cents, match_donations, run_match_policy
 from donations.services.payroll_csv import parse_net_pay_file
 from donations.services.pledges import (
@@ -113,17 +113,10 @@ def import_net_pay(
         previous = run.lines.all()
         previous._raw_delete(previous.db)  # a draft's lines: no donation names them yet
         if payroll_sql.enabled():  # tuples straight into COPY: no 100k model instances
-            copy_values(
-                PayrollLine,
-                ["run_id", "employee_id", "employee_number", "net_pay_cents", "deduction_cents"],
+            payroll_sql.insert_lines(
+                run,
                 (
-                    (
-                        run.pk,
-                        employees[row.employee_number],
-                        row.employee_number,
-                        row.net_pay_cents,
-                        0,
-                    )
+                    (employees[row.employee_number], row.employee_number, row.net_pay_cents)
                     for row in rows
                 ),
             )

@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.db import connection, transaction
 
 from donations.models import (
@@ -47,15 +48,18 @@ def _cursor():
     """
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_nestloop = off")
+        cursor.execute("SET LOCAL work_mem = '64MB'")  # the run's sorts stay in memory
         try:
             yield cursor
         finally:
             cursor.execute("SET LOCAL enable_nestloop TO DEFAULT")
+            cursor.execute("SET LOCAL work_mem TO DEFAULT")
 
 
 def enabled() -> bool:
-    """The set-based path runs on PostgreSQL; other databases keep the ORM path."""
-    return connection.vendor == "postgresql"
+    """The set-based path runs on PostgreSQL; other databases keep the ORM path, and so does
+    PostgreSQL with CORDEE_PAYROLL_SQL = False (the equality test runs both paths on it)."""
+    return connection.vendor == "postgresql" and getattr(settings, "CORDEE_PAYROLL_SQL", True)
 
 
 def _t(model) -> str:
@@ -93,6 +97,38 @@ _DEDUCTION = """
         l.net_pay_cents))
     END
 """
+
+
+def insert_lines(run: PayrollRun, rows) -> int:
+    """Write an imported file's lines with their deductions already computed: the rows
+    (employee id, employee number, net pay) are COPied into a temporary table, then one
+    INSERT … SELECT joins them to the month's pledges. compute_lines then finds nothing to
+    change, instead of rewriting every line it was just given."""
+    params = {"company": run.company_id, "month": run.month, "run": run.pk}
+    with _cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE payroll_import"
+            " (employee_id bigint, employee_number text, net_pay_cents bigint) ON COMMIT DROP"
+        )
+        with cursor.cursor.copy(
+            "COPY payroll_import (employee_id, employee_number, net_pay_cents) FROM STDIN"
+        ) as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(
+            f"""
+            WITH p AS ({_MONTH_PLEDGES})
+            INSERT INTO {LINE} (run_id, employee_id, employee_number, net_pay_cents,
+                                deduction_cents, pledge_id)
+            SELECT %(run)s, l.employee_id, l.employee_number, l.net_pay_cents, {_DEDUCTION},
+                   p.id
+            FROM payroll_import l LEFT JOIN p ON p.employee_id = l.employee_id
+            """,
+            params,
+        )
+        written = cursor.rowcount
+        cursor.execute("DROP TABLE payroll_import")
+    return written
 
 
 def compute_lines(run: PayrollRun) -> tuple[int, int]:
@@ -168,15 +204,19 @@ def payroll_diff(run: PayrollRun, *, previous: PayrollRun | None, limit: int) ->
     with _cursor() as cursor:
         for key, sql in lists.items():
             order = "o1 DESC, o2 DESC" if key == "missing" else "o1, o2"
-            cursor.execute(f"SELECT count(*) FROM ({sql}) x", params)
-            (count,) = cursor.fetchone()
+            # One statement per list: the count over every row, then the first `limit` rows.
             cursor.execute(
-                f"""SELECT COALESCE(pr.employee_number, '?') FROM (
-                        SELECT employee_id, o1, o2 FROM ({sql}) x ORDER BY {order} LIMIT %(limit)s
+                f"""SELECT f.total, COALESCE(pr.employee_number, '?') FROM (
+                        SELECT employee_id, o1, o2, count(*) OVER () AS total
+                        FROM ({sql}) x ORDER BY {order} LIMIT %(limit)s
                     ) f LEFT JOIN {PROFILE} pr ON pr.id = f.employee_id""",
                 params,
             )
-            result[key] = {"count": count, "employees": sorted(r[0] for r in cursor.fetchall())}
+            rows = cursor.fetchall()
+            result[key] = {
+                "count": rows[0][0] if rows else 0,
+                "employees": sorted(number for _total, number in rows),
+            }
     return result
 
 
