@@ -22,7 +22,12 @@ from donations.services.payroll import (
     import_net_pay,
     open_payroll_run,
 )
-from donations.services.pledges import set_round_up_associations, stop_pledge
+from donations.services.pledges import (
+    PledgeTerms,
+    change_pledge,
+    set_round_up_associations,
+    stop_pledge,
+)
 from missions.models import Cause
 from tests.donations.conftest import MONTH, pledge_for
 from tests.factories import make_association, make_employee
@@ -114,7 +119,12 @@ def world(company_a, site_tree):
             continue  # pledgers missing from the file
         cents = [0, 199_999, 250_001, 180_000, 123_456, 99][i % 6] + i
         lines.append(f"{employee.employee_number};{cents // 100},{cents % 100:02d}")
-    return {"company": company_a, "policy": policy, "file": "\n".join(lines).encode()}
+    return {
+        "company": company_a,
+        "policy": policy,
+        "people": people,
+        "file": "\n".join(lines).encode(),
+    }
 
 
 def _snapshot(run: PayrollRun) -> dict:
@@ -232,17 +242,23 @@ def test_the_next_month_diff_and_matches_agree_too(world, settings):
     )
     stop_pledge(profile=pledged[0].employee, today=NEXT)
     stop_pledge(profile=pledged[1].employee, today=NEXT)
-    pledge_for(
-        pledged[2].employee,
-        [a for a in _round_up(company)][:1],
-        rule="fixed",
-        fixed=300,
-        start=NEXT,
+    change_pledge(
+        profile=pledged[2].employee,
+        terms=PledgeTerms(
+            rule="fixed",
+            allocations={_round_up(company)[0].pk: 100},
+            fixed_amount_cents=300,
+            start_month=NEXT,
+        ),
+        consent=True,
+        today=NEXT,
     )
+    pledge_for(world["people"][8], _round_up(company)[:2], split=(50, 50), start=NEXT)  # new
     orm, sql = _both_paths(company, world["file"], NEXT, settings)
     diff = sql[0]["preview"]["diff"]
     assert diff["previous_month"] == MONTH.isoformat()
     assert diff["changed"]["count"] == 1 and diff["stopped"]["count"] == 2
+    assert diff["new"]["count"] == 1 and diff["missing"]["count"] == 2
     assert sql == orm
 
 
