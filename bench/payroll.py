@@ -24,7 +24,7 @@ from django.db import connection, transaction
 BENCH_SLUG = "bench-payroll"
 
 
-def _ensure_people(count: int):
+def _ensure_people(count: int, slug: str = BENCH_SLUG):
     from donations.models import MatchingPolicy, Pledge, PledgeAllocation
     from donations.services.pledges import set_round_up_associations
     from missions.services.catalogue import ensure_site_tree
@@ -33,11 +33,10 @@ def _ensure_people(count: int):
     from tests.factories import make_association
 
     ensure_site_tree()
-    company = Company.objects.filter(slug=BENCH_SLUG).first()
+    domain = f"{slug}.example"
+    company = Company.objects.filter(slug=slug).first()
     if company is None:
-        company = create_company(
-            name="Bench Payroll", slug=BENCH_SLUG, domains=["bench-payroll.example"]
-        )
+        company = create_company(name=f"Bench Payroll {count:,}", slug=slug, domains=[domain])
     have = EmployeeProfile.objects.filter(company=company).count()
     if have < count:
         started = time.perf_counter()
@@ -45,14 +44,14 @@ def _ensure_people(count: int):
         unusable = make_password(None)
         users = [
             user_model(
-                username=f"bp{i}@bench-payroll.example",
-                email=f"bp{i}@bench-payroll.example",
+                username=f"bp{i}@{domain}",
+                email=f"bp{i}@{domain}",
                 password=unusable,
             )
             for i in range(have, count)
         ]
         user_model.objects.bulk_create(users, batch_size=5000)
-        users = user_model.objects.filter(email__endswith="@bench-payroll.example").exclude(
+        users = user_model.objects.filter(email__endswith=f"@{domain}").exclude(
             profile__isnull=False
         )
         EmployeeProfile.objects.bulk_create(
@@ -73,6 +72,7 @@ def _ensure_people(count: int):
             make_association(title=f"Bench payroll {i}", slug=f"bench-payroll-assoc-{i}")
             for i in range(2)
         ]
+    if not company.round_up_associations.exists():
         set_round_up_associations(company=company, association_ids=[a.pk for a in associations])
     MatchingPolicy.objects.get_or_create(
         company=company,
@@ -203,18 +203,19 @@ def run() -> None:
     count = int(os.environ.get("BENCH_PAYROLL_PLEDGES", 100_000))
     small = max(count // 10, 1)
     settings.CORDEE_PAYROLL_ASYNC_THRESHOLD = 10**9  # compute inline: we time it
-    company = _ensure_people(count)
-    numbers = list(
-        EmployeeProfile.objects.filter(company=company)
-        .order_by("pk")
-        .values_list("employee_number", flat=True)[:count]
-    )
     from donations.services import payroll_sql
 
     path = "set-based SQL" if payroll_sql.enabled() else "ORM"
     results = {}
     for size in (small, count):
-        r = results[size] = _one_run(company, numbers[:size])
+        # One company per size: every pledger of the company is in the month's file.
+        company = _ensure_people(size, BENCH_SLUG if size == count else f"{BENCH_SLUG}-{size}")
+        numbers = list(
+            EmployeeProfile.objects.filter(company=company).values_list(
+                "employee_number", flat=True
+            )[:size]
+        )
+        r = results[size] = _one_run(company, numbers)
         rows = r["lines"] + r["written"]
         print(f"[bench] {size:,} pledges, {connection.vendor} ({path}), month {r['month']:%Y-%m}")
         print(f"  import + compute (parse, {r['lines']:,} lines) {r['import']:8.2f} s")
