@@ -51,4 +51,3 @@ def insert_rows(model: type[models.Model], objs: Sequence[models.Model]) -> bool
                 for row in rows:
                     copy.write_row(row)
     return keep_ids
-

@@ -568,12 +568,10 @@ def confirm_payroll_run(*, run: PayrollRun, actor=None) -> int:
 
 def _confirm_set_based(run: PayrollRun) -> tuple[int, int]:
     """The run's donations and matches by INSERT … SELECT (PostgreSQL), inside the caller's
-    transaction and run lock; the policy row is locked before the matches are computed."""
+    transaction and run lock. The policy row (the budget lock) is taken before the statement
+    that writes both, as match_donations takes it before reading what the budget has left."""
     now = timezone.now()
     occurred_at = _occurred_at(run.month)
-    written = payroll_sql.insert_donations(run, occurred_at=occurred_at, now=now)
-    if not written:
-        return 0, 0
     found = run_match_policy(
         company_id=run.company_id,
         occurred_at=occurred_at,
@@ -582,9 +580,11 @@ def _confirm_set_based(run: PayrollRun) -> tuple[int, int]:
         lock=True,
     )
     if not found or not found[1]:
-        return written, 0
+        return payroll_sql.insert_donations(run, occurred_at=occurred_at, now=now), 0
     policy, associations = found
-    matched, cents = payroll_sql.insert_matches(run, policy, associations, now=now)
+    written, matched, cents = payroll_sql.insert_donations_and_matches(
+        run, policy, associations, occurred_at=occurred_at, now=now
+    )
     if cents:
         policy.spent_cents += cents
         policy.save(update_fields=["spent_cents"])

@@ -257,22 +257,22 @@ _SPLIT = f"""
 _ORDER = "employee_number, line_id, idx"
 
 
-def insert_donations(run: PayrollRun, *, occurred_at: dt.datetime, now: dt.datetime) -> int:
-    """INSERT … SELECT the run's donations (ids follow the run's order); returns how many."""
-    sql = f"""
-        WITH {_SPLIT}
-        INSERT INTO {DONATION} (
-            donor_id, company_id, association_id, amount_cents, currency, source, status,
-            occurred_at, external_reference, payroll_line_id, payment_id, refunded_at,
-            refunded_cents, created_at)
-        SELECT employee_id, %(company)s, association_id, cents, %(currency)s, %(source)s,
-               %(status)s, %(occurred_at)s,
-               'payroll:' || line_id::text || ':' || association_id::text,
-               line_id, NULL, NULL, 0, %(now)s
-        FROM split WHERE cents > 0
-        ORDER BY {_ORDER}
-    """
-    params = {
+_INSERT_DONATIONS = f"""
+    INSERT INTO {DONATION} (
+        donor_id, company_id, association_id, amount_cents, currency, source, status,
+        occurred_at, external_reference, payroll_line_id, payment_id, refunded_at,
+        refunded_cents, created_at)
+    SELECT employee_id, %(company)s, association_id, cents, %(currency)s, %(source)s,
+           %(status)s, %(occurred_at)s,
+           'payroll:' || line_id::text || ':' || association_id::text,
+           line_id, NULL, NULL, 0, %(now)s
+    FROM split WHERE cents > 0
+    ORDER BY {_ORDER}
+"""
+
+
+def _donation_params(run: PayrollRun, occurred_at: dt.datetime, now: dt.datetime) -> dict:
+    return {
         "run": run.pk,
         "company": run.company_id,
         "currency": run.currency,
@@ -281,27 +281,36 @@ def insert_donations(run: PayrollRun, *, occurred_at: dt.datetime, now: dt.datet
         "occurred_at": occurred_at,
         "now": now,
     }
+
+
+def insert_donations(run: PayrollRun, *, occurred_at: dt.datetime, now: dt.datetime) -> int:
+    """INSERT … SELECT the run's donations (ids follow the run's order); returns how many.
+    For a run that no policy matches; insert_donations_and_matches otherwise."""
     with _cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(
+            f"WITH {_SPLIT} {_INSERT_DONATIONS}", _donation_params(run, occurred_at, now)
+        )
         return cursor.rowcount
 
 
 def _matches_sql(*, saved: bool) -> str:
     """The matches of the run's donations under a locked policy, as CTEs ending in `final`.
 
-    `saved`: the donations exist (confirm), joined by line and association for their ids and
-    skipped when already matched; else the split alone (the confirmation page's estimate).
+    `saved`: the same statement inserts the donations (confirm) and matches them by their new
+    ids, so the split is computed once and no donation is read back; else the split alone (the
+    confirmation page's estimate).
     """
     if saved:
+        # The donations inserted by this very statement, with their new ids.
         candidates = f"""
+            ins_d AS ({_INSERT_DONATIONS} RETURNING id, payroll_line_id, association_id),
             cand AS (
-                SELECT d.id AS donation_id, d.donor_id, d.association_id, d.amount_cents,
-                       s.employee_number, s.line_id, s.idx
+                SELECT d.id AS donation_id, s.employee_id AS donor_id, s.association_id,
+                       s.cents AS amount_cents, s.employee_number, s.line_id, s.idx
                 FROM split s
-                JOIN {DONATION} d
+                JOIN ins_d d
                   ON d.payroll_line_id = s.line_id AND d.association_id = s.association_id
                 WHERE s.cents > 0
-                  AND NOT EXISTS (SELECT 1 FROM {MATCH} m WHERE m.donation_id = d.id)
             )"""
     else:
         candidates = """
@@ -360,10 +369,16 @@ def _match_params(run: PayrollRun, policy: MatchingPolicy, associations: list[in
     }
 
 
-def insert_matches(
-    run: PayrollRun, policy: MatchingPolicy, associations: list[int], *, now: dt.datetime
-) -> tuple[int, int]:
-    """INSERT … SELECT the run's matches (policy locked by the caller); returns (rows, cents)."""
+def insert_donations_and_matches(
+    run: PayrollRun,
+    policy: MatchingPolicy,
+    associations: list[int],
+    *,
+    occurred_at: dt.datetime,
+    now: dt.datetime,
+) -> tuple[int, int, int]:
+    """One statement: the run's donations, then their matches under the policy (locked by the
+    caller, before this runs); returns (donations, matches, matched cents)."""
     sql = (
         _matches_sql(saved=True)
         + f""",
@@ -372,24 +387,23 @@ def insert_matches(
                 donation_id, policy_id, company_id, employee_id, association_id, amount_cents,
                 currency, status, is_partial, reversed_cents, created_at, reversed_at)
             SELECT donation_id, %(policy)s, %(company)s, donor_id, association_id, amount,
-                   %(currency)s, %(active)s, amount < wanted, 0, %(now)s, NULL
+                   %(policy_currency)s, %(active)s, amount < wanted, 0, %(now)s, NULL
             FROM final WHERE amount > 0
             ORDER BY {_ORDER}
             RETURNING amount_cents
         )
-        SELECT count(*), COALESCE(SUM(amount_cents), 0) FROM ins
+        SELECT (SELECT count(*) FROM ins_d), count(*), COALESCE(SUM(amount_cents), 0) FROM ins
     """
     )
     params = {
+        **_donation_params(run, occurred_at, now),
         **_match_params(run, policy, associations),
-        "company": run.company_id,
-        "currency": policy.currency,
-        "now": now,
+        "policy_currency": policy.currency,
     }
     with _cursor() as cursor:
         cursor.execute(sql, params)
-        rows, cents = cursor.fetchone()
-    return int(rows), int(cents)
+        donations, matches, cents = cursor.fetchone()
+    return int(donations), int(matches), int(cents)
 
 
 def estimate_matches(run: PayrollRun, policy: MatchingPolicy, associations: list[int]) -> int:
