@@ -4,7 +4,8 @@ The figure is the ratio of the whole run (import + compute + export + confirm) t
 COPY of the rows it writes (lines + donations + matches); a second confirm must write 0 rows.
 It runs at N/10 then N pledges (BENCH_PAYROLL_PLEDGES sets N, default 100,000) and prints the
 time at each size, the growth exponent, and the peak Python memory (tracemalloc) of the compute
-and of the confirm at each size: flat when nothing is loaded row by row.
+and of the confirm at each size: flat when nothing is loaded row by row. BENCH_PAYROLL_PATH=orm
+runs the ORM path (SQLite's) on PostgreSQL instead of the set-based one, for comparison.
 """
 
 from __future__ import annotations
@@ -205,6 +206,8 @@ def run() -> None:
     settings.CORDEE_PAYROLL_ASYNC_THRESHOLD = 10**9  # compute inline: we time it
     from donations.services import payroll_sql
 
+    # BENCH_PAYROLL_PATH=orm measures the ORM path on PostgreSQL too (the figures before).
+    settings.CORDEE_PAYROLL_SQL = os.environ.get("BENCH_PAYROLL_PATH", "sql") != "orm"
     path = "set-based SQL" if payroll_sql.enabled() else "ORM"
     results = {}
     for size in (small, count):
