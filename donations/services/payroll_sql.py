@@ -49,11 +49,11 @@ def _cursor():
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_nestloop = off")
         cursor.execute("SET LOCAL work_mem = '64MB'")  # the run's sorts stay in memory
-        try:
-            yield cursor
-        finally:
-            cursor.execute("SET LOCAL enable_nestloop TO DEFAULT")
-            cursor.execute("SET LOCAL work_mem TO DEFAULT")
+        yield cursor
+        # Back to the defaults for the rest of the caller's transaction. On an error the
+        # savepoint's rollback undoes both SETs (and a statement here would fail anyway).
+        cursor.execute("SET LOCAL enable_nestloop TO DEFAULT")
+        cursor.execute("SET LOCAL work_mem TO DEFAULT")
 
 
 def enabled() -> bool:
