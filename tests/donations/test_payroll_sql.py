@@ -224,6 +224,39 @@ def test_set_based_run_writes_exactly_what_the_orm_path_writes(world, settings):
     assert sql_again == 0
 
 
+def _not_in_force(policy):
+    policy.period_end = MONTH
+    policy.save()
+
+
+def _no_payroll(policy):
+    policy.match_payroll = False
+    policy.save()
+
+
+def _half_for_two_associations(policy):
+    policy.ratio_numerator, policy.ratio_denominator = 1, 2
+    policy.yearly_budget_cents = 10**9
+    policy.save()
+    policy.causes.clear()
+    policy.associations.set(_round_up(policy.company)[1:3])
+
+
+@pytest.mark.parametrize(
+    "change", [_not_in_force, _no_payroll, _half_for_two_associations], ids=lambda f: f.__name__
+)
+def test_policies_that_match_nothing_or_part_agree_too(world, settings, change):
+    change(world["policy"])
+    orm, sql = _both_paths(world["company"], world["file"], MONTH, settings)
+    assert sql == orm
+    matches = sql[0]["confirmed"]["matches"]
+    if change is _half_for_two_associations:
+        associations = {a.pk for a in _round_up(world["company"])[1:3]}
+        assert matches and {key[1] for key in matches} == associations
+    else:
+        assert not matches and sql[1] == 0  # no match, and none estimated
+
+
 def test_the_next_month_diff_and_matches_agree_too(world, settings):
     # A first month confirmed (set-based), then pledges stopped, changed and new: the second
     # month's preview diff (new, changed, stopped, missing) and its matches under what the
