@@ -1,16 +1,21 @@
 """Payroll round-up at scale: compute, export and confirm N pledges, next to a COPY of N rows.
 
 The figure is the ratio of the whole run (import + compute + export + confirm) to a PostgreSQL
-COPY of the same number of rows; a second confirm must write 0 rows. BENCH_PAYROLL_PLEDGES sets
-N (default 100,000).
+COPY of the rows it writes (lines + donations + matches); a second confirm must write 0 rows.
+It runs at N/10 then N pledges (BENCH_PAYROLL_PLEDGES sets N, default 100,000) and prints the
+time at each size, the growth exponent, and the peak Python memory (tracemalloc) of the compute
+and of the confirm at each size: flat when nothing is loaded row by row. BENCH_PAYROLL_PATH=orm
+runs the ORM path (SQLite's) on PostgreSQL instead of the set-based one, for comparison.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import os
 import time
+import tracemalloc
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -20,7 +25,7 @@ from django.db import connection, transaction
 BENCH_SLUG = "bench-payroll"
 
 
-def _ensure_people(count: int):
+def _ensure_people(count: int, slug: str = BENCH_SLUG):
     from donations.models import MatchingPolicy, Pledge, PledgeAllocation
     from donations.services.pledges import set_round_up_associations
     from missions.services.catalogue import ensure_site_tree
@@ -29,11 +34,10 @@ def _ensure_people(count: int):
     from tests.factories import make_association
 
     ensure_site_tree()
-    company = Company.objects.filter(slug=BENCH_SLUG).first()
+    domain = f"{slug}.example"
+    company = Company.objects.filter(slug=slug).first()
     if company is None:
-        company = create_company(
-            name="Bench Payroll", slug=BENCH_SLUG, domains=["bench-payroll.example"]
-        )
+        company = create_company(name=f"Bench Payroll {count:,}", slug=slug, domains=[domain])
     have = EmployeeProfile.objects.filter(company=company).count()
     if have < count:
         started = time.perf_counter()
@@ -41,14 +45,14 @@ def _ensure_people(count: int):
         unusable = make_password(None)
         users = [
             user_model(
-                username=f"bp{i}@bench-payroll.example",
-                email=f"bp{i}@bench-payroll.example",
+                username=f"bp{i}@{domain}",
+                email=f"bp{i}@{domain}",
                 password=unusable,
             )
             for i in range(have, count)
         ]
         user_model.objects.bulk_create(users, batch_size=5000)
-        users = user_model.objects.filter(email__endswith="@bench-payroll.example").exclude(
+        users = user_model.objects.filter(email__endswith=f"@{domain}").exclude(
             profile__isnull=False
         )
         EmployeeProfile.objects.bulk_create(
@@ -69,6 +73,7 @@ def _ensure_people(count: int):
             make_association(title=f"Bench payroll {i}", slug=f"bench-payroll-assoc-{i}")
             for i in range(2)
         ]
+    if not company.round_up_associations.exists():
         set_round_up_associations(company=company, association_ids=[a.pk for a in associations])
     MatchingPolicy.objects.get_or_create(
         company=company,
@@ -131,26 +136,29 @@ def _copy_rows(count: int) -> float | None:
     return time.perf_counter() - started
 
 
-def run() -> None:
+def _peak(fn):
+    """(result, peak bytes Python allocated while fn ran) by tracemalloc."""
+    tracemalloc.start()
+    try:
+        result = fn()
+        return result, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def _one_run(company, numbers: list[str]) -> dict:
+    """Import + compute, export, confirm one month of `numbers`; times, rows, peak memory."""
     from donations.models import Donation, Match, PayrollRun
     from donations.services.notifications import suppressed
     from donations.services.payroll import (
+        compute_payroll_run,
         confirm_payroll_run,
         export_deductions,
         import_net_pay,
         open_payroll_run,
     )
     from portal.calendar import add_months
-    from portal.models import EmployeeProfile
 
-    count = int(os.environ.get("BENCH_PAYROLL_PLEDGES", 100_000))
-    settings.CORDEE_PAYROLL_ASYNC_THRESHOLD = 10**9  # compute inline: we time it
-    company = _ensure_people(count)
-    numbers = list(
-        EmployeeProfile.objects.filter(company=company).values_list("employee_number", flat=True)[
-            :count
-        ]
-    )
     month = add_months(dt.date(2001, 1, 1), PayrollRun.objects.filter(company=company).count())
     buf = io.StringIO()
     buf.write("matricule;net_a_payer\n")
@@ -163,27 +171,83 @@ def run() -> None:
     t0 = time.perf_counter()
     import_net_pay(run=run_row, data=data, filename="bench.csv")
     t1 = time.perf_counter()
-    exported = export_deductions(run=run_row)
+    # The compute's memory, untimed: the same compute again (pledges and net pay unchanged).
+    _run, compute_peak = _peak(lambda: compute_payroll_run(run_id=run_row.pk))
     t2 = time.perf_counter()
-    with suppressed():  # the run's e-mails are not what is timed
-        written = confirm_payroll_run(run=run_row)
+    exported = export_deductions(run=run_row)
     t3 = time.perf_counter()
-    donations_before = Donation.objects.count() + Match.objects.count()
+    with suppressed():  # the run's e-mails are not what is timed
+        written, confirm_peak = _peak(lambda: confirm_payroll_run(run=run_row))
+    t4 = time.perf_counter()
+    rows_before = Donation.objects.count() + Match.objects.count()
     second = confirm_payroll_run(run=run_row)
     rows_after = Donation.objects.count() + Match.objects.count()
-    copy_s = _copy_rows(len(numbers))
-    total = t3 - t0
-    print(f"[bench] {len(numbers):,} pledges, {connection.vendor}, month {month:%Y-%m}")
-    print(f"  import + compute (parse, {len(numbers):,} lines) {t1 - t0:8.1f} s")
-    print(f"  export ({exported.count(chr(10)) - 1:,} deduction lines)     {t2 - t1:8.1f} s")
-    print(f"  confirm ({written:,} rows: donations + matches) {t3 - t2:8.1f} s")
-    print(f"  whole run                                  {total:8.1f} s")
-    if copy_s is not None:
-        print(f"  PostgreSQL COPY of {len(numbers):,} rows              {copy_s:8.2f} s")
-        print(f"  ratio run / COPY                            {total / copy_s:8.1f} x")
-    else:
-        print("  PostgreSQL COPY: not measured on SQLite (set DATABASE_URL to PostgreSQL)")
-    print(
-        f"  rows written by a second confirm: {second} (rows in tables unchanged: "
-        f"{rows_after == donations_before})"
-    )
+    return {
+        "month": month,
+        "lines": run_row.lines.count(),
+        "import": t1 - t0,
+        "export": t3 - t2,
+        "exported": exported.count(chr(10)) - 1,
+        "confirm": t4 - t3,
+        "whole": (t1 - t0) + (t4 - t2),
+        "written": written,
+        "second": second,
+        "unchanged": rows_after == rows_before,
+        "compute_peak": compute_peak,
+        "confirm_peak": confirm_peak,
+    }
+
+
+def run() -> None:
+    from portal.models import EmployeeProfile
+
+    count = int(os.environ.get("BENCH_PAYROLL_PLEDGES", 100_000))
+    small = max(count // 10, 1)
+    settings.CORDEE_PAYROLL_ASYNC_THRESHOLD = 10**9  # compute inline: we time it
+    from donations.services import payroll_sql
+
+    # BENCH_PAYROLL_PATH=orm measures the ORM path on PostgreSQL too (the figures before).
+    settings.CORDEE_PAYROLL_SQL = os.environ.get("BENCH_PAYROLL_PATH", "sql") != "orm"
+    path = "set-based SQL" if payroll_sql.enabled() else "ORM"
+    results = {}
+    for size in (small, count):
+        # One company per size: every pledger of the company is in the month's file.
+        company = _ensure_people(size, BENCH_SLUG if size == count else f"{BENCH_SLUG}-{size}")
+        numbers = list(
+            EmployeeProfile.objects.filter(company=company).values_list(
+                "employee_number", flat=True
+            )[:size]
+        )
+        r = results[size] = _one_run(company, numbers)
+        rows = r["lines"] + r["written"]
+        print(f"[bench] {size:,} pledges, {connection.vendor} ({path}), month {r['month']:%Y-%m}")
+        print(f"  import + compute (parse, {r['lines']:,} lines) {r['import']:8.2f} s")
+        print(f"  export ({r['exported']:,} deduction lines)     {r['export']:8.2f} s")
+        print(f"  confirm ({r['written']:,} rows: donations + matches) {r['confirm']:8.2f} s")
+        print(f"  whole run                                  {r['whole']:8.2f} s")
+        print(
+            f"  peak Python memory (tracemalloc): compute {r['compute_peak'] / 2**20:6.1f} MiB,"
+            f" confirm {r['confirm_peak'] / 2**20:6.1f} MiB"
+        )
+        copy_s = _copy_rows(rows)
+        if copy_s is not None:
+            print(
+                f"  PostgreSQL COPY of the {rows:,} rows it writes (lines + gifts + matches)"
+                f" {copy_s:6.2f} s"
+            )
+            print(f"  ratio run / COPY                            {r['whole'] / copy_s:8.1f} x")
+        else:
+            print("  PostgreSQL COPY: not measured on SQLite (set DATABASE_URL to PostgreSQL)")
+        print(
+            f"  rows written by a second confirm: {r['second']} (rows in tables unchanged: "
+            f"{r['unchanged']})"
+        )
+    a, b = results[small], results[count]
+    if count > small:
+        growth = math.log(b["whole"] / a["whole"]) / math.log(count / small)
+        print(
+            f"[bench] {small:,} -> {count:,} pledges: whole run {a['whole']:.2f} s -> "
+            f"{b['whole']:.2f} s, growth exponent {growth:.2f} (1.00 = linear); peak memory "
+            f"compute {a['compute_peak'] / 2**20:.1f} -> {b['compute_peak'] / 2**20:.1f} MiB, "
+            f"confirm {a['confirm_peak'] / 2**20:.1f} -> {b['confirm_peak'] / 2**20:.1f} MiB"
+        )

@@ -165,6 +165,43 @@ def match_donations(donations: list[Donation]) -> list[Match]:
     return created
 
 
+def run_match_policy(
+    *,
+    company_id: int,
+    occurred_at: dt.datetime,
+    currency: str,
+    association_ids: set[int],
+    lock: bool = False,
+) -> tuple[MatchingPolicy, list[int]] | None:
+    """For a payroll run's donations (one company, one payday): the policy in force and the
+    associations whose gifts it matches, by the rules of match_donations (`_eligible`).
+
+    `lock` takes the policy row (the budget lock) and re-checks the period under it, as
+    match_donations does; payroll_sql then computes the amounts in the database.
+    """
+    probe = Donation(
+        company_id=company_id,
+        occurred_at=occurred_at,
+        currency=currency,
+        source=Donation.Source.PAYROLL,
+        amount_cents=1,
+    )
+    policy = policy_for(probe)
+    if policy is None:
+        return None
+    if lock:
+        policy = MatchingPolicy.objects.select_for_update().get(pk=policy.pk)
+        if not _within_period(policy, probe):
+            return None
+    scope = _scope(policy, association_ids)
+    eligible = []
+    for association_id in sorted(association_ids):
+        probe.association_id = association_id
+        if _eligible(policy, probe, scope):
+            eligible.append(association_id)
+    return policy, eligible
+
+
 def match_donation(donation: Donation) -> Match | None:
     matches = match_donations([donation])
     return matches[0] if matches else None

@@ -30,10 +30,10 @@ from donations.selectors.payroll import (
     file_errors_summary,
     is_stale,
 )
-from donations.services import notifications
+from donations.services import notifications, payroll_sql
 from donations.services.audit import log_action
 from donations.services.bulk import insert_rows
-from donations.services.matching import estimate_match_cents, match_donations
+from donations.services.matching import estimate_match_cents, match_donations, run_match_policy
 from donations.services.payroll_csv import parse_net_pay_file
 from donations.services.pledges import (
     active_pledges_for_month,
@@ -112,18 +112,27 @@ def import_net_pay(
             raise PayrollRunLocked(_("This run is exported or confirmed; it no longer changes."))
         previous = run.lines.all()
         previous._raw_delete(previous.db)  # a draft's lines: no donation names them yet
-        insert_rows(
-            PayrollLine,
-            [
-                PayrollLine(
-                    run=run,
-                    employee_id=employees[row.employee_number],
-                    employee_number=row.employee_number,
-                    net_pay_cents=row.net_pay_cents,
-                )
-                for row in rows
-            ],
-        )
+        if payroll_sql.enabled():  # tuples straight into COPY: no 100k model instances
+            payroll_sql.insert_lines(
+                run,
+                (
+                    (employees[row.employee_number], row.employee_number, row.net_pay_cents)
+                    for row in rows
+                ),
+            )
+        else:
+            insert_rows(
+                PayrollLine,
+                [
+                    PayrollLine(
+                        run=run,
+                        employee_id=employees[row.employee_number],
+                        employee_number=row.employee_number,
+                        net_pay_cents=row.net_pay_cents,
+                    )
+                    for row in rows
+                ],
+            )
         run.source_filename = filename[:255]
         run.refused_file = {}
         run.excluded_lines = sorted(excluded_lines)
@@ -249,6 +258,8 @@ def compute_payroll_run(*, run_id: int) -> PayrollRun:
     run = PayrollRun.objects.select_related("company").get(pk=run_id)
     if run.is_locked:
         return run
+    if payroll_sql.enabled():
+        return _compute_set_based(run)
     # Read before the pledges: a pledge saved while this runs makes the preview stale.
     read_at = timezone.now()
     # Plain tuples: a 100k-employee company would otherwise build 100k model instances.
@@ -318,13 +329,38 @@ def compute_payroll_run(*, run_id: int) -> PayrollRun:
     return run
 
 
-def payroll_diff(run: PayrollRun, pledges: dict[int, tuple]) -> dict:
-    """New, changed, stopped pledges against the previous run; pledgers missing from the file."""
-    previous = (
+def _compute_set_based(run: PayrollRun) -> PayrollRun:
+    """compute_payroll_run on PostgreSQL: one UPDATE of the changed lines, totals and the diff
+    read by the database, under the run's lock (so in one transaction)."""
+    with transaction.atomic():
+        run = PayrollRun.objects.select_for_update().select_related("company").get(pk=run.pk)
+        if run.is_locked:
+            return run
+        # Read before the pledges: a pledge saved while this runs makes the preview stale.
+        read_at = timezone.now()
+        done, _written = payroll_sql.compute_lines(run)
+        totals = run.lines.aggregate(net=Sum("net_pay_cents"), deduction=Sum("deduction_cents"))
+        run.total_net_pay_cents = totals["net"] or 0
+        run.total_deduction_cents = totals["deduction"] or 0
+        run.diff = payroll_sql.payroll_diff(run, previous=_previous_run(run), limit=DIFF_LIST_LIMIT)
+        run.pledges_read_at = read_at
+        run.progress_done = done
+        run.status = PayrollRun.Status.PREVIEWED
+        run.save()
+    return run
+
+
+def _previous_run(run: PayrollRun) -> PayrollRun | None:
+    return (
         PayrollRun.objects.filter(company_id=run.company_id, month__lt=run.month)
         .order_by("-month")
         .first()
     )
+
+
+def payroll_diff(run: PayrollRun, pledges: dict[int, tuple]) -> dict:
+    """New, changed, stopped pledges against the previous run; pledgers missing from the file."""
+    previous = _previous_run(run)
     before = (
         dict(previous.lines.filter(pledge__isnull=False).values_list("employee_id", "pledge_id"))
         if previous
@@ -395,10 +431,11 @@ def _occurred_at(month: dt.date) -> dt.datetime:
 def _run_donations(run: PayrollRun) -> list[Donation]:
     """The unsaved donations a run's lines become, split by each pledge's allocations."""
     occurred_at = _occurred_at(run.month)
+    # The run's order (payroll_sql follows it): caps and the budget are spent in this order.
     lines = list(
-        run.lines.filter(deduction_cents__gt=0, pledge__isnull=False).values_list(
-            "pk", "employee_id", "pledge_id", "deduction_cents"
-        )
+        run.lines.filter(deduction_cents__gt=0, pledge__isnull=False)
+        .order_by("employee_number", "pk")
+        .values_list("pk", "employee_id", "pledge_id", "deduction_cents")
     )
     # Same order as Pledge.allocations (largest share first), so remainders land alike.
     shares: dict[int, list[tuple[int, int]]] = defaultdict(list)
@@ -432,6 +469,15 @@ def _run_donations(run: PayrollRun) -> list[Donation]:
 def confirmation_of(run: PayrollRun) -> ConfirmationSummary:
     """What confirming the run will do (people, totals, the match estimate, who is missing)."""
     run = PayrollRun.objects.select_related("company").get(pk=run.pk)
+    if payroll_sql.enabled():
+        found = run_match_policy(
+            company_id=run.company_id,
+            occurred_at=_occurred_at(run.month),
+            currency=run.currency,
+            association_ids=payroll_sql.run_association_ids(run),
+        )
+        matched = payroll_sql.estimate_matches(run, *found) if found and found[1] else 0
+        return confirmation_summary(run, matched_cents=matched)
     return confirmation_summary(run, matched_cents=estimate_match_cents(_run_donations(run)))
 
 
@@ -500,15 +546,10 @@ def confirm_payroll_run(*, run: PayrollRun, actor=None) -> int:
             raise PayrollRunStale(
                 _("A pledge changed since this preview was computed: recompute first.")
             )
-        donations = _run_donations(run)
-        if not insert_rows(Donation, donations):
-            # COPY (and some backends' bulk inserts) return no ids: read them back.
-            refs = {d.external_reference: d for d in donations}
-            for pk, ref in Donation.objects.filter(payroll_line__run=run).values_list(
-                "pk", "external_reference"
-            ):
-                refs[ref].pk = pk
-        matches = match_donations(donations)
+        if payroll_sql.enabled():
+            written, matched = _confirm_set_based(run)
+        else:
+            written, matched = _confirm_with_the_orm(run)
         run.status = PayrollRun.Status.CONFIRMED
         run.confirmed_at = timezone.now()
         run.confirmed_by = actor if getattr(actor, "is_authenticated", False) else None
@@ -518,11 +559,50 @@ def confirm_payroll_run(*, run: PayrollRun, actor=None) -> int:
             obj=run,
             actor=actor,
             company=run.company,
-            data={"donations": len(donations), "matches": len(matches)},
+            data={"donations": written, "matches": matched},
         )
-        if donations:
+        if written:
             notifications.enqueue(kind="payroll_confirmed", object_id=run.pk)
-    return len(donations) + len(matches)
+    return written + matched
+
+
+def _confirm_set_based(run: PayrollRun) -> tuple[int, int]:
+    """The run's donations and matches by INSERT … SELECT (PostgreSQL), inside the caller's
+    transaction and run lock. The policy row (the budget lock) is taken before the statement
+    that writes both, as match_donations takes it before reading what the budget has left."""
+    now = timezone.now()
+    occurred_at = _occurred_at(run.month)
+    found = run_match_policy(
+        company_id=run.company_id,
+        occurred_at=occurred_at,
+        currency=run.currency,
+        association_ids=payroll_sql.run_association_ids(run),
+        lock=True,
+    )
+    if not found or not found[1]:
+        return payroll_sql.insert_donations(run, occurred_at=occurred_at, now=now), 0
+    policy, associations = found
+    written, matched, cents = payroll_sql.insert_donations_and_matches(
+        run, policy, associations, occurred_at=occurred_at, now=now
+    )
+    if cents:
+        policy.spent_cents += cents
+        policy.save(update_fields=["spent_cents"])
+    return written, matched
+
+
+def _confirm_with_the_orm(run: PayrollRun) -> tuple[int, int]:
+    """The run's donations and matches as model instances (SQLite and other databases)."""
+    donations = _run_donations(run)
+    if not insert_rows(Donation, donations):
+        # COPY (and some backends' bulk inserts) return no ids: read them back.
+        refs = {d.external_reference: d for d in donations}
+        for pk, ref in Donation.objects.filter(payroll_line__run=run).values_list(
+            "pk", "external_reference"
+        ):
+            refs[ref].pk = pk
+    matches = match_donations(donations)
+    return len(donations), len(matches)
 
 
 def add_adjustment(
