@@ -168,8 +168,9 @@ class ParsedFile:
 
 
 def _key(header: str) -> str:
-    text = unicodedata.normalize("NFKD", header).encode("ascii", "ignore").decode()
-    text = re.sub(r"[’`]", "'", text.lower())
+    # Apostrophes (straight or typographic, U+2019) count as spaces: "Date d\u2019entrée".
+    text = re.sub("[\u2019`']", " ", header.lower())
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[\s_.°-]+", " ", text).strip()
 
 

@@ -7,7 +7,8 @@ import pytest
 from portal.people.hr_file import InvalidHRFile, parse
 
 FRENCH = (
-    "Matricule;E-mail;Prénom;Nom;Matricule manager;Service;Site;Date d'entrée;Date de sortie;Langue\n"
+    "Matricule;E-mail;Prénom;Nom;Matricule manager;Service;Site;"
+    "Date d\u2019entrée;Date de sortie;Langue\n"
     "E1;Zoe.Durand@acme.example;Zoé;Durand;;Direction;Lyon;01/02/2020;;Français\n"
     "E2;leo@acme.example;Léo;Martin;E1;Ventes;Paris;2021-03-15;31/12/2026;en\n"
 )
@@ -48,7 +49,7 @@ def test_cp1252_is_refused_with_how_to_resave():
 
 
 def test_missing_required_column_is_a_file_error():
-    with pytest.raises(InvalidHRFile, match="(?i)matricule|employee number"):
+    with pytest.raises(InvalidHRFile, match=r"(?i)matricule|employee number"):
         parse(b"E-mail;Nom\nann@acme.example;Lee\n")
 
 
