@@ -10,7 +10,6 @@ from django.urls import reverse
 from portal.models import EmployeeProfile, PeopleImport
 from portal.people import imports
 from portal.people.records import PersonRecord, apply_person
-from tests.factories import make_employee
 
 pytestmark = pytest.mark.django_db
 
