@@ -20,13 +20,7 @@ from portal.models import EmployeeProfile
 from portal.people.departures import apply_departures
 from portal.people.records import PersonRecord, apply_person
 from portal.tasks import apply_departures as apply_departures_task
-from tests.donations.conftest import (  # noqa: F401 - fixtures shared with the giving tests
-    NET_PAY_FILE,
-    associations,
-    payroll_people,
-    pledge_for,
-    round_up_a,
-)
+from tests.donations.conftest import NET_PAY_FILE, pledge_for
 from tests.factories import make_employee
 from tests.missions.engagement_helpers import colleague
 from tests.missions.engagement_helpers import open_session as work_time_session
