@@ -234,3 +234,23 @@ def test_a_leave_date_still_ahead_is_not_applied(company_a):
     assert apply_departures(company=company_a).departed == 0
     person.refresh_from_db()
     assert person.departure_applied_on is None and person.user.is_active
+
+
+# ---------------------------------------------------------------------------- the admin
+
+
+def test_a_leave_date_set_in_the_admin_is_announced_like_any_other(client, company_a, csr_a):
+    person = make_employee(company_a, employee_number="A1")
+    later = open_session(company_a, start=timezone.now() + dt.timedelta(days=20))
+    enrolment = enrol(employee=person, session_id=later.pk)
+    client.force_login(csr_a.user)
+    form = {"employee_number": "A1", "hire_date": "2020-01-06", "leave_date": "2026-11-30"}
+    response = client.post(f"/admin/people/edit/{person.pk}/", form)
+    assert response.status_code == 302, response.content.decode()[:1500]
+    person.refresh_from_db()
+    enrolment.refresh_from_db()
+    assert person.leave_date == dt.date(2026, 11, 30)
+    assert enrolment.status == S.CANCELLED
+    # A leave date before the hire date is refused by the model's constraint check.
+    form.update(leave_date="2019-01-01")
+    assert client.post(f"/admin/people/edit/{person.pk}/", form).status_code == 200
