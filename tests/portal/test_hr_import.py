@@ -6,12 +6,21 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from portal.models import EmployeeProfile, PeopleImport
 from portal.people import imports
 from portal.people.records import PersonRecord, apply_person
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are translated; these tests read the English source."""
+    with translation.override("en"):
+        yield
+
 
 HEADER = "Matricule;E-mail;Prénom;Nom;Matricule manager;Service;Site;Date d'entrée;Date de sortie\n"
 
