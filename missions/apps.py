@@ -10,6 +10,7 @@ class MissionsConfig(AppConfig):
         # The mission editor's form is attached here rather than imported by the model: a model
         # never imports an admin form, and the form reads the models (Wagtail builds the edit
         # handler on the first admin request, after every app is ready).
+        from missions import receivers  # noqa: F401 - listens to the people directory
         from missions.admin_forms import MissionPageForm
         from missions.models import MissionPage
 

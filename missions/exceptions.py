@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 __all__ = [
+    "AfterLeaveDate",
     "AlreadyCancelled",
     "AlreadyDecided",
     "AlreadyEnrolled",
@@ -18,6 +19,7 @@ __all__ = [
     "IllegalTransition",
     "InvalidApprovalLink",
     "InvalidHours",
+    "LeftCompany",
     "NotAllowed",
     "NotVisible",
     "QuotaExceeded",
@@ -106,6 +108,28 @@ class ApprovalExpired(EngagementError):
 class AlreadyDecided(EngagementError):
     def default_message(self) -> str:
         return _("This request has already been decided.")
+
+
+class LeftCompany(EngagementError):
+    """The person has left the company: during the grace period nothing new can be started."""
+
+    def default_message(self) -> str:
+        return _("You have left the company: nothing new can be started.")
+
+
+class AfterLeaveDate(EngagementError):
+    """The session starts after the person's last day in the company."""
+
+    def __init__(self, leave_date):
+        self.leave_date = leave_date
+        super().__init__()
+
+    def default_message(self) -> str:
+        from django.utils.formats import date_format
+
+        return _("This session is after your last day in the company (%(date)s).") % {
+            "date": date_format(self.leave_date)
+        }
 
 
 class NotAllowed(EngagementError):

@@ -11,6 +11,7 @@ class PortalConfig(AppConfig):
 
         from portal import checks, signals  # noqa: F401 - registers the checks, connects the receivers
         from portal.converters import IdConverter, YearConverter
+        from portal.people import departures  # noqa: F401 - connects the re-hire receiver
 
         register_converter(IdConverter, "id")
         register_converter(YearConverter, "year")

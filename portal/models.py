@@ -16,6 +16,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from portal.inputs import single_line_errors
+from portal.storage import private_storage
 
 CURRENCY_VALIDATOR = RegexValidator(r"^[A-Z]{3}$", _("An ISO 4217 code such as EUR."))
 DOMAIN_VALIDATOR = RegexValidator(
@@ -261,6 +262,9 @@ class EmployeeProfile(models.Model):
         blank=True,
         help_text=_("The last day of employment; the person leaves the programme after it."),
     )
+    # The day the daily task handed the leaver's affairs over (approvals to the CSR team);
+    # cleared on re-hire. Keeps that task idempotent.
+    departure_applied_on = models.DateField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -316,6 +320,61 @@ class EmployeeProfile(models.Model):
         if self.is_manager:
             roles.append("manager")
         return roles
+
+
+class PeopleImport(models.Model):
+    """One HR file uploaded by a CSR officer: the file, its hash, and what confirming it did.
+
+    The row is the audit trail of the import (who, when, which file, the counts); the file stays
+    in private storage so that the confirmed file is byte for byte the previewed one.
+    """
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("Previewed")
+        CONFIRMED = "confirmed", _("Confirmed")
+
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="people_imports"
+    )
+    file = models.FileField(_("file"), storage=private_storage, upload_to="people-imports/")
+    file_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PREVIEWED
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    # joiners, movers, leavers, unchanged, absent, lines: as previewed, then as applied
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("people import")
+        verbose_name_plural = _("people imports")
+        ordering = ["-uploaded_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="confirmed") | Q(confirmed_at__isnull=False),
+                name="people_import_confirmed_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company} · {self.file_name}"
 
 
 class HomePage(Page):

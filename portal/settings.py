@@ -153,7 +153,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "missions.record_attendance_after_grace",
         "schedule": 6 * 3600,
     },
+    # People: leave dates that have passed, accounts closed after the grace period (idempotent;
+    # hourly so that each company's midnight is caught within the hour).
+    "portal-apply-departures": {"task": "portal.apply_departures", "schedule": 3600},
 }
+# Days a leaver may still sign in (statements, their data) before the account is deactivated.
+CORDEE_LEAVER_GRACE_DAYS = env.int("CORDEE_LEAVER_GRACE_DAYS", default=30)
 
 # Wagtail's own background work (search index updates, reference index) runs inline.
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

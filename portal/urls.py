@@ -17,6 +17,7 @@ from wagtail.views import authenticate_with_password as page_password
 from portal.admin_scope import external_link_chooser
 from portal.media import public_media_urlpatterns
 from portal.operations import health, metrics
+from portal.views.people import people_import, people_import_confirm, people_import_preview
 from portal.views.public import brand_css, set_language
 
 urlpatterns = [
@@ -62,6 +63,9 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     # Browsers and feed readers ask for /favicon.ico whatever the pages say.
     path("favicon.ico", lambda request: redirect(static_url("img/favicon.svg"), permanent=True)),
+    path("people/import/", people_import, name="people_import"),
+    path("people/import/<id:pk>/", people_import_preview, name="people_import_preview"),
+    path("people/import/<id:pk>/confirm/", people_import_confirm, name="people_import_confirm"),
     path("", include("missions.urls")),
     path("impact/", include("reporting.urls")),
     path("giving/", include("donations.urls")),

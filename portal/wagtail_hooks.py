@@ -7,6 +7,7 @@ from functools import partial
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
@@ -36,6 +37,7 @@ from portal.accounts.onboarding import (
 from portal.admin_scope import CHOOSE, hide_other_companies_pages
 from portal.media_collections import scope_to_collections
 from portal.models import DOMAIN_VALIDATOR, Company, CompanyRules, EmployeeProfile
+from portal.people.records import announce_leave_date_change
 from portal.services import set_roles
 from portal.tenancy import company_of, profile_of
 
@@ -129,8 +131,17 @@ class PeopleEditView(CompanyScopedObjectMixin, generic.EditView):
     def get_queryset(self):
         return people_visible_to(self.request.user)
 
+    @transaction.atomic
     def save_instance(self):
+        old_leave = (
+            EmployeeProfile.objects.select_for_update()
+            .filter(pk=self.object.pk)
+            .values_list("leave_date", flat=True)
+            .first()
+        )
         profile = super().save_instance()
+        # A leave date set here is announced like one from SSO, SCIM or the HR file.
+        announce_leave_date_change(profile, old_leave, source="admin")
         # Roles go through the service so that admin access follows the CSR role.
         return set_roles(
             profile=profile,
@@ -170,6 +181,7 @@ class EmployeeProfileViewSet(ModelViewSet):
             FieldRowPanel([FieldPanel("employee_number"), FieldPanel("department")]),
             FieldRowPanel([FieldPanel("site"), FieldPanel("manager")]),
             FieldPanel("language"),
+            FieldRowPanel([FieldPanel("hire_date"), FieldPanel("leave_date")]),
             MultiFieldPanel(
                 [
                     FieldPanel("is_csr_officer"),

@@ -18,6 +18,7 @@ from donations.services import notifications, refunds
 from donations.services.audit import log_action
 from donations.services.matching import match_donation
 from portal.models import EmployeeProfile
+from portal.people.departures import has_left, leaver_message
 
 MIN_CARD_CENTS = 100
 MAX_CARD_CENTS = 1_000_000
@@ -40,6 +41,8 @@ def start_card_donation(
     """Store the attempt with its idempotency key, then ask the provider for a payment."""
     from missions.models import AssociationPage
 
+    if has_left(donor):
+        raise InvalidCardDonation(leaver_message(donor))
     if not MIN_CARD_CENTS <= amount_cents <= MAX_CARD_CENTS:
         raise InvalidCardDonation(_("The amount must be between 1 and 10,000."))
     association = AssociationPage.objects.accepting_gifts().filter(pk=association_id).first()

@@ -23,6 +23,7 @@ from donations.services import notifications
 from donations.services.audit import log_action
 from portal.calendar import add_months, company_today, month_of
 from portal.models import Company, EmployeeProfile
+from portal.people.departures import has_left, leaver_message
 
 
 def compute_deduction(
@@ -134,6 +135,11 @@ def _create(profile: EmployeeProfile, terms: PledgeTerms, start: dt.date) -> Ple
     return pledge
 
 
+def _refuse_leaver(profile: EmployeeProfile) -> None:
+    if has_left(profile):
+        raise InvalidPledge(leaver_message(profile))
+
+
 def current_pledge(profile: EmployeeProfile) -> Pledge | None:
     return (
         Pledge.objects.filter(employee=profile, end_month__isnull=True)
@@ -147,6 +153,7 @@ def create_pledge(
     *, profile: EmployeeProfile, terms: PledgeTerms, consent: bool, today: dt.date | None = None
 ) -> Pledge:
     """A new pledge starting at the chosen month, or the first month not yet exported."""
+    _refuse_leaver(profile)
     if not consent:
         raise InvalidPledge(_("The payroll deduction needs your explicit consent."))
     # Lock the profile so two tabs cannot open two pledges at once.
@@ -167,6 +174,7 @@ def change_pledge(
     *, profile: EmployeeProfile, terms: PledgeTerms, consent: bool, today: dt.date | None = None
 ) -> Pledge:
     """Close the current pledge before the first run not yet exported and open the new terms."""
+    _refuse_leaver(profile)
     if not consent:
         raise InvalidPledge(_("The payroll deduction needs your explicit consent."))
     EmployeeProfile.objects.select_for_update().get(pk=profile.pk)
@@ -229,9 +237,13 @@ def set_round_up_associations(*, company: Company, association_ids: list[int], a
 
 
 def active_pledges_for_month(company: Company, month: dt.date):
-    """Pledges that apply to `month` for this company, with their allocations."""
+    """Pledges that apply to `month` for this company, with their allocations.
+
+    Never one of a person whose last day is before the month (whatever the pledge's end says).
+    """
     return (
         Pledge.objects.filter(company=company, start_month__lte=month)
         .filter(Q(end_month__isnull=True) | Q(end_month__gt=month))
+        .exclude(employee__leave_date__lt=month)
         .prefetch_related("allocations")
     )

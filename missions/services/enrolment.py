@@ -14,12 +14,14 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from missions.exceptions import (
+    AfterLeaveDate,
     AlreadyDecided,
     AlreadyEnrolled,
     ApprovalExpired,
     CutoffPassed,
     IllegalTransition,
     InvalidApprovalLink,
+    LeftCompany,
     NotAllowed,
     NotVisible,
     QuotaExceeded,
@@ -38,8 +40,9 @@ from missions.models import (
 )
 from missions.services import notifications
 from missions.visibility import visible_to_company
-from portal.calendar import company_date, fiscal_year_bounds
+from portal.calendar import company_date, company_today, fiscal_year_bounds, start_of_day
 from portal.models import Company, EmployeeProfile
+from portal.people.departures import has_left, leaver_message
 
 Status = EnrolmentStatus
 
@@ -134,10 +137,17 @@ def needs_approval(*, mission: MissionPage, company: Company) -> bool:
     return mission.needs_approval or (company.approval_required and mission.is_work_time)
 
 
+def manager_in_post(employee: EmployeeProfile) -> EmployeeProfile | None:
+    """The employee's manager, unless that manager has left (then the CSR team decides)."""
+    if employee.manager_id is None or has_left(employee.manager):
+        return None
+    return employee.manager
+
+
 def approvers_of(employee: EmployeeProfile) -> list[EmployeeProfile]:
-    """Who decides this employee's requests: their manager, or else the company's CSR officers."""
-    if employee.manager_id:
-        return [employee.manager]
+    """Who decides this employee's requests: their manager in post, or else the CSR officers."""
+    if manager := manager_in_post(employee):
+        return [manager]
     return list(
         EmployeeProfile.objects.filter(company_id=employee.company_id, is_csr_officer=True)
         .select_related("user")
@@ -146,11 +156,16 @@ def approvers_of(employee: EmployeeProfile) -> list[EmployeeProfile]:
 
 
 def may_decide(*, approver: EmployeeProfile, employee: EmployeeProfile) -> bool:
-    if approver.company_id != employee.company_id:
+    if approver.company_id != employee.company_id or has_left(approver):
         return False
-    if employee.manager_id:
+    if manager_in_post(employee):
         return employee.manager_id == approver.pk
     return approver.is_csr_officer
+
+
+def _end_of_day(employee: EmployeeProfile, day: dt.date) -> dt.datetime:
+    """The first instant after `day` in the employee's company's time zone."""
+    return start_of_day(day + dt.timedelta(days=1), employee.company.time_zone)
 
 
 def _approval_deadline(session: MissionSession, now: dt.datetime) -> dt.datetime:
@@ -207,12 +222,16 @@ def enrol(
                 .select_related("company", "manager")
                 .get(pk=employee.pk)
             )
+        if has_left(employee):
+            raise LeftCompany(leaver_message(employee))
         session = _lock_session(session_id, lock=lock)
         mission = _mission_for(session, employee)
         if session.cancelled_at is not None:
             raise SessionCancelled
         if session.start <= now:
             raise SessionPast
+        if employee.leave_date and session.start >= _end_of_day(employee, employee.leave_date):
+            raise AfterLeaveDate(employee.leave_date)
         existing = Enrolment.objects.filter(employee=employee, session=session).first()
         if existing is not None and existing.status not in REOPENABLE_STATUSES:
             raise AlreadyEnrolled(existing)
@@ -270,12 +289,17 @@ def _notify_new_status(enrolment: Enrolment) -> None:
 
 
 def cancel(
-    *, employee: EmployeeProfile, enrolment_id: int, now: dt.datetime | None = None
+    *,
+    employee: EmployeeProfile,
+    enrolment_id: int,
+    now: dt.datetime | None = None,
+    leaving: bool = False,
 ) -> Enrolment:
     """The employee gives up their seat or waitlist place; the first waitlisted moves up.
 
     A seat (confirmed or pending) can be given up until the mission's cut-off; a waitlist place
-    until the session starts.
+    until the session starts. `leaving`: the person leaves the company, the cut-off does not
+    apply (the seat is freed whatever the notice).
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -297,10 +321,15 @@ def cancel(
             raise IllegalTransition(previous, Status.CANCELLED)
         if session.start <= now:
             raise SessionPast
-        if previous in SEAT_HOLDING_STATUSES and now > enrolment.cancellation_cutoff:
+        cutoff_passed = now > enrolment.cancellation_cutoff
+        if previous in SEAT_HOLDING_STATUSES and cutoff_passed and not leaving:
             raise CutoffPassed
         enrolment.approval_nonce = ""
-        enrolment.transition_to(Status.CANCELLED, actor=employee)
+        enrolment.transition_to(
+            Status.CANCELLED,
+            actor=employee,
+            note="the person leaves the company" if leaving else "",
+        )
         if previous == Status.CONFIRMED:
             notifications.enqueue(enrolment_id=enrolment.pk, kind="cancelled")
         if previous in SEAT_HOLDING_STATUSES:
@@ -469,9 +498,15 @@ def decide_many(
 
 def pending_for(approver: EmployeeProfile):
     """Pending requests this person may decide, oldest first."""
+    if has_left(approver):
+        return Enrolment.objects.none()
+    today = company_today(approver.company)
     mine = Q(employee__manager=approver)
     if approver.is_csr_officer:
-        mine |= Q(employee__company_id=approver.company_id, employee__manager__isnull=True)
+        # Reports of no one, or of a manager who has left: the CSR team decides.
+        mine |= Q(employee__company_id=approver.company_id) & (
+            Q(employee__manager__isnull=True) | Q(employee__manager__leave_date__lt=today)
+        )
     return (
         Enrolment.objects.filter(mine, status=Status.PENDING_APPROVAL)
         .filter(employee__company_id=approver.company_id)

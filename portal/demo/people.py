@@ -281,6 +281,8 @@ SME = DemoCompany(
         "approval_required": False,
         "hourly_valuation_cents": 4500,
         "brand_colour": "#8b3a1f",
+        # Its people come from the HR file import (portal/demo/lumen-hr-export.csv to try it).
+        "directory_source": "hr_file",
     },
 )
 DEMO_COMPANIES = (GROUP, SME)

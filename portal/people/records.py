@@ -139,13 +139,20 @@ def apply_person(company: Company, record: PersonRecord, *, source: str) -> Appl
         from portal.services import sync_admin_access
 
         sync_admin_access(profile)
+    announce_leave_date_change(profile, old_leave, source=source)
+    return AppliedPerson(profile=profile, created=created, changes=changes)
+
+
+def announce_leave_date_change(
+    profile: EmployeeProfile, old_leave: datetime.date | None, *, source: str
+) -> None:
+    """Tell the apps about a leave date recorded, moved or cleared (a re-hire)."""
     if profile.leave_date and profile.leave_date != old_leave:
         person_left.send(
             sender=EmployeeProfile, profile=profile, leave_date=profile.leave_date, source=source
         )
     elif old_leave and profile.leave_date is None:
         person_returned.send(sender=EmployeeProfile, profile=profile, source=source)
-    return AppliedPerson(profile=profile, created=created, changes=changes)
 
 
 def _sync_primary_address(user) -> None:

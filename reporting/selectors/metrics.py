@@ -35,7 +35,8 @@ from missions.models import (
     SustainableDevelopmentGoal,
 )
 from missions.selectors.engagement import feedback_of
-from portal.models import Company, EmployeeProfile
+from portal.models import Company
+from portal.people.employment import employed_during
 from reporting.periods import Period
 
 HOURS = Coalesce(
@@ -110,7 +111,9 @@ def _kpis(company: Company, period: Period) -> dict:
         ),
         skills_hours=Sum(HOURS, filter=Q(session__mission__kind=MissionKind.SKILLS_SPONSORSHIP)),
     )
-    headcount = EmployeeProfile.objects.filter(company=company).count()
+    # The people employed at some point of the period, not today's directory.
+    staff = employed_during(company, period.start, period.end)
+    headcount = staff.count()
 
     donations, matches = _money_queries(company, start, end)
     money = {"payroll": 0, "card": 0, "donations": 0, "donors": 0, "roundup_months": 0}
@@ -145,13 +148,11 @@ def _kpis(company: Company, period: Period) -> dict:
         | Q(Exists(active.filter(employee=profile)))
     )
     pledgers = active.values("employee").distinct().count()
-    participants = EmployeeProfile.objects.filter(company=company).filter(participation).count()
+    participants = staff.filter(participation).count()
 
     supported = _supported_association_ids(enrolments, donations)
     # GRI 413-1 reads "operations" as the company's sites.
-    sites_total = (
-        EmployeeProfile.objects.filter(company=company).exclude(site="").values("site").distinct()
-    ).count()
+    sites_total = staff.exclude(site="").values("site").distinct().count()
     sites_engaged = (
         enrolments.exclude(employee__site="").values("employee__site").distinct().count()
     )

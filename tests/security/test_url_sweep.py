@@ -168,6 +168,11 @@ RULES = [
     Rule(r"^engagement/enrolments/", {"pk": "enrolment"}),
     Rule(r"^impact/export/", {"breakdown": ["=sites", "=departments", "=missions", "=money"]}),
     Rule(r"^impact/reports/", {"pk": "report"}),
+    Rule(
+        r"^people/import/",
+        {"pk": "people_import"},
+        data=(("fingerprint", "{people_import_fingerprint}"),),
+    ),
     Rule(r"^giving/give/", {"pk": "payment"}),
     Rule(r"^giving/payroll/", {"pk": "payroll_run"}),
     Rule(r"^giving/finance/batches/", {"pk": "batch"}),

@@ -244,6 +244,18 @@ def _build_company(name: str, slug: str, tag: str, association) -> CompanyWorld:
     report.save()
     report.pdf.save(report.filename(), ContentFile(pdf))
 
+    # An HR file uploaded and previewed, not confirmed: its joiner carries the tag.
+    from portal.people import imports as people_imports
+
+    hr_file = (
+        "Matricule;E-mail;Prénom;Nom\n"
+        f"HR-{tag};joiner-{tag}@{company.domains.first().domain};{tag.title()};Joiner\n"
+    ).encode()
+    people_import = people_imports.upload(
+        company=company, user=csr.user, name=f"{tag}-rh.csv", data=hr_file
+    )
+    people_import_fingerprint = people_imports.preview_file(company, hr_file).fingerprint
+
     # Media: an image and a document with tags, in the company's collection.
     collection = _company_collection(company)
     image = get_image_model()(
@@ -315,6 +327,8 @@ def _build_company(name: str, slug: str, tag: str, association) -> CompanyWorld:
         batch=batch.pk,
         report=report.pk,
         report_path=report.pdf.name,
+        people_import=people_import.pk,
+        people_import_fingerprint=people_import_fingerprint,
         image=image.pk,
         document=document.pk,
         document_filename=document.filename,
@@ -362,6 +376,7 @@ WATCHED_ROWS = [
     ("donations.payrollrun", "payroll_run"),
     ("donations.disbursementbatch", "batch"),
     ("reporting.impactreport", "report"),
+    ("portal.peopleimport", "people_import"),
     ("wagtailimages.image", "image"),
     ("wagtaildocs.document", "document"),
     ("wagtailcore.collection", "collection"),
@@ -384,6 +399,11 @@ def fingerprint(world: CompanyWorld) -> dict[str, object]:
     for key, label in (("image", "wagtailimages.image"), ("document", "wagtaildocs.document")):
         item = apps.get_model(label).objects.get(pk=world.ids[key])
         state[f"{key} tags"] = sorted(item.tags.names())
+    state["employees"] = (
+        apps.get_model("portal.employeeprofile")
+        .objects.filter(company_id=world.ids["company"])
+        .count()
+    )
     group = Group.objects.get(pk=world.ids["group"])
     state["CSR group members"] = sorted(group.user_set.values_list("pk", flat=True))
     state["CSR group permissions"] = [
