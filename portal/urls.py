@@ -52,6 +52,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
+    # SCIM 2.0 provisioning by the company's identity provider (bearer token per company).
+    path("scim/v2/", include("portal.scim.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("brand.css", brand_css, name="brand_css"),
     path("sitemap.xml", sitemap, name="sitemap"),
