@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import F, Value
+from django.db.models import CharField, F, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext as _
 from scim2_filter_parser.lexer import SCIMLexer
@@ -42,7 +42,11 @@ class _StrictTranspiler(Transpiler):
 
 def filtered_people(company: Company, scim_filter: str | None):
     people = people_of(company).annotate(
-        scim_user_name=Coalesce(NullIf(F("scim_account__user_name"), Value("")), F("user__email")),
+        scim_user_name=Coalesce(
+            NullIf(F("scim_account__user_name"), Value("")),
+            F("user__email"),
+            output_field=CharField(),
+        ),
     )
     if scim_filter:
         if len(scim_filter) > 1000:

@@ -212,8 +212,11 @@ def record_of(
     clear_leave_date = False
     if resource.active is False:
         leave_date = leave_date or current_leave or company_today(company)
-    elif leave_date is None and current_leave is not None:
+    elif current_leave is not None and (
+        leave_date is None or (leave_date == current_leave and not is_active(profile))
+    ):
         clear_leave_date = True  # active again (or never said otherwise): a re-hire
+        leave_date = None
     elif leave_date is not None and leave_date <= company_today(company) and resource.active:
         raise InvalidValueException(
             detail=_("active is true but the leaveDate %(date)s has passed.")
@@ -239,6 +242,8 @@ def _apply(
     company: Company, resource: Person, profile: EmployeeProfile | None
 ) -> EmployeeProfile:
     record = record_of(company, resource, profile)
+    if profile is not None:
+        _check_identity(company, record, profile)
     try:
         applied = apply_person(company, record, source=SOURCE)
     except ValidationError as error:
@@ -267,12 +272,42 @@ def _apply(
     return people_of(company).get(pk=applied.profile.pk)
 
 
+def _check_identity(company: Company, record: PersonRecord, profile: EmployeeProfile) -> None:
+    """A PUT or PATCH never gives a person another's employee number or e-mail address."""
+    from django.contrib.auth import get_user_model
+
+    others = people_of(company).exclude(pk=profile.pk)
+    if record.employee_number and others.filter(employee_number=record.employee_number).exists():
+        raise UniquenessException(
+            detail=_("The employee number %(number)s is already someone else's.")
+            % {"number": record.employee_number}
+        )
+    from allauth.account.models import EmailAddress
+
+    email = record.email.strip()
+    email_taken = (
+        get_user_model().objects.filter(email__iexact=email).exclude(pk=profile.user_id).exists()
+        or EmailAddress.objects.filter(email__iexact=email).exclude(user=profile.user_id).exists()
+    )
+    if email_taken:
+        raise UniquenessException(
+            detail=_("The e-mail address %(email)s is already someone else's.")
+            % {"email": email}
+        )
+
+
 def _clash(company: Company, resource: Person) -> None:
     """POST of someone who exists already: 409, the IdP then matches them with a filter."""
     email = _email_of(resource).lower()
     user_name = (resource.user_name or "").lower()
     people = people_of(company)
     enterprise = resource[Enterprise]
+    from allauth.account.models import EmailAddress
+
+    if EmailAddress.objects.filter(email__iexact=email).exclude(
+        user__profile__company=company
+    ).exists():
+        raise UniquenessException(detail=_("This e-mail address is already someone else's."))
     if (
         people.filter(user__email__iexact=email).exists()
         or (user_name and people.filter(user__email__iexact=user_name).exists())

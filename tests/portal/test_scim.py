@@ -305,7 +305,7 @@ def test_manager_without_employee_number_is_explained(scim_a, company_a):
     boss = make_employee(company_a, email="noboss@alpha.example")
     body = assert_error(
         scim_a.patch(f"/Users/{ada}", {"schemas": [PATCH], "Operations": [
-            {"op": "Add", "path": f"{ENTERPRISE}:manager", "value": str(boss.profile.pk)}
+            {"op": "Add", "path": f"{ENTERPRISE}:manager", "value": str(boss.pk)}
         ]}),
         400,
         "invalidValue",
@@ -514,7 +514,7 @@ def test_conflicts_are_409(scim_a, employee_a):
 
 
 def test_a_token_of_company_a_never_touches_company_b(scim_a, scim_b, employee_b, company_b):
-    bob_id = str(employee_b.profile.pk)
+    bob_id = str(employee_b.pk)
     _entra_person(scim_b, "carla@beta.example", "C-1")
     before = _snapshot()
     listing = scim_a.get("/Users").json()
