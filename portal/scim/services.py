@@ -29,7 +29,7 @@ from scim2_models import (
 from portal.calendar import company_today
 from portal.inputs import parse_id
 from portal.models import Company, EmployeeProfile
-from portal.people.records import PersonRecord, apply_person
+from portal.people.records import PersonRecord, apply_person, company_owns_email
 from portal.scim.models import ScimAccount, ScimToken
 from portal.scim.resources import POLICY, Employment, Enterprise, Person, PersonManager
 
@@ -276,6 +276,8 @@ def _check_identity(company: Company, record: PersonRecord, profile: EmployeePro
     """A PUT or PATCH never gives a person another's employee number or e-mail address."""
     from django.contrib.auth import get_user_model
 
+    if not company_owns_email(company, record.email.strip()):
+        return  # apply_person refuses it, without saying whether it exists elsewhere
     others = people_of(company).exclude(pk=profile.pk)
     if record.employee_number and others.filter(employee_number=record.employee_number).exists():
         raise UniquenessException(
@@ -297,8 +299,17 @@ def _check_identity(company: Company, record: PersonRecord, profile: EmployeePro
 
 
 def _clash(company: Company, resource: Person) -> None:
-    """POST of someone who exists already: 409, the IdP then matches them with a filter."""
+    """POST of someone who exists already: 409, the IdP then matches them with a filter.
+
+    An address outside the company's domains is refused first, as invalid: whether it exists
+    elsewhere is none of this company's business.
+    """
     email = _email_of(resource).lower()
+    if not company_owns_email(company, email):
+        raise InvalidValueException(
+            detail=_("%(email)s is not at one of %(company)s's domains.")
+            % {"email": email, "company": company.name}
+        )
     user_name = (resource.user_name or "").lower()
     people = people_of(company)
     enterprise = resource[Enterprise]

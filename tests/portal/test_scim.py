@@ -532,3 +532,52 @@ def test_a_token_of_company_a_never_touches_company_b(scim_a, scim_b, employee_b
     # B's own token sees Bob
     assert scim_b.get(f"/Users/{bob_id}").json()["userName"] == "bob@beta.example"
     assert ScimToken.objects.filter(company=company_b).count() == 1
+
+
+# --- token management --------------------------------------------------------------------------
+
+
+def test_csr_officer_creates_sees_once_and_revokes_a_token(client, csr_a, company_a, company_b):
+    client.force_login(csr_a.user)
+    page = client.get("/company/scim/")
+    assert page.status_code == 200
+    assert "/scim/v2/" in page.content.decode()
+    created = client.post("/company/scim/", {"label": "Entra ID"})
+    assert created.status_code == 200
+    token = ScimToken.objects.get(company=company_a)
+    secret = created.content.decode().split('id="scim-secret">')[1].split("<")[0]
+    assert secret.startswith(token.prefix) and token.created_by == csr_a.user
+    assert Scim(secret).get("/Users").status_code == 200
+    assert secret not in client.get("/company/scim/").content.decode()  # shown once
+    assert_error(Client().get(BASE + "/Users"), 401)
+    other, _raw = create_token(company=company_b, label="Okta")
+    assert client.post(f"/company/scim/{other.pk}/revoke/").status_code == 404
+    other.refresh_from_db()
+    assert other.revoked_at is None
+    assert client.post(f"/company/scim/{token.pk}/revoke/").status_code == 302
+    assert_error(Scim(secret).get("/Users"), 401)
+
+
+def test_employees_cannot_manage_tokens(client, employee_a, company_a):
+    client.force_login(employee_a.user)
+    assert client.get("/company/scim/").status_code == 404
+    assert client.post("/company/scim/", {"label": "x"}).status_code == 404
+    assert not ScimToken.objects.exists()
+
+
+def test_platform_admin_creates_a_token_in_the_django_admin(client, company_a):
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_superuser("root", "root@platform.example", "pw-12345")
+    client.force_login(admin)
+    response = client.post(
+        "/django-admin/scim/scimtoken/add/",
+        {"company": company_a.pk, "label": "Okta"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    token = ScimToken.objects.get(company=company_a)
+    text = response.content.decode()
+    secret = text.split("shown again: ")[1].split("<")[0].strip()
+    assert secret.startswith(token.prefix)
+    assert Scim(secret).get("/ServiceProviderConfig").status_code == 200
