@@ -44,7 +44,7 @@ POLICY = ScimPolicy(unmatched_path_filter=ScimPolicy.UnmatchedPathFilter.create)
 
 
 class PersonManager(Manager):
-    ref: Annotated[Reference["User"] | None, Required.false] = Field(  # type: ignore[type-arg]
+    ref: Annotated[Reference["User"] | None, Required.false] = Field(  # noqa: UP037
         None, serialization_alias="$ref", validation_alias="$ref"
     )
 

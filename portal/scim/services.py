@@ -33,7 +33,7 @@ from portal.people.records import PersonRecord, apply_person, company_owns_email
 from portal.scim.models import ScimAccount, ScimToken
 from portal.scim.resources import POLICY, Employment, Enterprise, Person, PersonManager
 
-TOKEN_PREFIX = "cordee_scim_"
+TOKEN_PREFIX = "cordee_scim_"  # noqa: S105 (a label, not a secret)
 SOURCE = "scim"
 
 # ---------------------------------------------------------------------------------------------
@@ -201,9 +201,7 @@ def _manager_number(company: Company, resource: Person) -> str | None:
     return manager.employee_number
 
 
-def record_of(
-    company: Company, resource: Person, profile: EmployeeProfile | None
-) -> PersonRecord:
+def record_of(company: Company, resource: Person, profile: EmployeeProfile | None) -> PersonRecord:
     """The PersonRecord a resource describes; active=false is a leaver, true a (re-)hire."""
     enterprise = resource[Enterprise]
     employment = resource[Employment]
@@ -212,6 +210,8 @@ def record_of(
     clear_leave_date = False
     if resource.active is False:
         leave_date = leave_date or current_leave or company_today(company)
+    elif resource.active is None:
+        pass  # not said: only an explicit leaveDate changes the leave date
     elif current_leave is not None and (
         leave_date is None or (leave_date == current_leave and not is_active(profile))
     ):
@@ -238,9 +238,7 @@ def record_of(
     )
 
 
-def _apply(
-    company: Company, resource: Person, profile: EmployeeProfile | None
-) -> EmployeeProfile:
+def _apply(company: Company, resource: Person, profile: EmployeeProfile | None) -> EmployeeProfile:
     record = record_of(company, resource, profile)
     if profile is not None:
         _check_identity(company, record, profile)
@@ -293,8 +291,7 @@ def _check_identity(company: Company, record: PersonRecord, profile: EmployeePro
     )
     if email_taken:
         raise UniquenessException(
-            detail=_("The e-mail address %(email)s is already someone else's.")
-            % {"email": email}
+            detail=_("The e-mail address %(email)s is already someone else's.") % {"email": email}
         )
 
 
@@ -315,9 +312,11 @@ def _clash(company: Company, resource: Person) -> None:
     enterprise = resource[Enterprise]
     from allauth.account.models import EmailAddress
 
-    if EmailAddress.objects.filter(email__iexact=email).exclude(
-        user__profile__company=company
-    ).exists():
+    if (
+        EmailAddress.objects.filter(email__iexact=email)
+        .exclude(user__profile__company=company)
+        .exists()
+    ):
         raise UniquenessException(detail=_("This e-mail address is already someone else's."))
     if (
         people.filter(user__email__iexact=email).exists()

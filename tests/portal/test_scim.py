@@ -270,22 +270,30 @@ def test_entra_manager_as_bare_id_then_removed(scim_a):
     # Entra: {"op":"Add","path":"…:manager","value":"<id>"}
     response = scim_a.patch(
         f"/Users/{ada}",
-        {"schemas": [PATCH], "Operations": [
-            {"op": "Add", "path": f"{ENTERPRISE}:manager", "value": boss}
-        ]},
+        {
+            "schemas": [PATCH],
+            "Operations": [{"op": "Add", "path": f"{ENTERPRISE}:manager", "value": boss}],
+        },
     )
     assert response.status_code == 200, response.content
     assert response.json()[ENTERPRISE]["manager"]["value"] == boss
     assert profile("ada@alpha.example").manager == profile("boss@alpha.example")
     # the RFC form: a value object
     other = _entra_person(scim_a, "other@alpha.example", "O-1")
-    scim_a.patch(f"/Users/{ada}", {"schemas": [PATCH], "Operations": [
-        {"op": "replace", "path": f"{ENTERPRISE}:manager", "value": {"value": other}}
-    ]})
+    scim_a.patch(
+        f"/Users/{ada}",
+        {
+            "schemas": [PATCH],
+            "Operations": [
+                {"op": "replace", "path": f"{ENTERPRISE}:manager", "value": {"value": other}}
+            ],
+        },
+    )
     assert profile("ada@alpha.example").manager == profile("other@alpha.example")
-    scim_a.patch(f"/Users/{ada}", {"schemas": [PATCH], "Operations": [
-        {"op": "Remove", "path": f"{ENTERPRISE}:manager"}
-    ]})
+    scim_a.patch(
+        f"/Users/{ada}",
+        {"schemas": [PATCH], "Operations": [{"op": "Remove", "path": f"{ENTERPRISE}:manager"}]},
+    )
     assert profile("ada@alpha.example").manager is None
 
 
@@ -293,9 +301,13 @@ def test_manager_of_another_company_or_unknown_is_refused(scim_a, scim_b, employ
     ada = _entra_person(scim_a, "ada@alpha.example", "A-1")
     bob = _entra_person(scim_b, "bobby@beta.example", "B-9")
     for value in (bob, "999999", "not-an-id"):
-        response = scim_a.patch(f"/Users/{ada}", {"schemas": [PATCH], "Operations": [
-            {"op": "Add", "path": f"{ENTERPRISE}:manager", "value": value}
-        ]})
+        response = scim_a.patch(
+            f"/Users/{ada}",
+            {
+                "schemas": [PATCH],
+                "Operations": [{"op": "Add", "path": f"{ENTERPRISE}:manager", "value": value}],
+            },
+        )
         assert_error(response, 400, "invalidValue")
     assert profile("ada@alpha.example").manager is None
 
@@ -304,9 +316,15 @@ def test_manager_without_employee_number_is_explained(scim_a, company_a):
     ada = _entra_person(scim_a, "ada@alpha.example", "A-1")
     boss = make_employee(company_a, email="noboss@alpha.example")
     body = assert_error(
-        scim_a.patch(f"/Users/{ada}", {"schemas": [PATCH], "Operations": [
-            {"op": "Add", "path": f"{ENTERPRISE}:manager", "value": str(boss.pk)}
-        ]}),
+        scim_a.patch(
+            f"/Users/{ada}",
+            {
+                "schemas": [PATCH],
+                "Operations": [
+                    {"op": "Add", "path": f"{ENTERPRISE}:manager", "value": str(boss.pk)}
+                ],
+            },
+        ),
         400,
         "invalidValue",
     )
@@ -330,9 +348,10 @@ def test_entra_disable_is_a_leaver_and_enable_a_rehire(scim_a):
         for value in ("False", False):
             response = scim_a.patch(
                 f"/Users/{ada}",
-                {"schemas": [PATCH], "Operations": [
-                    {"op": "Replace", "path": "active", "value": value}
-                ]},
+                {
+                    "schemas": [PATCH],
+                    "Operations": [{"op": "Replace", "path": "active", "value": value}],
+                },
             )
             assert response.status_code == 200, response.content
             assert response.json()["active"] is False
@@ -340,9 +359,13 @@ def test_entra_disable_is_a_leaver_and_enable_a_rehire(scim_a):
         assert person.leave_date == TODAY
         assert left == [(person.pk, TODAY, "scim")]  # once: the second PATCH changes nothing
 
-        response = scim_a.patch(f"/Users/{ada}", {"schemas": [PATCH], "Operations": [
-            {"op": "Replace", "path": "active", "value": True}
-        ]})
+        response = scim_a.patch(
+            f"/Users/{ada}",
+            {
+                "schemas": [PATCH],
+                "Operations": [{"op": "Replace", "path": "active", "value": True}],
+            },
+        )
         assert response.json()["active"] is True
         assert profile("ada@alpha.example").leave_date is None
         assert returned == [(person.pk, "scim")]
@@ -358,14 +381,26 @@ def test_employment_dates_from_the_cordee_extension(scim_a):
     assert scim_a.post("/Users", body).status_code == 201
     person = profile("new@alpha.example")
     assert person.hire_date == datetime.date(2026, 12, 1)
-    response = scim_a.patch(f"/Users/{person.pk}", {"schemas": [PATCH], "Operations": [
-        {"op": "replace", "path": f"{EMPLOYMENT}:leaveDate", "value": "2027-03-31"}
-    ]})
+    response = scim_a.patch(
+        f"/Users/{person.pk}",
+        {
+            "schemas": [PATCH],
+            "Operations": [
+                {"op": "replace", "path": f"{EMPLOYMENT}:leaveDate", "value": "2027-03-31"}
+            ],
+        },
+    )
     assert response.json()["active"] is True  # leaves in the future
     assert profile("new@alpha.example").leave_date == datetime.date(2027, 3, 31)
-    response = scim_a.patch(f"/Users/{person.pk}", {"schemas": [PATCH], "Operations": [
-        {"op": "replace", "path": f"{EMPLOYMENT}:leaveDate", "value": "2026-11-01"}
-    ]})
+    response = scim_a.patch(
+        f"/Users/{person.pk}",
+        {
+            "schemas": [PATCH],
+            "Operations": [
+                {"op": "replace", "path": f"{EMPLOYMENT}:leaveDate", "value": "2026-11-01"}
+            ],
+        },
+    )
     assert_error(response, 400, "invalidValue")  # before the hire date
 
 
@@ -398,15 +433,17 @@ def test_okta_lifecycle(scim_a):
         "Legal",
     )
     # Okta's "Deactivate the user": a value object without a path
-    response = scim_a.patch(f"/Users/{pk}", {"schemas": [PATCH], "Operations": [
-        {"op": "replace", "value": {"active": False}}
-    ]})
+    response = scim_a.patch(
+        f"/Users/{pk}",
+        {"schemas": [PATCH], "Operations": [{"op": "replace", "value": {"active": False}}]},
+    )
     assert response.json()["active"] is False
     assert profile("test.user@alpha.example").leave_date == TODAY
     # …and reactivate
-    scim_a.patch(f"/Users/{pk}", {"schemas": [PATCH], "Operations": [
-        {"op": "replace", "value": {"active": True}}
-    ]})
+    scim_a.patch(
+        f"/Users/{pk}",
+        {"schemas": [PATCH], "Operations": [{"op": "replace", "value": {"active": True}}]},
+    )
     assert profile("test.user@alpha.example").leave_date is None
 
 
@@ -440,9 +477,11 @@ def test_delete_deactivates_and_keeps_the_person(scim_a):
 
 def _snapshot():
     return (
-        list(EmployeeProfile.objects.values_list(
-            "pk", "user__email", "user__last_name", "employee_number", "leave_date", "manager"
-        ).order_by("pk")),
+        list(
+            EmployeeProfile.objects.values_list(
+                "pk", "user__email", "user__last_name", "employee_number", "leave_date", "manager"
+            ).order_by("pk")
+        ),
         list(ScimAccount.objects.values_list("pk", "user_name", "external_id").order_by("pk")),
     )
 
@@ -450,29 +489,46 @@ def _snapshot():
 def test_malformed_json_unknown_attributes_and_schemas_are_400s(scim_a):
     ada = _entra_person(scim_a, "ada@alpha.example", "A-1")
     before = _snapshot()
-    assert_error(scim_a.post("/Users", raw_body='{"userName": "x@alpha.example",'), 400,
-                 "invalidSyntax")
+    assert_error(
+        scim_a.post("/Users", raw_body='{"userName": "x@alpha.example",'), 400, "invalidSyntax"
+    )
     assert_error(scim_a.post("/Users", raw_body="[1, 2]"), 400, "invalidSyntax")
     assert_error(scim_a.post("/Users", raw_body=b"\xff\xfe"), 400, "invalidSyntax")
-    body = assert_error(scim_a.post("/Users", entra_user(email="z@alpha.example", shoeSize=44)),
-                        400)
+    body = assert_error(
+        scim_a.post("/Users", entra_user(email="z@alpha.example", shoeSize=44)), 400
+    )
     assert "shoeSize" in body["detail"]
     unknown_ext = entra_user(email="z@alpha.example")
     unknown_ext["urn:ietf:params:scim:schemas:extension:acme:2.0:User"] = {"badge": "1"}
     assert_error(scim_a.post("/Users", unknown_ext), 400)
-    assert_error(scim_a.post("/Users", entra_user(email="z@alpha.example",
-                                                  schemas=["urn:acme:User"])), 400)
+    assert_error(
+        scim_a.post("/Users", entra_user(email="z@alpha.example", schemas=["urn:acme:User"])), 400
+    )
     assert_error(scim_a.patch(f"/Users/{ada}", raw_body="{nope"), 400, "invalidSyntax")
-    body = assert_error(scim_a.patch(f"/Users/{ada}", {"schemas": [PATCH], "Operations": [
-        {"op": "Replace", "path": "name.familyName", "value": "Changed"},
-        {"op": "Replace", "path": "shoeSize", "value": 44},
-    ]}), 400)
+    body = assert_error(
+        scim_a.patch(
+            f"/Users/{ada}",
+            {
+                "schemas": [PATCH],
+                "Operations": [
+                    {"op": "Replace", "path": "name.familyName", "value": "Changed"},
+                    {"op": "Replace", "path": "shoeSize", "value": 44},
+                ],
+            },
+        ),
+        400,
+    )
     assert "shoeSize" in body["detail"]
-    assert_error(scim_a.patch(f"/Users/{ada}", {"schemas": [PATCH], "Operations": [
-        {"op": "Move", "path": "active", "value": False}
-    ]}), 400)
+    assert_error(
+        scim_a.patch(
+            f"/Users/{ada}",
+            {"schemas": [PATCH], "Operations": [{"op": "Move", "path": "active", "value": False}]},
+        ),
+        400,
+    )
     assert_error(scim_a.patch(f"/Users/{ada}", {"schemas": [PATCH]}), 400)
-    assert_error(scim_a.put(f"/Users/{ada}", {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"]}), 400)
+    core_only = {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"]}
+    assert_error(scim_a.put(f"/Users/{ada}", core_only), 400)
     assert _snapshot() == before
 
 
@@ -484,10 +540,32 @@ def test_bad_filters_are_400_invalid_filter(scim_a):
 
 def test_email_of_another_domain_or_company_is_refused(scim_a, employee_b):
     before = _snapshot()
-    body = assert_error(scim_a.post("/Users", entra_user(email="bob@beta.example")), 400,
-                        "invalidValue")
+    body = assert_error(
+        scim_a.post("/Users", entra_user(email="bob@beta.example")), 400, "invalidValue"
+    )
     assert "beta.example" in body["detail"]
     assert_error(scim_a.post("/Users", okta_user(email="x@gmail.example")), 400, "invalidValue")
+    ada = _entra_person(scim_a, "ada@alpha.example", "A-1")
+    before = _snapshot()
+    # moving someone to B's address: invalid, never "already someone else's" (no oracle)
+    body = assert_error(
+        scim_a.patch(
+            f"/Users/{ada}",
+            {
+                "schemas": [PATCH],
+                "Operations": [
+                    {
+                        "op": "Replace",
+                        "path": 'emails[type eq "work"].value',
+                        "value": "bob@beta.example",
+                    }
+                ],
+            },
+        ),
+        400,
+        "invalidValue",
+    )
+    assert "someone else" not in body["detail"]
     assert _snapshot() == before
 
 
@@ -503,9 +581,19 @@ def test_conflicts_are_409(scim_a, employee_a):
     # another person's employee number on PATCH
     other = _entra_person(scim_a, "other@alpha.example", "O-1")
     before = _snapshot()
-    assert_error(scim_a.patch(f"/Users/{other}", {"schemas": [PATCH], "Operations": [
-        {"op": "Replace", "path": f"{ENTERPRISE}:employeeNumber", "value": "A-1"}
-    ]}), 409, "uniqueness")
+    assert_error(
+        scim_a.patch(
+            f"/Users/{other}",
+            {
+                "schemas": [PATCH],
+                "Operations": [
+                    {"op": "Replace", "path": f"{ENTERPRISE}:employeeNumber", "value": "A-1"}
+                ],
+            },
+        ),
+        409,
+        "uniqueness",
+    )
     assert _snapshot() == before
     assert ada
 
@@ -519,14 +607,21 @@ def test_a_token_of_company_a_never_touches_company_b(scim_a, scim_b, employee_b
     before = _snapshot()
     listing = scim_a.get("/Users").json()
     assert "beta.example" not in json.dumps(listing)
-    for scim_filter in ('userName eq "bob@beta.example"', 'externalId eq "ext-C-1"',
-                        'emails.value co "beta"'):
+    for scim_filter in (
+        'userName eq "bob@beta.example"',
+        'externalId eq "ext-C-1"',
+        'emails.value co "beta"',
+    ):
         assert scim_a.get("/Users?" + _q(filter=scim_filter)).json()["totalResults"] == 0
     assert_error(scim_a.get(f"/Users/{bob_id}"), 404)
     assert_error(scim_a.put(f"/Users/{bob_id}", okta_user(email="bob@beta.example")), 404)
-    assert_error(scim_a.patch(f"/Users/{bob_id}", {"schemas": [PATCH], "Operations": [
-        {"op": "replace", "value": {"active": False}}
-    ]}), 404)
+    assert_error(
+        scim_a.patch(
+            f"/Users/{bob_id}",
+            {"schemas": [PATCH], "Operations": [{"op": "replace", "value": {"active": False}}]},
+        ),
+        404,
+    )
     assert_error(scim_a.delete(f"/Users/{bob_id}"), 404)
     assert _snapshot() == before
     # B's own token sees Bob

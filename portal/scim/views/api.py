@@ -30,9 +30,7 @@ MAX_BODY = 256 * 1024
 
 
 def _json(data, status=200) -> HttpResponse:
-    response = HttpResponse(
-        json.dumps(data, default=str), status=status, content_type=CONTENT_TYPE
-    )
+    response = HttpResponse(json.dumps(data, default=str), status=status, content_type=CONTENT_TYPE)
     response["Cache-Control"] = "no-store"
     return response
 
@@ -65,8 +63,9 @@ def scim_endpoint(methods: tuple[str, ...]):
             if token is None:
                 return _error(401, _("A valid SCIM bearer token is required."))
             if request.method not in methods:
-                return _error(405, _("Method %(method)s is not allowed here.")
-                              % {"method": request.method})
+                return _error(
+                    405, _("Method %(method)s is not allowed here.") % {"method": request.method}
+                )
             request.scim_token = token
             try:
                 return view(request, token.company, *args, **kwargs)
@@ -134,8 +133,7 @@ def users(request, company):
         start_index=start,
         items_per_page=len(page),
         resources=[
-            services.to_resource(profile, location=_location(request, profile))
-            for profile in page
+            services.to_resource(profile, location=_location(request, profile)) for profile in page
         ],
     )
     return _json(listing.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE))
