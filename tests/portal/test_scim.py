@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -672,7 +673,8 @@ def test_platform_admin_creates_a_token_in_the_django_admin(client, company_a):
     )
     assert response.status_code == 200
     token = ScimToken.objects.get(company=company_a)
-    text = response.content.decode()
-    secret = text.split("shown again: ")[1].split("<")[0].strip()
+    found = re.findall(r"cordee_scim_[A-Za-z0-9_-]{20,}", response.content.decode())
+    assert len(found) == 1
+    secret = found[0]
     assert secret.startswith(token.prefix)
     assert Scim(secret).get("/ServiceProviderConfig").status_code == 200

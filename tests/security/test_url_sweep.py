@@ -52,6 +52,7 @@ RULES = [
     Rule(r"^django-admin/socialaccount/socialaccount/", {"object_id": "social_account"}),
     Rule(r"^django-admin/socialaccount/socialtoken/", {"object_id": "social_token"}),
     Rule(r"^django-admin/auth/group/", {"object_id": "group"}),
+    Rule(r"^django-admin/scim/scimtoken/", {"object_id": "scim_token"}),
     Rule(r"^django-admin/auth/user/", {"object_id": "user", "id": "user"}),
     Rule(r"^django-admin/sites/", {"object_id": "shared:site"}),
     Rule(r"^django-admin/\^\(\?P<app_label>", {"app_label": ["=auth", "=wagtailimages"]}),
