@@ -494,6 +494,14 @@ def test_malformed_json_unknown_attributes_and_schemas_are_400s(scim_a):
         scim_a.post("/Users", raw_body='{"userName": "x@alpha.example",'), 400, "invalidSyntax"
     )
     assert_error(scim_a.post("/Users", raw_body="[1, 2]"), 400, "invalidSyntax")
+    form = scim_a.client.post(
+        BASE + "/Users", {"userName": "f@alpha.example"}, headers=scim_a.headers
+    )
+    assert_error(form, 400, "invalidSyntax")
+    as_json = scim_a.client.post(
+        BASE + "/Users", "{}", content_type="application/json", headers=scim_a.headers
+    )
+    assert_error(as_json, 400)  # read as JSON, refused by the schema check
     assert_error(scim_a.post("/Users", raw_body=b"\xff\xfe"), 400, "invalidSyntax")
     body = assert_error(
         scim_a.post("/Users", entra_user(email="z@alpha.example", shoeSize=44)), 400

@@ -27,6 +27,7 @@ from portal.scim import resources, selectors, services
 
 CONTENT_TYPE = "application/scim+json"
 MAX_BODY = 256 * 1024
+JSON_TYPES = {CONTENT_TYPE, "application/json"}
 
 
 def _json(data, status=200) -> HttpResponse:
@@ -81,6 +82,10 @@ def scim_endpoint(methods: tuple[str, ...]):
 
 
 def _body(request) -> dict:
+    if request.content_type not in JSON_TYPES:
+        raise InvalidSyntaxException(
+            detail=_("The request body must be JSON (Content-Type: application/scim+json).")
+        )
     if len(request.body) > MAX_BODY:
         raise InvalidSyntaxException(detail=_("The request body is too large."))
     try:
