@@ -89,7 +89,7 @@ def authenticate(raw: str) -> ScimToken | None:
 
 def people_of(company: Company):
     return EmployeeProfile.objects.filter(company=company).select_related(
-        "user", "manager", "scim_account"
+        "user", "company", "manager__user", "scim_account"
     )
 
 

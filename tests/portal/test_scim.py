@@ -448,9 +448,12 @@ def test_okta_lifecycle(scim_a):
     assert profile("test.user@alpha.example").leave_date is None
 
 
-def test_pagination(scim_a, company_a):
-    for n in range(5):
-        make_employee(company_a, email=f"p{n}@alpha.example")
+def test_pagination(scim_a, company_a, django_assert_max_num_queries):
+    boss = make_employee(company_a, email="boss@alpha.example", employee_number="B")
+    for n in range(4):
+        make_employee(company_a, email=f"p{n}@alpha.example", manager=boss)
+    with django_assert_max_num_queries(8):  # token, company, count, one page: not one per person
+        assert len(scim_a.get("/Users").json()["Resources"]) == 5
     page = scim_a.get("/Users?startIndex=2&count=2").json()
     assert page["totalResults"] == 5
     assert page["startIndex"] == 2 and page["itemsPerPage"] == 2

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 
+from django.db import IntegrityError
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -72,6 +73,11 @@ def scim_endpoint(methods: tuple[str, ...]):
                 return view(request, token.company, *args, **kwargs)
             except SCIMException as error:
                 return _from_exception(error)
+            except IntegrityError:
+                # Two requests for the same new person at once: the second one lost the race.
+                return _error(
+                    409, _("This person was just changed by another request."), "uniqueness"
+                )
             except PydanticValidationError as error:
                 first = Error.from_validation_errors(error.errors())[0]
                 return _error(400, first.detail or "", first.scim_type or "invalidValue")
