@@ -242,6 +242,7 @@ def _apply(company: Company, resource: Person, profile: EmployeeProfile | None) 
     record = record_of(company, resource, profile)
     if profile is not None:
         _check_identity(company, record, profile)
+        _follow_new_email(company, record, profile)
     try:
         applied = apply_person(company, record, source=SOURCE)
     except ValidationError as error:
@@ -293,6 +294,18 @@ def _check_identity(company: Company, record: PersonRecord, profile: EmployeePro
         raise UniquenessException(
             detail=_("The e-mail address %(email)s is already someone else's.") % {"email": email}
         )
+
+
+def _follow_new_email(company: Company, record: PersonRecord, profile: EmployeeProfile) -> None:
+    """apply_person finds a person by employee number, then by e-mail: a new address of someone
+    whose number is unknown or changes too would look like a new person. The SCIM id says who
+    it is, so the user's address moves first (apply_person then verifies it and makes it the
+    primary one)."""
+    from django.contrib.auth import get_user_model
+
+    email = record.email.strip().lower()
+    if profile.user.email.lower() != email and company_owns_email(company, email):
+        get_user_model().objects.filter(pk=profile.user_id).update(email=email)
 
 
 def _clash(company: Company, resource: Person) -> None:

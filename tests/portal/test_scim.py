@@ -448,6 +448,40 @@ def test_okta_lifecycle(scim_a):
     assert profile("test.user@alpha.example").leave_date is None
 
 
+def test_new_email_follows_the_person_with_or_without_employee_number(scim_a):
+    pk = scim_a.post("/Users", okta_user(email="old@alpha.example")).json()["id"]
+    put = okta_user(email="new@alpha.example", id=pk)
+    response = scim_a.put(f"/Users/{pk}", put)
+    assert response.status_code == 200, response.content
+    assert response.json()["id"] == pk
+    assert EmployeeProfile.objects.count() == 1
+    assert profile("new@alpha.example").pk == int(pk)
+    # e-mail and employee number change together
+    ada = _entra_person(scim_a, "ada@alpha.example", "A-1")
+    response = scim_a.patch(
+        f"/Users/{ada}",
+        {
+            "schemas": [PATCH],
+            "Operations": [
+                {
+                    "op": "Replace",
+                    "path": 'emails[type eq "work"].value',
+                    "value": "ada2@alpha.example",
+                },
+                {"op": "Replace", "path": f"{ENTERPRISE}:employeeNumber", "value": "A-2"},
+            ],
+        },
+    )
+    assert response.status_code == 200, response.content
+    moved = profile("ada2@alpha.example")
+    assert (moved.pk, moved.employee_number) == (int(ada), "A-2")
+    assert EmployeeProfile.objects.count() == 2
+    from allauth.account.models import EmailAddress
+
+    address = EmailAddress.objects.get(user=moved.user, primary=True)
+    assert (address.email, address.verified) == ("ada2@alpha.example", True)
+
+
 def test_pagination(scim_a, company_a, django_assert_max_num_queries):
     boss = make_employee(company_a, email="boss@alpha.example", employee_number="B")
     for n in range(4):
