@@ -723,3 +723,17 @@ def test_platform_admin_creates_a_token_in_the_django_admin(client, company_a):
     secret = found[0]
     assert secret.startswith(token.prefix)
     assert Scim(secret).get("/ServiceProviderConfig").status_code == 200
+
+
+def test_management_command_prints_a_working_token(company_a):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    out = io.StringIO()
+    call_command("scim_token", "alpha", "--label", "Okta", stdout=out, stderr=io.StringIO())
+    secret = out.getvalue().strip()
+    assert Scim(secret).get("/Users").status_code == 200
+    assert ScimToken.objects.get(company=company_a).label == "Okta"
+    with pytest.raises(CommandError):
+        call_command("scim_token", "nope", stdout=io.StringIO(), stderr=io.StringIO())
