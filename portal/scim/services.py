@@ -403,7 +403,7 @@ def _entra_compatible(payload):
                 if isinstance(value, str):
                     value = {"value": value} if value else None
                 operation = {**operation, "value": value}
-                if value is None and str(operation.get("op", "")).lower() != "remove":
-                    operation = {"op": "remove", "path": path}
+                if value is None or str(operation.get("op", "")).lower() == "remove":
+                    operation = {"op": "remove", "path": path}  # a manager removal, value or not
         fixed.append(operation)
     return {**payload, "Operations": fixed}

@@ -296,6 +296,17 @@ def test_entra_manager_as_bare_id_then_removed(scim_a):
         {"schemas": [PATCH], "Operations": [{"op": "Remove", "path": f"{ENTERPRISE}:manager"}]},
     )
     assert profile("ada@alpha.example").manager is None
+    # a removal that names the manager, and Entra's empty manager
+    add = {"op": "Add", "path": f"{ENTERPRISE}:manager", "value": boss}
+    for operation in (
+        {"op": "Remove", "path": f"{ENTERPRISE}:manager", "value": [{"value": boss}]},
+        {"op": "Replace", "path": f"{ENTERPRISE}:manager", "value": ""},
+    ):
+        scim_a.patch(f"/Users/{ada}", {"schemas": [PATCH], "Operations": [add]})
+        assert profile("ada@alpha.example").manager == profile("boss@alpha.example")
+        response = scim_a.patch(f"/Users/{ada}", {"schemas": [PATCH], "Operations": [operation]})
+        assert response.status_code == 200, response.content
+        assert profile("ada@alpha.example").manager is None
 
 
 def test_manager_of_another_company_or_unknown_is_refused(scim_a, scim_b, employee_b):
