@@ -33,6 +33,7 @@ BASE_URL = WAGTAILADMIN_BASE_URL
 
 INSTALLED_APPS = [
     "portal",
+    "portal.scim",
     "missions",
     "donations",
     "reporting",

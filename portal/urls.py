@@ -18,6 +18,7 @@ from portal.admin_scope import external_link_chooser
 from portal.media import public_media_urlpatterns
 from portal.operations import health, metrics
 from portal.views.people import people_import, people_import_confirm, people_import_preview
+from portal.scim.views import csr as scim_csr
 from portal.views.public import brand_css, set_language
 
 urlpatterns = [
@@ -58,6 +59,10 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
+    # SCIM 2.0 provisioning by the company's identity provider (bearer token per company).
+    path("scim/v2/", include("portal.scim.urls")),
+    path("company/scim/", scim_csr.tokens, name="scim_tokens"),
+    path("company/scim/<id:token_id>/revoke/", scim_csr.revoke, name="scim_token_revoke"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("brand.css", brand_css, name="brand_css"),
     path("sitemap.xml", sitemap, name="sitemap"),

@@ -52,6 +52,7 @@ RULES = [
     Rule(r"^django-admin/socialaccount/socialaccount/", {"object_id": "social_account"}),
     Rule(r"^django-admin/socialaccount/socialtoken/", {"object_id": "social_token"}),
     Rule(r"^django-admin/auth/group/", {"object_id": "group"}),
+    Rule(r"^django-admin/scim/scimtoken/", {"object_id": "scim_token"}),
     Rule(r"^django-admin/auth/user/", {"object_id": "user", "id": "user"}),
     Rule(r"^django-admin/sites/", {"object_id": "shared:site"}),
     Rule(r"^django-admin/\^\(\?P<app_label>", {"app_label": ["=auth", "=wagtailimages"]}),
@@ -182,6 +183,19 @@ RULES = [
         r"^_util/authenticate_with_password/",
         {"page_view_restriction_id": "page_restriction", "page_id": "restricted_mission"},
     ),
+    # SCIM: B's people by their SCIM id and B's IdP's externalId, asked with A's token (the
+    # "scim" role) or none; B's token on the CSR officer's revoke page.
+    Rule(
+        r"^scim/v2/",
+        {
+            "scim_id": "profile",
+            "schema_id": "=urn:ietf:params:scim:schemas:core:2.0:User",
+            "type_id": "=User",
+            "rest": "=sweep",
+        },
+        query="filter=externalId%20eq%20%22{scim_external_id}%22&startIndex=1&count=10",
+    ),
+    Rule(r"^company/scim/", {"token_id": "scim_token"}),
     # Wagtail's page serving: B's private, password-protected and draft pages by their path.
     Rule(r"^\^\(\(\?:", {"_1": ["mission_url", "restricted_url", "draft_url"]}),
 ]
@@ -226,6 +240,8 @@ NAME_KEYS = {
 EXCLUDED: dict[str, str] = {}
 
 ANONYMOUS = "anonymous"
+# Not a person: company A's identity provider, with A's SCIM bearer token on every request.
+SCIM = "scim"
 
 
 @dataclass(frozen=True)
@@ -356,8 +372,11 @@ def _with_shared(world: World) -> World:
 
 
 def client_for(world: World, role: str) -> Client:
+    if role == SCIM:
+        token = world.a.ids["scim_secret"]
+        return Client(raise_request_exception=True, headers={"Authorization": f"Bearer {token}"})
     client = Client(raise_request_exception=True)
-    if role != ANONYMOUS:
+    if role not in (ANONYMOUS, SCIM):
         client.force_login(world.a.people[role].user)
     return client
 
@@ -439,7 +458,7 @@ def test_every_built_path_resolves_to_its_own_pattern(world, db):
     assert wrong == []
 
 
-@pytest.mark.parametrize("role", [*ROLES, ANONYMOUS])
+@pytest.mark.parametrize("role", [*ROLES, ANONYMOUS, SCIM])
 def test_no_role_of_company_a_reaches_company_b_or_a_server_error(world, db, role):
     requests = [r for e in swept_endpoints() for r in requests_for(world, e)]
     findings = sweep(world, role, requests)
@@ -482,7 +501,7 @@ def _odd_requests(world: World) -> list[Request]:
     return requests
 
 
-@pytest.mark.parametrize("role", ["csr", ANONYMOUS])
+@pytest.mark.parametrize("role", ["csr", ANONYMOUS, SCIM])
 def test_odd_values_in_url_parameters_never_cause_a_server_error(world, db, role):
     requests = _odd_requests(world)
     # Only server errors count here: the values are A's own or nobody's.

@@ -139,6 +139,8 @@ def _build_company(name: str, slug: str, tag: str, association) -> CompanyWorld:
     from missions.services.approval_links import make_token
     from missions.services.calendar_feed import feed_of
     from missions.services.enrolment import enrol
+    from portal.scim.models import ScimAccount
+    from portal.scim.services import create_token
     from reporting.models import ImpactReport
 
     company = CompanyFactory(name=name, slug=slug, domains=[f"{slug}.example"])
@@ -348,6 +350,16 @@ def _build_company(name: str, slug: str, tag: str, association) -> CompanyWorld:
         group=(company.csr_group_id or Group.objects.get(name__icontains=company.name).pk),
         statement_year=2026,
     )
+    # SCIM: the company's provisioning token and the IdP's link to the employee.
+    scim_token, scim_secret = create_token(company=company, label=f"{tag} identity provider")
+    ScimAccount.objects.create(
+        profile=employee, user_name=employee.user.email, external_id=f"{tag}-external-id"
+    )
+    ids.update(
+        scim_token=scim_token.pk,
+        scim_secret=scim_secret,
+        scim_external_id=f"{tag}-external-id",
+    )
     world.ids = {key: str(value) for key, value in ids.items()}
     return world
 
@@ -380,6 +392,7 @@ WATCHED_ROWS = [
     ("wagtailimages.image", "image"),
     ("wagtaildocs.document", "document"),
     ("wagtailcore.collection", "collection"),
+    ("scim.scimtoken", "scim_token"),
 ]
 
 
