@@ -57,6 +57,8 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     # Browsers and feed readers ask for /favicon.ico whatever the pages say.
     path("favicon.ico", lambda request: redirect(static_url("img/favicon.svg"), permanent=True)),
+    # Personal data: /profile/data/ (export, erasure) and a CSR officer's /privacy/leavers/.
+    path("", include(("portal.privacy.urls", "portal"))),
     path("", include("missions.urls")),
     path("impact/", include("reporting.urls")),
     path("giving/", include("donations.urls")),
