@@ -94,11 +94,8 @@ def write_export_zip(out, *, profile: EmployeeProfile, tables: dict[str, list[di
         for name, rows in tables.items():
             columns = _columns(rows)
             text = io.StringIO()
-            write_rows(
-                text,
-                [columns, *([_cell(row.get(column)) for column in columns] for row in rows)],
-                dialect,
-            )
+            lines = ([_cell(row.get(column)) for column in columns] for row in rows)
+            write_rows(text, [columns, *lines] if columns else [], dialect)
             archive.writestr(f"{name}.csv", text.getvalue())
 
 
