@@ -230,6 +230,7 @@ COMPANY_FIELDS = [
     "hourly_valuation_cents",
     "brand_colour",
     "logo",
+    "leaver_retention_months",
 ]
 
 
@@ -285,6 +286,7 @@ class CompanyViewSet(ModelViewSet):
                 ],
                 heading=_("Engagement rules"),
             ),
+            FieldPanel("leaver_retention_months"),
             FieldPanel("logo"),
         ],
         base_form_class=CompanyAdminForm,

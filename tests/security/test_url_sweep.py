@@ -166,6 +166,8 @@ RULES = [
     Rule(r"^engagement/approvals/link/", {"token": "forged_approval_token"}),
     Rule(r"^engagement/calendar/", {"token": "forged_calendar_token"}),
     Rule(r"^engagement/enrolments/", {"pk": "enrolment"}),
+    Rule(r"^profile/data/export/", {"pk": "data_export"}),
+    Rule(r"^privacy/leavers/", {"pk": ["leaver", "profile"]}, data=(("confirm", "on"),)),
     Rule(r"^impact/export/", {"breakdown": ["=sites", "=departments", "=missions"]}),
     Rule(r"^impact/reports/", {"pk": "report"}),
     Rule(r"^giving/give/", {"pk": "payment"}),
