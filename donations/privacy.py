@@ -64,7 +64,10 @@ def _pledges(profile: EmployeeProfile) -> list[dict]:
 
 def _statements(profile: EmployeeProfile) -> list[dict]:
     years = sorted(
-        {d.year for d in Donation.objects.filter(donor=profile).values_list("occurred_at", flat=True)}
+        {
+            d.year
+            for d in Donation.objects.filter(donor=profile).values_list("occurred_at", flat=True)
+        }
     )
     rows = []
     for year in years:
@@ -210,7 +213,9 @@ def erasure_blockers(profile: EmployeeProfile) -> list[str]:
             _("A card payment of yours is still pending: wait for its outcome (up to two days).")
         )
     if Dispute.objects.filter(donation__donor=profile, status=Dispute.Status.OPEN).exists():
-        reasons.append(_("A card payment of yours is disputed with the bank: wait for its outcome."))
+        reasons.append(
+            _("A card payment of yours is disputed with the bank: wait for its outcome.")
+        )
     return reasons
 
 

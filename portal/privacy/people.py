@@ -117,9 +117,9 @@ def _rename_in_logs(model, object_id: int, label: str) -> int:
     touched = ModelLogEntry.objects.filter(
         content_type=content_type, object_id=str(object_id)
     ).update(label=label, data={})
-    touched += LogEntry.objects.filter(
-        content_type=content_type, object_id=str(object_id)
-    ).update(object_repr=label, change_message="")
+    touched += LogEntry.objects.filter(content_type=content_type, object_id=str(object_id)).update(
+        object_repr=label, change_message=""
+    )
     return touched
 
 

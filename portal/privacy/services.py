@@ -130,7 +130,9 @@ def build_export(*, export_id: int) -> PersonalDataExport | None:
 
 
 def record_download(*, export: PersonalDataExport, actor) -> None:
-    _log(export.profile, actor=actor, action=Action.EXPORT_DOWNLOADED, details={"export": export.pk})
+    _log(
+        export.profile, actor=actor, action=Action.EXPORT_DOWNLOADED, details={"export": export.pk}
+    )
 
 
 def delete_expired_exports(*, now: dt.datetime | None = None) -> int:
@@ -194,14 +196,16 @@ def erase_person(*, profile: EmployeeProfile, actor, reason: str) -> PrivacyAudi
             exports = list(profile.data_exports.all())
             counts = contributors.erase_everywhere(profile)
             profile.data_exports.all().delete()
-            entry = _log(
-                profile, actor=actor, action=Action.ERASURE, reason=reason, details=counts
-            )
+            entry = _log(profile, actor=actor, action=Action.ERASURE, reason=reason, details=counts)
             transaction.on_commit(lambda: [_delete_file(export) for export in exports])
             return entry
-    _log(profile, actor=actor, action=Action.ERASURE_REFUSED, reason=reason, details={
-        "reasons": reasons
-    })
+    _log(
+        profile,
+        actor=actor,
+        action=Action.ERASURE_REFUSED,
+        reason=reason,
+        details={"reasons": reasons},
+    )
     raise ErasureRefused(reasons)
 
 
@@ -264,7 +268,9 @@ def leavers_due(*, today: dt.date | None = None) -> list[DueLeaver]:
         for profile in candidates:
             purge_on = months_after(profile.leave_date, months)
             if purge_on <= day:
-                due.append(DueLeaver(profile=profile, leave_date=profile.leave_date, purge_on=purge_on))
+                due.append(
+                    DueLeaver(profile=profile, leave_date=profile.leave_date, purge_on=purge_on)
+                )
     return due
 
 

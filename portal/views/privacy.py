@@ -65,18 +65,14 @@ def erase_my_data(request: HttpRequest) -> HttpResponse:
     blockers = contributors.erasure_blockers(profile)
     if request.method == "POST" and form.is_valid() and not blockers:
         try:
-            services.erase_person(
-                profile=profile, actor=request.user, reason=services.Reason.SELF
-            )
+            services.erase_person(profile=profile, actor=request.user, reason=services.Reason.SELF)
         except services.ErasureRefused as refused:
             blockers = refused.reasons
         else:
             logout(request)
             messages.success(request, _("Your personal data has been erased. Goodbye."))
             return redirect("/")
-    return render(
-        request, "portal/erase_my_data.html", {"form": form, "blockers": blockers}
-    )
+    return render(request, "portal/erase_my_data.html", {"form": form, "blockers": blockers})
 
 
 @login_required

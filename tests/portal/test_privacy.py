@@ -81,7 +81,9 @@ def person(company_a, association):
         department="Finance",
     )
     now = timezone.now()
-    past = make_mission(company=company_a, association=association, start=now - dt.timedelta(days=20))
+    past = make_mission(
+        company=company_a, association=association, start=now - dt.timedelta(days=20)
+    )
     attended = Enrolment.objects.create(
         employee=profile,
         session=past.sessions.get(),
@@ -316,7 +318,14 @@ def test_erasure_keeps_money_and_reports_and_removes_the_person_everywhere(
     report.refresh_from_db()
     assert report.metrics == {"donations_cents": 4233, "volunteers": 1}
     dump = _dump()
-    for trace in (EMAIL, "zephyrine", "Zephyrine", "Quillfeather", "subject-42", "JBSWY3DPEHPK3PXP"):
+    for trace in (
+        EMAIL,
+        "zephyrine",
+        "Zephyrine",
+        "Quillfeather",
+        "subject-42",
+        "JBSWY3DPEHPK3PXP",
+    ):
         assert trace not in dump, trace
     assert "hortense.vandermolen@alpha.example" in dump  # the colleague is untouched
 
@@ -400,7 +409,7 @@ def test_self_erasure_page_says_why_it_is_refused(client, person, company_a):
     import_net_pay(run=run, data=b"matricule;net_a_payer\nA-0042;2 100,10\n")
     client.force_login(person.user)
     page = client.get(reverse("portal:personal_data"))
-    assert "11/2026".encode() in page.content
+    assert b"11/2026" in page.content
 
 
 def test_a_csr_officer_erases_leavers_of_their_company_only(
