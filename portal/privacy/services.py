@@ -17,7 +17,6 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from portal.calendar import add_months, company_today
 from portal.csv_export import spreadsheet_dialect, write_rows
@@ -286,6 +285,3 @@ def purge_expired_leavers(*, today: dt.date | None = None) -> PurgeResult:
         result.erased.append(leaver.profile.pk)
     return result
 
-
-def describe_refusal(reasons: list[str]) -> str:
-    return _("Your data cannot be erased yet: %(reasons)s") % {"reasons": " ".join(reasons)}
