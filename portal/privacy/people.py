@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
+from portal.calendar import company_today
 from portal.models import EmployeeProfile, PrivacyAuditEntry
 
 # Keys of an SSO account's claims that are credentials, never exported.
@@ -153,9 +154,12 @@ def erase(profile: EmployeeProfile) -> dict[str, int]:
     user.save()
     user.groups.clear()
     user.user_permissions.clear()
-    # The payroll lines keep the employee number the payroll needed; the profile lets it go.
+    # The payroll lines keep the employee number the payroll needed. A leaver's profile lets it
+    # go; someone still employed keeps it, or the next net-pay file, which still lists them,
+    # would be refused for an unknown employee (their line now finds no pledge: no deduction).
     # Department, site and employment dates stay: the figures of past periods count them.
-    profile.employee_number = ""
+    if profile.leave_date is not None and profile.leave_date < company_today(profile.company):
+        profile.employee_number = ""
     profile.manager = None
     profile.language = ""
     profile.is_csr_officer = profile.is_executive = profile.is_payroll_officer = False

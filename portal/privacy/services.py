@@ -284,4 +284,3 @@ def purge_expired_leavers(*, today: dt.date | None = None) -> PurgeResult:
             continue
         result.erased.append(leaver.profile.pk)
     return result
-
