@@ -1,4 +1,4 @@
-"""Forms of the portal's own pages (the HR file import)."""
+"""Forms of the portal's own pages (the HR file import, personal data)."""
 
 from __future__ import annotations
 
@@ -28,3 +28,13 @@ class HRFileUploadForm(forms.Form):
 class ConfirmImportForm(forms.Form):
     # The fingerprint of the preview the officer read: confirming applies exactly that.
     fingerprint = forms.RegexField(regex=r"^[0-9a-f]{64}$", widget=forms.HiddenInput)
+
+
+class ErasureConfirmationForm(forms.Form):
+    """Erasure cannot be undone: the person (or officer) ticks that they understand."""
+
+    confirm = forms.BooleanField(
+        label=_("I understand that this cannot be undone."),
+        required=True,
+        error_messages={"required": _("Tick the box to confirm the erasure.")},
+    )

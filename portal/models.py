@@ -106,6 +106,16 @@ class Company(models.Model):
             "When they come from the HR system, employees cannot change them in Cordée."
         ),
     )
+    leaver_retention_months = models.PositiveSmallIntegerField(
+        _("leavers' data kept (months)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(600)],
+        help_text=_(
+            "How long after their leave date a leaver's personal data is kept before it is "
+            "erased. Blank: the platform's default."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -388,3 +398,98 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = _("home page")
+
+
+class PersonalDataExport(models.Model):
+    """A zip of everything Cordée holds on one person, for that person only, for a few days."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    profile = models.ForeignKey(
+        EmployeeProfile,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="data_exports",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    file = models.FileField(
+        _("file"), upload_to="privacy/exports/", storage=private_storage, blank=True
+    )
+    tables = models.JSONField(_("rows per table"), default=dict, blank=True, editable=False)
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    ready_at = models.DateTimeField(_("ready at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("personal data export")
+        verbose_name_plural = _("personal data exports")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="ready") | Q(ready_at__isnull=False),
+                name="data_export_ready_dated",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.profile_id} · {self.requested_at:%Y-%m-%d}"
+
+    def filename(self) -> str:
+        return f"cordee-personal-data-{self.profile_id}-{self.requested_at:%Y%m%d}.zip"
+
+
+class PrivacyAuditEntry(models.Model):
+    """Who exported or erased whose personal data, and when; it outlives the erasure.
+
+    It points at the profile, which erasure pseudonymises but never deletes, and keeps the
+    pseudonym in `subject_label`, never a name or an e-mail.
+    """
+
+    class Action(models.TextChoices):
+        EXPORT_REQUESTED = "export_requested", _("Export requested")
+        EXPORT_DOWNLOADED = "export_downloaded", _("Export downloaded")
+        ERASURE = "erasure", _("Erasure")
+        ERASURE_REFUSED = "erasure_refused", _("Erasure refused")
+
+    class Reason(models.TextChoices):
+        SELF = "self", _("At the person's request")
+        LEAVER = "leaver", _("Leaver, by the company")
+        RETENTION = "retention", _("End of the retention period")
+
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="+"
+    )
+    subject = models.ForeignKey(
+        EmployeeProfile,
+        verbose_name=_("person"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="privacy_audit",
+    )
+    subject_label = models.CharField(_("person (pseudonym)"), max_length=80)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Blank when the platform acted (retention)."),
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    reason = models.CharField(_("reason"), max_length=10, choices=Reason.choices, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("privacy audit entry")
+        verbose_name_plural = _("privacy audit log")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.subject_label}"

@@ -157,6 +157,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     # People: leave dates that have passed, accounts closed after the grace period (idempotent;
     # hourly so that each company's midnight is caught within the hour).
     "portal-apply-departures": {"task": "portal.apply_departures", "schedule": 3600},
+    # Personal data: leavers past the retention period are erased, expired exports deleted.
+    "portal-purge-expired-leavers": {
+        "task": "portal.purge_expired_leavers",
+        "schedule": 24 * 3600,
+    },
 }
 # Days a leaver may still sign in (statements, their data) before the account is deactivated.
 CORDEE_LEAVER_GRACE_DAYS = env.int("CORDEE_LEAVER_GRACE_DAYS", default=30)
@@ -391,6 +396,20 @@ CORDEE_COMPANY_PROVISIONERS = [
     "portal.media_collections.provision_company_collection",
     "missions.services.catalogue.provision_company_catalogue",
 ]
+# What each app holds on a person: modules with export(profile) -> {table: rows}, erase(profile)
+# and optionally erasure_blockers(profile) (portal.privacy.contributors). Exported in this order,
+# erased in the reverse one (the apps before portal's account and profile).
+CORDEE_PERSONAL_DATA: list[str] = [
+    "portal.privacy.people",
+    "missions.privacy",
+    "donations.privacy",
+    "reporting.privacy",
+]
+# A leaver's personal data is erased this many months after their leave date (a company may set
+# its own period); the money and tax records stay (docs/privacy.md).
+CORDEE_LEAVER_RETENTION_MONTHS = env.int("CORDEE_LEAVER_RETENTION_MONTHS", default=36)
+# Days a personal data export can be downloaded before it is deleted.
+CORDEE_PERSONAL_DATA_EXPORT_DAYS = env.int("CORDEE_PERSONAL_DATA_EXPORT_DAYS", default=7)
 # Called in order by `manage.py seed_demo`; each app seeds its own demo data (idempotently).
 CORDEE_DEMO_SEEDERS: list[str] = [
     "missions.demo.catalogue.seed_site_tree",  # first: companies get their section in the tree

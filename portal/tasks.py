@@ -1,4 +1,4 @@
-"""Scheduled work of the portal."""
+"""Celery tasks of portal: thin, idempotent wrappers that take ids and call a service."""
 
 from __future__ import annotations
 
@@ -12,3 +12,21 @@ def apply_departures() -> dict:
 
     counts = apply()
     return {"departed": counts.departed, "deactivated": counts.deactivated}
+
+
+@shared_task(name="portal.build_personal_data_export")
+def build_personal_data_export(*, export_id: int) -> str:
+    from portal.privacy import services
+
+    export = services.build_export(export_id=export_id)
+    return export.status if export else "missing"
+
+
+@shared_task(name="portal.purge_expired_leavers")
+def purge_expired_leavers() -> dict:
+    """Daily: erase leavers past the retention period and drop expired data exports."""
+    from portal.privacy import services
+
+    result = services.purge_expired_leavers()
+    expired = services.delete_expired_exports()
+    return {"erased": len(result.erased), "refused": len(result.refused), "exports": expired}

@@ -17,8 +17,8 @@ from wagtail.views import authenticate_with_password as page_password
 from portal.admin_scope import external_link_chooser
 from portal.media import public_media_urlpatterns
 from portal.operations import health, metrics
-from portal.views.people import people_import, people_import_confirm, people_import_preview
 from portal.scim.views import csr as scim_csr
+from portal.views.people import people_import, people_import_confirm, people_import_preview
 from portal.views.public import brand_css, set_language
 
 urlpatterns = [
@@ -71,6 +71,8 @@ urlpatterns = [
     path("people/import/", people_import, name="people_import"),
     path("people/import/<id:pk>/", people_import_preview, name="people_import_preview"),
     path("people/import/<id:pk>/confirm/", people_import_confirm, name="people_import_confirm"),
+    # Personal data: /profile/data/ (export, erasure) and a CSR officer's /privacy/leavers/.
+    path("", include(("portal.privacy.urls", "portal"))),
     path("", include("missions.urls")),
     path("impact/", include("reporting.urls")),
     path("giving/", include("donations.urls")),

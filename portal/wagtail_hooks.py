@@ -242,6 +242,7 @@ COMPANY_FIELDS = [
     "hourly_valuation_cents",
     "brand_colour",
     "logo",
+    "leaver_retention_months",
 ]
 
 
@@ -297,6 +298,7 @@ class CompanyViewSet(ModelViewSet):
                 ],
                 heading=_("Engagement rules"),
             ),
+            FieldPanel("leaver_retention_months"),
             FieldPanel("logo"),
         ],
         base_form_class=CompanyAdminForm,

@@ -1,1 +1,1 @@
-"""Views of the portal: public (the language switch and the company brand stylesheet)."""
+"""Views of the portal: public (the language switch and the company brand stylesheet), privacy."""

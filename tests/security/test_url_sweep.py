@@ -168,6 +168,8 @@ RULES = [
     Rule(r"^engagement/calendar/", {"token": "forged_calendar_token"}),
     Rule(r"^engagement/enrolments/", {"pk": "enrolment"}),
     Rule(r"^impact/export/", {"breakdown": ["=sites", "=departments", "=missions", "=money"]}),
+    Rule(r"^profile/data/export/", {"pk": "data_export"}),
+    Rule(r"^privacy/leavers/", {"pk": ["leaver", "profile"]}, data=(("confirm", "on"),)),
     Rule(r"^impact/reports/", {"pk": "report"}),
     Rule(
         r"^people/import/",

@@ -149,6 +149,21 @@ def _build_company(name: str, slug: str, tag: str, association) -> CompanyWorld:
     ids = world.ids
     employee, manager, csr = people["employee"], people["manager"], people["csr"]
 
+    # Personal data: a leaver (whom A's officers must not erase) and the employee's export.
+    from portal.models import PersonalDataExport
+
+    leaver = make_employee(
+        company,
+        email=f"{tag}-leaver@{company.domains.first().domain}",
+        first_name=f"{tag.title()}leaver",
+        employee_number=f"{tag.upper()}-L1",
+        leave_date=dt.date(2026, 1, 31),
+    )
+    data_export = PersonalDataExport.objects.create(
+        profile=employee, status="ready", ready_at=NOW, expires_at=NOW + dt.timedelta(days=7)
+    )
+    data_export.file.save(data_export.filename(), ContentFile(f"{tag} personal data".encode()))
+
     # Engagement: a private mission, its session and the employee's enrolment.
     mission = make_mission(
         company=company,
@@ -340,6 +355,9 @@ def _build_company(name: str, slug: str, tag: str, association) -> CompanyWorld:
         tag=Tag.objects.get(name=f"{tag}imagetag").pk,
         profile=employee.pk,
         csr_profile=csr.pk,
+        leaver=leaver.pk,
+        leaver_user=leaver.user.pk,
+        data_export=data_export.pk,
         user=employee.user.pk,
         csr_user=csr.user.pk,
         email_address=EmailAddress.objects.get(user=employee.user).pk,
@@ -369,6 +387,9 @@ WATCHED_ROWS = [
     ("portal.company", "company"),
     ("portal.employeeprofile", "profile"),
     ("portal.employeeprofile", "csr_profile"),
+    ("portal.employeeprofile", "leaver"),
+    ("auth.user", "leaver_user"),
+    ("portal.personaldataexport", "data_export"),
     ("auth.user", "user"),
     ("auth.user", "csr_user"),
     ("auth.group", "group"),

@@ -1,0 +1,146 @@
+"""What missions holds on a person: enrolments and their history, hours, feedback, approvals.
+
+The missions contributor to `settings.CORDEE_PERSONAL_DATA` (see portal/privacy/contributors.py).
+Erasure keeps the enrolments, hours and ratings (the company's engagement figures count them) and
+removes the free texts; upcoming seats are given up so that the waitlist moves on.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from missions.models import CalendarFeed, Enrolment, EnrolmentEvent, Feedback, MissionSession
+from missions.models.engagement import SEAT_HOLDING_STATUSES, EnrolmentStatus
+from portal.models import EmployeeProfile
+
+
+def _session_row(enrolment: Enrolment) -> dict:
+    session = enrolment.session
+    return {
+        "mission": session.mission.title,
+        "session_start": session.start,
+        "session_end": session.end,
+    }
+
+
+def export(profile: EmployeeProfile) -> dict[str, list[dict]]:
+    enrolments = (
+        Enrolment.objects.filter(employee=profile)
+        .select_related("session__mission", "decided_by__user")
+        .order_by("created_at", "pk")
+    )
+    events = (
+        EnrolmentEvent.objects.filter(enrolment__employee=profile)
+        .select_related("actor__user")
+        .order_by("at", "pk")
+    )
+    feedback = (
+        Feedback.objects.filter(enrolment__employee=profile)
+        .select_related("enrolment__session__mission")
+        .prefetch_related("skills_developed")
+        .order_by("created_at", "pk")
+    )
+    decided = (
+        Enrolment.objects.filter(decided_by=profile)
+        .select_related("session__mission")
+        .order_by("decided_at", "pk")
+    )
+    feed = CalendarFeed.objects.filter(employee=profile).first()
+    return {
+        "enrolments": [
+            {
+                "id": row.pk,
+                **_session_row(row),
+                "status": row.status,
+                "hours": row.hours,
+                "work_time_hours": row.quota_hours,
+                "hours_corrected_by_you": row.hours_corrected_by_employee,
+                "decided_by": row.decided_by.display_name if row.decided_by else "",
+                "decided_at": row.decided_at,
+                "decision_reason": row.decision_reason,
+                "enrolled_at": row.created_at,
+            }
+            for row in enrolments
+        ],
+        "enrolment_history": [
+            {
+                "enrolment": event.enrolment_id,
+                "at": event.at,
+                "from": event.from_status,
+                "to": event.to_status,
+                "by": (
+                    "you"
+                    if event.actor_id == profile.pk
+                    else (event.actor.display_name if event.actor else "Cordée")
+                ),
+                "note": event.note,
+            }
+            for event in events
+        ],
+        "feedback_given": [
+            {
+                "enrolment": row.enrolment_id,
+                "mission": row.enrolment.session.mission.title,
+                "satisfaction": row.satisfaction,
+                "meaning": row.meaning,
+                "skills_developed": ", ".join(s.name for s in row.skills_developed.all()),
+                "other_skills": row.other_skills,
+                "would_recommend": row.would_recommend,
+                "comment": row.comment,
+                "may_be_quoted": row.consent_to_quote,
+                "given_at": row.created_at,
+            }
+            for row in feedback
+        ],
+        # As a manager: the decisions taken (the colleague concerned is not named: their data).
+        "approvals_decided": [
+            {
+                "enrolment": row.pk,
+                **_session_row(row),
+                "decision": row.status,
+                "decided_at": row.decided_at,
+            }
+            for row in decided
+        ],
+        "calendar_feed": (
+            [{"created_at": feed.created_at, "active": True}] if feed is not None else []
+        ),
+    }
+
+
+def _give_up_upcoming_seats(profile: EmployeeProfile) -> int:
+    from missions.services.enrolment import promote_waitlisted
+
+    now = timezone.now()
+    upcoming = Enrolment.objects.filter(
+        employee=profile,
+        status__in=[*SEAT_HOLDING_STATUSES, EnrolmentStatus.WAITLISTED],
+        session__start__gt=now,
+    ).values_list("pk", "session_id")
+    given_up = 0
+    for enrolment_id, session_id in upcoming:
+        session = MissionSession.objects.select_for_update().get(pk=session_id)
+        enrolment = Enrolment.objects.select_for_update().get(pk=enrolment_id)
+        held_a_seat = enrolment.status in SEAT_HOLDING_STATUSES
+        enrolment.approval_nonce = ""
+        enrolment.transition_to(EnrolmentStatus.CANCELLED, note="")
+        if held_a_seat:
+            promote_waitlisted(session=session, now=now)
+        given_up += 1
+    return given_up
+
+
+def erase(profile: EmployeeProfile) -> dict[str, int]:
+    return {
+        "seats_given_up": _give_up_upcoming_seats(profile),
+        "feedback_texts": Feedback.objects.filter(enrolment__employee=profile).update(
+            comment="", other_skills="", consent_to_quote=False
+        ),
+        "decision_reasons": Enrolment.objects.filter(employee=profile)
+        .exclude(decision_reason="")
+        .update(decision_reason=""),
+        "history_notes": EnrolmentEvent.objects.filter(enrolment__employee=profile)
+        .exclude(note="")
+        .update(note=""),
+        "calendar_feed": CalendarFeed.objects.filter(employee=profile).delete()[0],
+    }
