@@ -30,6 +30,8 @@ SITE_ID = 1
 WAGTAIL_SITE_NAME = "Cordée"
 WAGTAILADMIN_BASE_URL = env.str("BASE_URL", default="http://127.0.0.1:8000")
 BASE_URL = WAGTAILADMIN_BASE_URL
+# The name e-mails and allauth's pages give the site (its domain comes from BASE_URL).
+CORDEE_SITE_NAME = env.str("CORDEE_SITE_NAME", default="Cordée")
 
 INSTALLED_APPS = [
     "portal",
@@ -83,6 +85,8 @@ MIDDLEWARE = [
     "portal.middleware.AdminContentSecurityPolicyMiddleware",
     "portal.middleware.AttachmentPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Privileged roles need a second factor (or SSO) on admin and money screens.
+    "portal.mfa.PrivilegedSecondFactorMiddleware",
     # Wagtail's admin scoped to the user's company (an allow-list of views, ids checked).
     "portal.admin_scope.AdminScopeMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -171,6 +175,8 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# New employees give their names at sign-up (payroll and managers know people by name).
+ACCOUNT_SIGNUP_FORM_CLASS = "portal.accounts.forms.SignupNamesForm"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
@@ -343,6 +349,17 @@ CORDEE_COMPANY_PROVISIONERS = [
     "portal.media_collections.provision_company_collection",
     "missions.services.catalogue.provision_company_catalogue",
 ]
+# A privileged session (CSR, payroll officer, executive, platform admin) without a second factor
+# or SSO is refused on these paths and on the views of these modules (portal/mfa.py).
+CORDEE_MFA_PROTECTED_PATHS = ["/admin/", "/django-admin/"]
+CORDEE_MFA_PROTECTED_VIEW_MODULES = [
+    "donations.views.payroll",
+    "donations.views.finance",
+    "donations.views.rules",
+    "reporting.views.impact",
+    "missions.views.csr",
+]
+
 # Called in order by `manage.py seed_demo`; each app seeds its own demo data (idempotently).
 CORDEE_DEMO_SEEDERS: list[str] = [
     "missions.demo.catalogue.seed_site_tree",  # first: companies get their section in the tree

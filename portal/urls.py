@@ -16,6 +16,7 @@ from wagtail.views import authenticate_with_password as page_password
 
 from portal.admin_scope import external_link_chooser
 from portal.media import public_media_urlpatterns
+from portal.views.profile import profile
 from portal.views.public import brand_css, set_language
 
 urlpatterns = [
@@ -54,6 +55,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("brand.css", brand_css, name="brand_css"),
+    path("profile/", profile, name="profile"),
     path("sitemap.xml", sitemap, name="sitemap"),
     # Browsers and feed readers ask for /favicon.ico whatever the pages say.
     path("favicon.ico", lambda request: redirect(static_url("img/favicon.svg"), permanent=True)),
