@@ -62,16 +62,30 @@ def _force_login_with_second_factor(self, user, backend=None):
     itself sign in through allauth's form (tests/portal/test_mfa.py) or use
     `force_login_without_second_factor`.
     """
+    _plain_force_login(self, user, backend)
+    _record_second_factor(self, user)
+
+
+def _login_with_second_factor(self, **credentials) -> bool:
+    """Client.login likewise: a privileged person's password sign-in stands for one with TOTP."""
+    from django.contrib.auth import get_user
+
+    signed_in = _plain_login(self, **credentials)
+    if signed_in:
+        _record_second_factor(self, get_user(_SessionRequest(self.session)))
+    return signed_in
+
+
+def _record_second_factor(client, user) -> None:
     from allauth.account.internal.flows.login import record_authentication
 
     from portal.mfa import is_privileged
 
-    _plain_force_login(self, user, backend)
     if is_privileged(user):
-        request = _SessionRequest(self.session)
+        request = _SessionRequest(client.session)
         record_authentication(request, user, "mfa", id=0, type="totp")
         request.session.save()
-        self.cookies[settings.SESSION_COOKIE_NAME] = request.session.session_key
+        client.cookies[settings.SESSION_COOKIE_NAME] = request.session.session_key
 
 
 class _SessionRequest:
@@ -82,11 +96,13 @@ class _SessionRequest:
 
 
 _plain_force_login = Client.force_login
+_plain_login = Client.login
 
 
 @pytest.fixture(autouse=True)
 def _second_factor_for_force_login(monkeypatch):
     monkeypatch.setattr(Client, "force_login", _force_login_with_second_factor)
+    monkeypatch.setattr(Client, "login", _login_with_second_factor)
 
 
 @pytest.fixture
