@@ -60,7 +60,9 @@ class ProfileDetailsForm(forms.Form):
         }
 
     def directory_values(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.DIRECTORY_FIELDS if name in self.fields}
+        return {
+            name: self.cleaned_data[name] for name in self.DIRECTORY_FIELDS if name in self.fields
+        }
 
 
 class NotificationPreferencesForm(forms.ModelForm):

@@ -35,8 +35,7 @@ def is_privileged(user) -> bool:
         return True
     profile = profile_of(user)
     return bool(
-        profile
-        and (profile.is_csr_officer or profile.is_payroll_officer or profile.is_executive)
+        profile and (profile.is_csr_officer or profile.is_payroll_officer or profile.is_executive)
     )
 
 

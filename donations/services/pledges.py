@@ -149,11 +149,13 @@ def missing_employee_number_message(company: Company) -> str:
         "a payroll pledge could never be collected."
     )
     if company.directory_source == "manual":
-        return why + " " + _(
-            "Enter it on your profile page (it is on your payslip), then come back to pledge."
+        return (
+            why
+            + " "
+            + _("Enter it on your profile page (it is on your payslip), then come back to pledge.")
         )
-    return why + " " + _(
-        "It comes from your company's HR system: ask your HR or CSR team to add it."
+    return (
+        why + " " + _("It comes from your company's HR system: ask your HR or CSR team to add it.")
     )
 
 

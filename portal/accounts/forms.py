@@ -1,4 +1,4 @@
-"""The names asked at sign-up, on top of allauth's e-mail and password (ACCOUNT_SIGNUP_FORM_CLASS)."""
+"""The names asked at sign-up, next to allauth's e-mail and password."""
 
 from __future__ import annotations
 
@@ -13,13 +13,17 @@ class SignupNamesForm(forms.Form):
         label=_("First name"),
         max_length=150,
         validators=[validate_single_line],
-        widget=forms.TextInput(attrs={"autocomplete": "given-name", "placeholder": _("First name")}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "given-name", "placeholder": _("First name")}
+        ),
     )
     last_name = forms.CharField(
         label=_("Last name"),
         max_length=150,
         validators=[validate_single_line],
-        widget=forms.TextInput(attrs={"autocomplete": "family-name", "placeholder": _("Last name")}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "family-name", "placeholder": _("Last name")}
+        ),
     )
 
     field_order = ["first_name", "last_name"]

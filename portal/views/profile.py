@@ -23,7 +23,9 @@ from portal.tenancy import require_profile
 def profile(request: HttpRequest) -> HttpResponse:
     me = require_profile(request.user)
     editable = may_edit_directory_fields(me)
-    details = ProfileDetailsForm(initial=ProfileDetailsForm.initial_for(me), directory_editable=editable)
+    details = ProfileDetailsForm(
+        initial=ProfileDetailsForm.initial_for(me), directory_editable=editable
+    )
     notifications = NotificationPreferencesForm(instance=me)
     if request.method == "POST" and "save_details" in request.POST:
         details = ProfileDetailsForm(request.POST, directory_editable=editable)

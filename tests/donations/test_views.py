@@ -9,9 +9,9 @@ from django.urls import reverse
 from donations.models import Donation, PaymentAttempt, PayrollRun, Pledge
 from donations.services.matching import match_donation
 from donations.services.payroll import export_deductions, import_net_pay, open_payroll_run
+from portal.models import EmployeeProfile
 from tests.donations.conftest import MONTH, NET_PAY_FILE
 from tests.donations.helpers import confirm_form, make_donation
-from portal.models import EmployeeProfile
 from tests.factories import make_employee
 
 pytestmark = pytest.mark.django_db
@@ -290,7 +290,9 @@ def test_synced_company_says_to_ask_hr_for_the_number(client, company_a, employe
     client.force_login(employee_a.user)
     html = client.get(reverse("donations:pledge")).content.decode()
     assert "ask your HR or CSR team" in html
-    assert 'href="/profile/"' not in html.split('id="missing-employee-number"')[1].split("</div>")[0]
+    assert (
+        'href="/profile/"' not in html.split('id="missing-employee-number"')[1].split("</div>")[0]
+    )
 
 
 def test_the_service_refuses_a_pledge_without_number(employee_a, round_up_a):

@@ -165,9 +165,7 @@ def test_every_money_and_admin_screen_refuses_a_plain_session(
     assert other.get(url).status_code == 200
 
 
-def test_a_refused_post_writes_nothing(
-    client, company_a, csr_a, force_login_without_second_factor
-):
+def test_a_refused_post_writes_nothing(client, company_a, csr_a, force_login_without_second_factor):
     from donations.models import MatchingPolicy
 
     force_login_without_second_factor(client, csr_a.user)

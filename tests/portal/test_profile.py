@@ -118,9 +118,7 @@ def test_synced_company_fields_are_read_only(client, company_a, employee_a, sour
 
 def test_notification_preferences_are_saved(client, employee_a):
     client.force_login(employee_a.user)
-    response = client.post(
-        PROFILE, {"notify_approval_requests": "on", "save_notifications": ""}
-    )
+    response = client.post(PROFILE, {"notify_approval_requests": "on", "save_notifications": ""})
     assert response.status_code == 302
     employee_a.refresh_from_db()
     assert not employee_a.notify_reminders
