@@ -176,7 +176,7 @@ LOGIN_REDIRECT_URL = "/"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 # New employees give their names at sign-up (payroll and managers know people by name).
-ACCOUNT_SIGNUP_FORM_CLASS = "portal.accounts.forms.SignupNamesForm"
+ACCOUNT_SIGNUP_FORM_CLASS = "portal.accounts.signup.SignupNamesForm"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
