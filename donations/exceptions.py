@@ -26,6 +26,10 @@ class InvalidPledge(GivingError):
     pass
 
 
+class MissingEmployeeNumber(InvalidPledge):
+    """Payroll files match people by employee number: without one a pledge is never collected."""
+
+
 class PayrollRunLocked(GivingError):
     """The run is exported or confirmed: it no longer changes."""
 

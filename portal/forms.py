@@ -1,9 +1,13 @@
-"""Forms of the portal's own pages (the HR file import, personal data)."""
+"""Forms of the portal's own pages: the HR file import, personal data, the employee's profile."""
 
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+from portal.inputs import validate_single_line
+from portal.models import EmployeeProfile
 
 
 class HRFileUploadForm(forms.Form):
@@ -38,3 +42,64 @@ class ErasureConfirmationForm(forms.Form):
         required=True,
         error_messages={"required": _("Tick the box to confirm the erasure.")},
     )
+
+
+class ProfileDetailsForm(forms.Form):
+    """Name, payroll number, team and language; only the language when the HR system feeds
+    the rest (the view passes `directory_editable=False`)."""
+
+    first_name = forms.CharField(
+        label=_("First name"), max_length=150, validators=[validate_single_line]
+    )
+    last_name = forms.CharField(
+        label=_("Last name"), max_length=150, validators=[validate_single_line]
+    )
+    employee_number = forms.CharField(
+        label=_("Employee number"),
+        max_length=40,
+        required=False,
+        validators=[validate_single_line],
+        help_text=_("As on your payslip: payroll files match people by this number."),
+    )
+    department = forms.CharField(
+        label=_("Department"), max_length=120, required=False, validators=[validate_single_line]
+    )
+    site = forms.CharField(
+        label=_("Site"), max_length=120, required=False, validators=[validate_single_line]
+    )
+    language = forms.ChoiceField(
+        label=_("Language of e-mails"),
+        choices=[("", _("The language I last used")), *settings.LANGUAGES],
+        required=False,
+    )
+
+    DIRECTORY_FIELDS = ("first_name", "last_name", "employee_number", "department", "site")
+
+    def __init__(self, *args, directory_editable: bool, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.directory_editable = directory_editable
+        if not directory_editable:
+            for name in self.DIRECTORY_FIELDS:
+                del self.fields[name]
+
+    @classmethod
+    def initial_for(cls, profile: EmployeeProfile) -> dict:
+        return {
+            "first_name": profile.user.first_name,
+            "last_name": profile.user.last_name,
+            "employee_number": profile.employee_number,
+            "department": profile.department,
+            "site": profile.site,
+            "language": profile.language,
+        }
+
+    def directory_values(self) -> dict:
+        return {
+            name: self.cleaned_data[name] for name in self.DIRECTORY_FIELDS if name in self.fields
+        }
+
+
+class NotificationPreferencesForm(forms.ModelForm):
+    class Meta:
+        model = EmployeeProfile
+        fields = ["notify_reminders", "notify_approval_requests", "notify_campaign_news"]

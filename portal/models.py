@@ -275,6 +275,17 @@ class EmployeeProfile(models.Model):
     # The day the daily task handed the leaver's affairs over (approvals to the CSR team);
     # cleared on re-hire. Keeps that task idempotent.
     departure_applied_on = models.DateField(null=True, blank=True, editable=False)
+    # What the person chose to receive by e-mail beyond what a step of theirs needs: decisions,
+    # receipts, pledge records and payroll notices are always sent.
+    notify_reminders = models.BooleanField(
+        _("session reminders and feedback requests"), default=True
+    )
+    notify_approval_requests = models.BooleanField(
+        _("approval requests from my reports"),
+        default=True,
+        help_text=_("Requests always wait in the approvals list; this only stops the e-mails."),
+    )
+    notify_campaign_news = models.BooleanField(_("campaign news from my CSR team"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

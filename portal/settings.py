@@ -30,6 +30,8 @@ SITE_ID = 1
 WAGTAIL_SITE_NAME = "Cordée"
 WAGTAILADMIN_BASE_URL = env.str("BASE_URL", default="http://127.0.0.1:8000")
 BASE_URL = WAGTAILADMIN_BASE_URL
+# The name e-mails and allauth's pages give the site (its domain comes from BASE_URL).
+CORDEE_SITE_NAME = env.str("CORDEE_SITE_NAME", default="Cordée")
 
 INSTALLED_APPS = [
     "portal",
@@ -88,6 +90,8 @@ MIDDLEWARE = [
     "portal.middleware.AdminContentSecurityPolicyMiddleware",
     "portal.middleware.AttachmentPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Privileged roles need a second factor (or SSO) on admin and money screens.
+    "portal.mfa.PrivilegedSecondFactorMiddleware",
     # Wagtail's admin scoped to the user's company (an allow-list of views, ids checked).
     "portal.admin_scope.AdminScopeMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -186,6 +190,8 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# New employees give their names at sign-up (payroll and managers know people by name).
+ACCOUNT_SIGNUP_FORM_CLASS = "portal.accounts.signup.SignupNamesForm"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
@@ -410,6 +416,21 @@ CORDEE_PERSONAL_DATA: list[str] = [
 CORDEE_LEAVER_RETENTION_MONTHS = env.int("CORDEE_LEAVER_RETENTION_MONTHS", default=36)
 # Days a personal data export can be downloaded before it is deleted.
 CORDEE_PERSONAL_DATA_EXPORT_DAYS = env.int("CORDEE_PERSONAL_DATA_EXPORT_DAYS", default=7)
+# A privileged session (CSR, payroll officer, executive, platform admin) without a second factor
+# or SSO is refused on these paths and on the views of these modules (portal/mfa.py).
+CORDEE_MFA_PROTECTED_PATHS = ["/admin/", "/django-admin/"]
+CORDEE_MFA_PROTECTED_VIEW_MODULES = [
+    "donations.views.payroll",
+    "donations.views.finance",
+    "donations.views.rules",
+    "reporting.views.impact",
+    "missions.views.csr",
+    # People and personal data of the whole company: the HR import, SCIM tokens, leavers.
+    "portal.views.people",
+    "portal.scim.views.csr",
+    "portal.views.privacy",
+]
+
 # Called in order by `manage.py seed_demo`; each app seeds its own demo data (idempotently).
 CORDEE_DEMO_SEEDERS: list[str] = [
     "missions.demo.catalogue.seed_site_tree",  # first: companies get their section in the tree

@@ -19,6 +19,7 @@ from portal.media import public_media_urlpatterns
 from portal.operations import health, metrics
 from portal.scim.views import csr as scim_csr
 from portal.views.people import people_import, people_import_confirm, people_import_preview
+from portal.views.profile import profile
 from portal.views.public import brand_css, set_language
 
 urlpatterns = [
@@ -65,6 +66,7 @@ urlpatterns = [
     path("company/scim/<id:token_id>/revoke/", scim_csr.revoke, name="scim_token_revoke"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("brand.css", brand_css, name="brand_css"),
+    path("profile/", profile, name="profile"),
     path("sitemap.xml", sitemap, name="sitemap"),
     # Browsers and feed readers ask for /favicon.ico whatever the pages say.
     path("favicon.ico", lambda request: redirect(static_url("img/favicon.svg"), permanent=True)),

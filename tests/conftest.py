@@ -5,7 +5,9 @@ import os
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.cache import cache
+from django.test import Client
 
 from missions.services.catalogue import ensure_site_tree
 from tests.factories import CompanyFactory, make_employee
@@ -50,6 +52,67 @@ def _no_shared_state(settings):
 def _private_media(settings, tmp_path_factory):
     # Private files (archived reports…) of each test in a folder of their own, never in var/.
     settings.PRIVATE_MEDIA_ROOT = tmp_path_factory.mktemp("private")
+
+
+def _force_login_with_second_factor(self, user, backend=None):
+    """Client.force_login, plus the record a TOTP sign-in leaves for privileged users.
+
+    Privileged roles need a second factor on admin and money screens (portal/mfa.py): a test
+    that signs a CSR officer in directly stands for one who typed their code. Tests of the rule
+    itself sign in through allauth's form (tests/portal/test_mfa.py) or use
+    `force_login_without_second_factor`.
+    """
+    _plain_force_login(self, user, backend)
+    _record_second_factor(self, user)
+
+
+def _login_with_second_factor(self, **credentials) -> bool:
+    """Client.login likewise: a privileged person's password sign-in stands for one with TOTP."""
+    from django.contrib.auth import get_user
+
+    signed_in = _plain_login(self, **credentials)
+    if signed_in:
+        _record_second_factor(self, get_user(_SessionRequest(self.session)))
+    return signed_in
+
+
+def _record_second_factor(client, user) -> None:
+    from allauth.account.internal.flows.login import record_authentication
+
+    from portal.mfa import is_privileged
+
+    if is_privileged(user):
+        request = _SessionRequest(client.session)
+        record_authentication(request, user, "mfa", id=0, type="totp")
+        request.session.save()
+        client.cookies[settings.SESSION_COOKIE_NAME] = request.session.session_key
+
+
+class _SessionRequest:
+    """The little of a request that allauth's record_authentication reads: its session."""
+
+    def __init__(self, session) -> None:
+        self.session = session
+
+
+_plain_force_login = Client.force_login
+_plain_login = Client.login
+
+
+@pytest.fixture(autouse=True)
+def _second_factor_for_force_login(monkeypatch):
+    monkeypatch.setattr(Client, "force_login", _force_login_with_second_factor)
+    monkeypatch.setattr(Client, "login", _login_with_second_factor)
+
+
+@pytest.fixture
+def force_login_without_second_factor():
+    """Sign a user in with a plain password session (no second factor recorded)."""
+
+    def login(client, user) -> None:
+        _plain_force_login(client, user)
+
+    return login
 
 
 @pytest.fixture

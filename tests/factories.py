@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 import factory
@@ -121,3 +122,20 @@ def make_mission(
     mission.skills.set(skills)
     parent.add_child(instance=mission)
     return mission
+
+
+@contextlib.contextmanager
+def payroll_number_for(profile):
+    """A pledge needs an employee number: give `profile` one while the block runs, then take it
+    back, as when HR removes a number later (tests of other rules keep their people as they were).
+    """
+    from portal.models import EmployeeProfile
+
+    if profile.employee_number:
+        yield profile
+        return
+    EmployeeProfile.objects.filter(pk=profile.pk).update(employee_number=f"TMP-{profile.pk}")
+    try:
+        yield profile
+    finally:
+        EmployeeProfile.objects.filter(pk=profile.pk).update(employee_number="")

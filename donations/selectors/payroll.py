@@ -98,6 +98,17 @@ def _month_pledges(run: PayrollRun) -> QuerySet[Pledge]:
     )
 
 
+def pledgers_without_number(run: PayrollRun) -> QuerySet[EmployeeProfile]:
+    """People pledging for the run's month whom no payroll file can match (no employee number)."""
+    return (
+        EmployeeProfile.objects.filter(
+            pk__in=_month_pledges(run).values("employee_id"), employee_number=""
+        )
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+
+
 def stale_pledges(run: PayrollRun) -> QuerySet[Pledge]:
     """Pledges saved since the run's preview was computed that may change its deductions.
 

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from donations.exceptions import InvalidPledge
+from donations.exceptions import InvalidPledge, MissingEmployeeNumber
 from donations.models import (
     CONSENT_TEXT_VERSION,
     GivingSettings,
@@ -148,6 +148,23 @@ def current_pledge(profile: EmployeeProfile) -> Pledge | None:
     )
 
 
+def missing_employee_number_message(company: Company) -> str:
+    """Why a pledge needs an employee number, and who can give it (for the pledge form too)."""
+    why = _(
+        "Payroll files match people by their employee number, and Cordée has none for you: "
+        "a payroll pledge could never be collected."
+    )
+    if company.directory_source == "manual":
+        return (
+            why
+            + " "
+            + _("Enter it on your profile page (it is on your payslip), then come back to pledge.")
+        )
+    return (
+        why + " " + _("It comes from your company's HR system: ask your HR or CSR team to add it.")
+    )
+
+
 @transaction.atomic
 def create_pledge(
     *, profile: EmployeeProfile, terms: PledgeTerms, consent: bool, today: dt.date | None = None
@@ -157,7 +174,9 @@ def create_pledge(
     if not consent:
         raise InvalidPledge(_("The payroll deduction needs your explicit consent."))
     # Lock the profile so two tabs cannot open two pledges at once.
-    EmployeeProfile.objects.select_for_update().get(pk=profile.pk)
+    locked = EmployeeProfile.objects.select_for_update().get(pk=profile.pk)
+    if not locked.employee_number.strip():
+        raise MissingEmployeeNumber(missing_employee_number_message(profile.company))
     if current_pledge(profile):
         raise InvalidPledge(_("You already have a pledge: change it instead."))
     _validate(profile.company, terms)

@@ -80,6 +80,13 @@ def pledge_edit(request: HttpRequest) -> HttpResponse:
             "pledge": current,
             "associations": associations,
             "bounds": pledges.giving_settings(profile.company),
+            # Payroll files match people by employee number: without one, no new pledge.
+            "missing_number": (
+                pledges.missing_employee_number_message(profile.company)
+                if not current and not profile.employee_number.strip()
+                else ""
+            ),
+            "number_on_profile": profile.company.directory_source == "manual",
         },
     )
 

@@ -85,6 +85,12 @@ def _run_page(
             "excludable": excludable,
             "error_lines": error_lines,
             "excluded_text": payroll_reads.line_ranges(run.excluded_lines or []),
+            # Before the upload too: these pledgers can never be matched by the payroll file.
+            "without_number": list(
+                payroll_reads.pledgers_without_number(run)[: payroll_reads.MISSING_SHOWN]
+            )
+            if not run.is_locked
+            else [],
             "lines": lines[:500],
             "line_count": run.lines.count(),
             "adjustment_form": AdjustmentForm(associations=selectors.card_associations())

@@ -34,6 +34,13 @@ KINDS = {
     "reminder",
     "survey",
 }
+# Kinds the recipient may turn off on their profile page (the profile field that says so);
+# every other kind answers a step of theirs or decides something and is always sent.
+OPTIONAL_KINDS = {
+    "reminder": "notify_reminders",
+    "survey": "notify_reminders",
+    "approval_request": "notify_approval_requests",
+}
 # Kinds whose message carries the calendar invitation (or its cancellation).
 INVITATION_KINDS = {"confirmed", "approved", "promoted"}
 
@@ -143,7 +150,9 @@ def _invitation_part(name: str, content: bytes, method: str) -> MIMEPart:
 
 
 def _send(kind: str, recipient, context: dict, attachments=()) -> int:
-    """One message to one employee, written in their language."""
+    """One message to one employee, written in their language, unless they turned it off."""
+    if (preference := OPTIONAL_KINDS.get(kind)) and not getattr(recipient, preference):
+        return 0
     with translation.override(language_of(recipient)):
         text = render_to_string(f"emails/missions/{kind}.txt", context)
     subject, body = subject_and_body(text)

@@ -12,13 +12,15 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import models, transaction
 
 from portal.models import Company, EmployeeProfile
 from portal.services import create_company, create_employee
 
 # Printed by `manage.py seed_demo`; every demo account (and every generated employee) uses it.
 DEMO_PASSWORD = "cordee-demo-2026"  # noqa: S105 - a published demo password, never a secret
+# The TOTP secret of every privileged demo account (second factor, portal/mfa.py): published too.
+DEMO_TOTP_SECRET = "CORDEEDEMOTOTPSECRETFORALL234567"  # noqa: S105 - published, demo only
 ADMIN_EMAIL = "admin@cordee.example"
 SEED = 2026
 
@@ -319,6 +321,27 @@ def seed(*, scale: DemoScale | None = None) -> None:
     ensure_platform_admin()
     ensure_company_people(GROUP, headcount=scale.group_employees)
     ensure_company_people(SME, headcount=scale.sme_employees)
+    ensure_demo_second_factors()
+
+
+def ensure_demo_second_factors() -> None:
+    """Privileged demo accounts sign in with a password, so they get a TOTP authenticator with
+    the published demo secret (`manage.py demo_totp_code` prints the current code)."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from portal.mfa import is_privileged
+
+    user_model = get_user_model()
+    users = user_model.objects.filter(
+        models.Q(is_superuser=True)
+        | models.Q(profile__is_csr_officer=True)
+        | models.Q(profile__is_payroll_officer=True)
+        | models.Q(profile__is_executive=True)
+    ).exclude(authenticator__type=Authenticator.Type.TOTP)
+    for user in users.select_related("profile"):
+        if is_privileged(user):
+            TOTP.activate(user, DEMO_TOTP_SECRET)
 
 
 def demo_password_hash() -> str:

@@ -9,7 +9,7 @@ from django.utils import translation
 
 from donations.models import MatchingPolicy
 from donations.services.pledges import PledgeTerms, create_pledge, set_round_up_associations
-from tests.factories import make_association, make_employee
+from tests.factories import make_association, make_employee, payroll_number_for
 
 MONTH = dt.date(2026, 3, 1)
 BEFORE_MONTH = dt.date(2026, 2, 15)
@@ -74,7 +74,8 @@ def pledge_for(
         monthly_cap_cents=cap,
         start_month=start,
     )
-    return create_pledge(profile=profile, terms=terms, consent=True, today=BEFORE_MONTH)
+    with payroll_number_for(profile):
+        return create_pledge(profile=profile, terms=terms, consent=True, today=BEFORE_MONTH)
 
 
 @pytest.fixture

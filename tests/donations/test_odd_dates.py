@@ -20,6 +20,8 @@ def _english(client):
 @pytest.mark.parametrize("month", ["0001-01", "9999-12"])
 def test_pledge_starting_out_of_range_is_refused(client, employee_a, round_up_a, month):
     first, second = round_up_a
+    employee_a.employee_number = "E-1"  # a pledge needs one; the date is what is refused here
+    employee_a.save(update_fields=["employee_number", "updated_at"])
     client.force_login(employee_a.user)
     response = client.post(
         reverse("donations:pledge"),

@@ -9,6 +9,7 @@ from django.urls import reverse
 from donations.models import Donation, PaymentAttempt, PayrollRun, Pledge
 from donations.services.matching import match_donation
 from donations.services.payroll import export_deductions, import_net_pay, open_payroll_run
+from portal.models import EmployeeProfile
 from tests.donations.conftest import MONTH, NET_PAY_FILE
 from tests.donations.helpers import confirm_form, make_donation
 from tests.factories import make_employee
@@ -22,6 +23,7 @@ def test_anonymous_is_sent_to_login(client):
 
 
 def test_employee_creates_a_pledge_through_the_form(client, employee_a, round_up_a):
+    EmployeeProfile.objects.filter(pk=employee_a.pk).update(employee_number="E-7")
     client.force_login(employee_a.user)
     first, second = round_up_a
     response = client.post(
@@ -260,3 +262,66 @@ def test_adjustment_refuses_another_companys_employee(
         },
     )
     assert not Donation.objects.filter(source="adjustment").exists()
+
+
+def pledge_post(round_up) -> dict:
+    return {"rule": "cents", f"share_{round_up[0].pk}": "100", "consent": "on"}
+
+
+def test_pledge_without_employee_number_is_explained_and_refused(client, employee_a, round_up_a):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.force_login(employee_a.user)
+    html = client.get(reverse("donations:pledge")).content.decode()
+    assert 'id="missing-employee-number"' in html
+    assert "Payroll files match people by their employee number" in html
+    assert 'href="/profile/"' in html  # a manual company: the employee enters it there
+    assert 'name="consent"' not in html
+
+    response = client.post(reverse("donations:pledge"), pledge_post(round_up_a))
+    assert response.status_code == 200
+    assert "Payroll files match people by their employee number" in response.content.decode()
+    assert not Pledge.objects.exists()
+
+
+def test_synced_company_says_to_ask_hr_for_the_number(client, company_a, employee_a, round_up_a):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    company_a.directory_source = "hr_file"
+    company_a.save()
+    client.force_login(employee_a.user)
+    html = client.get(reverse("donations:pledge")).content.decode()
+    assert "ask your HR or CSR team" in html
+    assert (
+        'href="/profile/"' not in html.split('id="missing-employee-number"')[1].split("</div>")[0]
+    )
+
+
+def test_the_service_refuses_a_pledge_without_number(employee_a, round_up_a):
+    from donations.exceptions import MissingEmployeeNumber
+    from donations.services.pledges import PledgeTerms, create_pledge
+
+    terms = PledgeTerms(rule="cents", allocations={round_up_a[0].pk: 100})
+    with pytest.raises(MissingEmployeeNumber):
+        create_pledge(profile=employee_a, terms=terms, consent=True)
+    assert not Pledge.objects.exists()
+    EmployeeProfile.objects.filter(pk=employee_a.pk).update(employee_number="E-8")
+    employee_a.refresh_from_db()
+    assert create_pledge(profile=employee_a, terms=terms, consent=True).employee == employee_a
+
+
+def test_run_page_lists_pledgers_without_number_before_the_upload(
+    client, company_a, round_up_a, employee_a
+):
+    from tests.donations.conftest import pledge_for
+
+    officer = make_employee(company_a, is_payroll_officer=True)
+    numbered = make_employee(company_a, employee_number="N-1", first_name="Numa")
+    pledge_for(numbered, round_up_a)
+    nobody = make_employee(company_a, email="sans@alpha.example", first_name="Sans")
+    pledge_for(nobody, round_up_a)  # its number removed afterwards (tests.factories)
+    run = open_payroll_run(company=company_a, month=MONTH)
+    client.force_login(officer.user)
+    page = client.get(reverse("donations:payroll_run", args=[run.pk])).content.decode()
+    section = page.split('id="pledgers-without-number"')[1].split("</section>")[0]
+    assert "sans@alpha.example" in section
+    assert "Numa" not in section
+    assert page.index('id="pledgers-without-number"') < page.index('id="upload-heading"')

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from missions.models import MissionPage
+from tests.e2e.second_factor import pass_second_factor, seed_totp
 from tests.factories import PASSWORD, make_mission
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -16,11 +17,13 @@ def test_csr_officer_edits_and_publishes_a_mission_in_the_admin(page, csr_a, com
     mission = make_mission(company=company_a, title="Repair café", slug="repair-cafe")
 
     # The admin sends visitors to the site's own sign-in (allauth), then back.
+    seed_totp(csr_a.user.email)
     page.goto("/admin/")
     page.wait_for_url("**/accounts/login/?next=/admin/")
     page.get_by_label("Email").fill(csr_a.user.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
+    pass_second_factor(page, csr_a.user.email)
     page.wait_for_url("**/admin/")
 
     page.goto(f"/admin/pages/{mission.pk}/edit/")

@@ -10,17 +10,19 @@ import pytest
 from django.core import mail
 
 from missions.models import Enrolment, EnrolmentStatus
+from tests.e2e.second_factor import pass_second_factor, seed_totp
 from tests.factories import PASSWORD, make_employee, make_mission
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def sign_in(page, email: str) -> None:
+    seed_totp(email)
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name=re.compile("sign in", re.I)).click()
-    page.wait_for_load_state()
+    pass_second_factor(page, email)
 
 
 def assert_accessible(page, axe_check, where: str) -> None:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from donations.models import Donation, PayrollRun, Pledge
 from donations.services.pledges import set_round_up_associations
 from tests.donations.helpers import this_year_policy
+from tests.e2e.second_factor import pass_second_factor, seed_totp
 from tests.factories import PASSWORD, make_association, make_employee
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -29,10 +30,12 @@ def giving_setup(company_a):
 
 
 def sign_in(page, email: str) -> None:
+    seed_totp(email)
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
+    pass_second_factor(page, email)
     page.wait_for_url(re.compile(r".*/$"))
 
 

@@ -70,6 +70,8 @@ def test_new_employee_signs_up_verifies_signs_in_and_finds_a_mission(page, axe_c
     # Sign up with the work address.
     page.goto("/accounts/signup/")
     assert_accessible(page, axe_check, "the sign-up page")
+    page.get_by_label("First name").fill("Zoé")
+    page.get_by_label("Last name").fill("Martin")
     page.get_by_label("Email").fill(address)
     page.get_by_label("Password:", exact=True).fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)
@@ -118,6 +120,8 @@ def test_new_employee_signs_up_verifies_signs_in_and_finds_a_mission(page, axe_c
 
 def test_sign_up_with_unknown_domain_is_refused_in_the_browser(page, catalogue):
     page.goto("/accounts/signup/")
+    page.get_by_label("First name").fill("Some")
+    page.get_by_label("Last name").fill("One")
     page.get_by_label("Email").fill("someone@gmail.example")
     page.get_by_label("Password:", exact=True).fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)

@@ -8,6 +8,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
+from tests.e2e.second_factor import pass_second_factor, seed_totp
 from tests.factories import PASSWORD, make_employee
 from tests.reporting.conftest import impact_data  # noqa: F401 - the shared hand-built data set
 
@@ -29,10 +30,12 @@ def test_executive_reads_the_dashboard_and_downloads_the_report(
         impact_data.company, email="ceo@alpha.example", first_name="Claire", is_executive=True
     )
 
+    seed_totp(executive.user.email)
     page.goto("/accounts/login/?next=/impact/")
     page.get_by_label("Email").fill(executive.user.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
+    pass_second_factor(page, executive.user.email)
     page.wait_for_url("**/impact/")
     page.get_by_role("heading", level=1, name="Impact dashboard").wait_for()
 

@@ -24,7 +24,14 @@ def _english(client):
 
 def sign_up(client, email: str, password: str = NEW_PASSWORD):
     return client.post(
-        "/accounts/signup/", {"email": email, "password1": password, "password2": password}
+        "/accounts/signup/",
+        {
+            "email": email,
+            "password1": password,
+            "password2": password,
+            "first_name": "Zoé",
+            "last_name": "Martin",
+        },
     )
 
 

@@ -74,14 +74,14 @@ def test_giving_e_mails_follow_the_reader_s_language(
     employee_a, mailoutbox, django_capture_on_commit_callbacks, site_tree
 ):
     from donations.services.pledges import PledgeTerms, create_pledge, set_round_up_associations
-    from tests.factories import make_association
+    from tests.factories import make_association, payroll_number_for
 
     restos = make_association(title="Les Restos")
     set_round_up_associations(company=employee_a.company, association_ids=[restos.pk])
     EmployeeProfile.objects.filter(pk=employee_a.pk).update(language="en")
     employee_a.refresh_from_db()
     terms = PledgeTerms(rule="cents", allocations={restos.pk: 100})
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True), payroll_number_for(employee_a):
         create_pledge(profile=employee_a, terms=terms, consent=True)
     (message,) = mailoutbox
     assert "I agree" in message.body and "J'accepte" not in message.body

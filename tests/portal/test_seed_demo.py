@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from io import StringIO
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.test import Client
@@ -16,6 +18,7 @@ from missions.models import AssociationPage, MissionPage, MissionSession
 from portal.demo.people import (
     ADMIN_EMAIL,
     DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
     GROUP,
     SME,
     DemoScale,
@@ -91,9 +94,7 @@ def test_every_demo_account_signs_in_with_the_shared_password(seeded):
             email = f"{role}@{domain}"
             assert EmailAddress.objects.filter(email=email, verified=True, primary=True).exists()
             client = Client()
-            response = client.post(
-                reverse("account_login"), {"login": email, "password": DEMO_PASSWORD}
-            )
+            response = sign_in_demo(client, email)
             assert response.status_code == 302, email
             user_id = EmployeeProfile.objects.get(user__email=email).user_id
             assert client.session["_auth_user_id"] == str(user_id)
@@ -108,9 +109,7 @@ def test_demo_account_refuses_a_wrong_password(seeded, client):
 
 
 def test_platform_admin_signs_in_as_superuser(seeded, client):
-    response = client.post(
-        reverse("account_login"), {"login": ADMIN_EMAIL, "password": DEMO_PASSWORD}
-    )
+    response = sign_in_demo(client, ADMIN_EMAIL)
     assert response.status_code == 302
     assert client.get("/admin/").status_code == 200
 
@@ -130,15 +129,33 @@ def test_demo_roles_are_real_roles(seeded):
 
 
 def test_demo_csr_officer_reaches_the_wagtail_admin(seeded, client):
-    client.post(
-        reverse("account_login"), {"login": f"csr@{GROUP.domain}", "password": DEMO_PASSWORD}
-    )
+    sign_in_demo(client, f"csr@{GROUP.domain}")
     assert client.get("/admin/").status_code == 200
+
+
+def test_privileged_demo_accounts_need_the_demo_second_factor(seeded, client):
+    response = client.post(
+        reverse("account_login"), {"login": f"payroll@{GROUP.domain}", "password": DEMO_PASSWORD}
+    )
+    assert response["Location"] == "/accounts/2fa/authenticate/"
+    assert "_auth_user_id" not in client.session
+    employee = Client()
+    assert sign_in_demo(employee, f"employee@{GROUP.domain}")["Location"] == "/"
+
+
+def sign_in_demo(client, email: str):
+    """The demo password, then the demo TOTP code when the account asks for it."""
+    response = client.post(reverse("account_login"), {"login": email, "password": DEMO_PASSWORD})
+    if response.status_code == 302 and response["Location"] == "/accounts/2fa/authenticate/":
+        code = format_hotp_value(hotp_value(DEMO_TOTP_SECRET, int(time.time()) // 30))
+        response = client.post("/accounts/2fa/authenticate/", {"code": code})
+    return response
 
 
 def test_printed_accounts_list_every_role_and_the_password(db):
     output = seed()
     assert DEMO_PASSWORD in output
+    assert DEMO_TOTP_SECRET in output and "demo_totp_code" in output
     for account in demo_accounts():
         assert account.email in output
     assert len(list(demo_accounts())) == 11

@@ -21,7 +21,14 @@ from PIL import PngImagePlugin
 
 from missions.models import MissionPage
 from portal.models import Company, CompanySignOn, EmployeeProfile
-from tests.factories import PASSWORD, CompanyFactory, make_association, make_employee, make_mission
+from tests.factories import (
+    PASSWORD,
+    CompanyFactory,
+    make_association,
+    make_employee,
+    make_mission,
+    payroll_number_for,
+)
 
 # B's unique marker: searched case-insensitively in every 200 answer to A's people.
 MARKER = "qzbeta"
@@ -214,12 +221,13 @@ def _build_company(name: str, slug: str, tag: str, association) -> CompanyWorld:
 
     # Giving: round-up pledge, payroll run, card gift, matching policy, disbursement.
     set_round_up_associations(company=company, association_ids=[association.pk])
-    pledge = create_pledge(
-        profile=employee,
-        terms=PledgeTerms(rule="cents", allocations={association.pk: 100}),
-        consent=True,
-        today=NOW.date(),
-    )
+    with payroll_number_for(employee):
+        pledge = create_pledge(
+            profile=employee,
+            terms=PledgeTerms(rule="cents", allocations={association.pk: 100}),
+            consent=True,
+            today=NOW.date(),
+        )
     policy = MatchingPolicy.objects.create(
         company=company,
         ratio_numerator=1,

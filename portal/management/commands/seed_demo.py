@@ -12,7 +12,15 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.module_loading import import_string
 
-from portal.demo.people import DEMO_PASSWORD, DemoScale, current_scale, demo_accounts
+from portal.demo.people import (
+    ADMIN_EMAIL,
+    DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
+    DemoScale,
+    current_scale,
+    demo_accounts,
+)
+from portal.management.commands.demo_totp_code import demo_totp_uri
 
 
 class Command(BaseCommand):
@@ -64,3 +72,9 @@ class Command(BaseCommand):
                 f"  {account.role:<15} {account.email:<{width}}  {account.company} · {account.name}"
             )
         self.stdout.write("Wagtail admin: /admin/ (platform admin and CSR officers).")
+        self.stdout.write(
+            "Second factor of the platform admin, CSR officers, payroll officers and executives"
+            f" (TOTP secret {DEMO_TOTP_SECRET}): the code now is printed by"
+            " `DEBUG=true .venv/bin/python manage.py demo_totp_code`"
+            f", or add {demo_totp_uri(ADMIN_EMAIL)} to an authenticator app."
+        )
