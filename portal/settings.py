@@ -185,6 +185,7 @@ ACCOUNT_RATE_LIMITS = {
 }
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "portal.accounts.CompanyAccountAdapter"
+ACCOUNT_FORMS = {"login": "portal.accounts.login_form.EmailFirstLoginForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Cordée] "
 # One address per person: a new one waits, unverified, and replaces the old once its link is
 # followed; the adapter keeps it within the person's company domains.
