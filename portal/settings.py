@@ -376,6 +376,7 @@ CORDEE_COMPANY_PROVISIONERS = [
 CORDEE_DEMO_SEEDERS: list[str] = [
     "missions.demo.catalogue.seed_site_tree",  # first: companies get their section in the tree
     "portal.demo.people.seed",
+    "portal.demo.sign_on.seed",  # Groupe Horizon signs in through the demo identity provider
     "missions.demo.catalogue.seed",
     "missions.demo.engagement.seed",
     "donations.demo.giving.seed",
