@@ -8,10 +8,14 @@ whether an account exists (ACCOUNT_PREVENT_ENUMERATION).
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django import forms
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.csp import CSP
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods
 
@@ -59,7 +63,7 @@ def sign_in_email(request: HttpRequest) -> HttpResponse:
     sign_on = sign_on_for_email(email)
     if sign_on is not None and request.POST.get("password") != "1":
         provider = sign_on.social_app.get_provider(request)
-        return render(
+        response = render(
             request,
             "account/login_sso.html",
             {
@@ -69,4 +73,27 @@ def sign_in_email(request: HttpRequest) -> HttpResponse:
                 "redirect_field_value": next_url,
             },
         )
+        # The button's POST is redirected to the provider: the page's form-action allows it.
+        response._csp_config = {
+            **settings.SECURE_CSP,
+            "form-action": [CSP.SELF, *provider_origins(sign_on)],
+        }
+        return response
     return redirect(_login_url(next_url))
+
+
+def provider_origins(sign_on) -> list[str]:
+    """Where the provider's sign-in may live: the issuer's origin, and its authorization
+    endpoint's when the discovery document was already read (allauth caches nothing: the
+    settings may name it as an override)."""
+    urls = [sign_on.social_app.settings.get("server_url", "")]
+    overrides = sign_on.social_app.settings.get("openid_configuration_overrides") or {}
+    urls.append(overrides.get("authorization_endpoint", ""))
+    origins = []
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme in {"http", "https"} and parts.netloc:
+            origin = f"{parts.scheme}://{parts.netloc}"
+            if origin not in origins:
+                origins.append(origin)
+    return origins

@@ -46,13 +46,14 @@ def sso_company(company_a, live_server, settings):
     return idp
 
 
-def test_employee_signs_in_through_her_company_provider_and_pledges(page, sso_company, axe_check):
+def test_employee_signs_in_through_her_company_provider_and_pledges(page, sso_company):
     page.goto("/accounts/login/")
     page.get_by_label("Work e-mail address").fill(INES["email"])
     page.get_by_role("button", name="Continue").click()
     page.get_by_role("button", name="Continue with Alpha Connect").click()
 
     # The provider's own sign-in page.
+    page.wait_for_load_state()
     page.wait_for_url(re.compile(r"http://127\.0\.0\.1:\d+/demo-idp/sign-in/.*"))
     page.get_by_role("heading", name="Demo identity provider").wait_for()
     page.get_by_role("button", name=re.compile("Sign in as Inès Martin")).click()
@@ -74,5 +75,5 @@ def test_employee_signs_in_through_her_company_provider_and_pledges(page, sso_co
     page.get_by_role("button", name="Save my pledge").click()
     page.wait_for_url("**/giving/")
     pledge = Pledge.objects.get()
-    assert pledge.profile.employee_number == "A-0042"
+    assert pledge.employee.employee_number == "A-0042"
     assert page.csp_errors == []
