@@ -71,6 +71,7 @@ def test_employee_signs_in_through_her_company_provider_and_pledges(page, sso_co
     page.goto("/giving/")
     page.get_by_role("link", name="Set up a round-up pledge").click()
     page.get_by_label("The cents of my net pay").check()
+    page.get_by_label("Share for Les Restos (%)").fill("100")
     page.get_by_label("I agree", exact=False).check()
     page.get_by_role("button", name="Save my pledge").click()
     page.wait_for_url("**/giving/")
