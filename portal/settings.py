@@ -209,7 +209,7 @@ CORDEE_DEMO_IDP = env.bool("CORDEE_DEMO_IDP", default=DEBUG or TESTING)
 if CORDEE_DEMO_IDP:
     from portal.demo_idp.keys import demo_private_key
 
-    INSTALLED_APPS.append("oauth2_provider")
+    INSTALLED_APPS += ["oauth2_provider", "portal.demo_idp"]
     OAUTH2_PROVIDER = {
         "OIDC_ENABLED": True,
         "PKCE_REQUIRED": True,
