@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.socialaccount",
     "health_check",
+    "allauth.socialaccount.providers.openid_connect",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -205,11 +206,39 @@ ACCOUNT_RATE_LIMITS = {
 }
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "portal.accounts.CompanyAccountAdapter"
+ACCOUNT_FORMS = {"login": "portal.accounts.login_form.EmailFirstLoginForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Cordée] "
 # One address per person: a new one waits, unverified, and replaces the old once its link is
 # followed; the adapter keeps it within the person's company domains.
 ACCOUNT_CHANGE_EMAIL = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Single sign-on: one SocialApp per company (portal.models.CompanySignOn); the adapter accepts a
+# login only for an e-mail of that company's domains and creates people through apply_person.
+SOCIALACCOUNT_ADAPTER = "portal.accounts.sso.CompanySocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_PROVIDERS = {
+    # allauth's OpenID Connect, stricter: PKCE, nonce, signature and issuer always checked.
+    "openid_connect": {"provider_class": "portal.accounts.oidc.CompanyOIDCProvider"},
+}
+
+# The demo identity provider (portal.demo_idp, /demo-idp/): demo mode and tests only;
+# portal.checks refuses it with DEBUG off.
+CORDEE_DEMO_IDP = env.bool("CORDEE_DEMO_IDP", default=DEBUG or TESTING)
+if CORDEE_DEMO_IDP:
+    from portal.demo_idp.keys import demo_private_key
+
+    INSTALLED_APPS += ["oauth2_provider", "portal.demo_idp"]
+    OAUTH2_PROVIDER = {
+        "OIDC_ENABLED": True,
+        "PKCE_REQUIRED": True,
+        "OAUTH2_VALIDATOR_CLASS": "portal.demo_idp.validator.DemoIdPValidator",
+        "SCOPES": {"openid": "OpenID Connect", "profile": "Profile", "email": "E-mail"},
+        "OIDC_RSA_PRIVATE_KEY": env.str("CORDEE_DEMO_IDP_KEY", default="") or demo_private_key(),
+        "ID_TOKEN_EXPIRE_SECONDS": 300,
+    }
 
 _email = env.email_url("EMAIL_URL", default="consolemail://")
 _smtp = _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend")
@@ -435,6 +464,7 @@ CORDEE_MFA_PROTECTED_VIEW_MODULES = [
 CORDEE_DEMO_SEEDERS: list[str] = [
     "missions.demo.catalogue.seed_site_tree",  # first: companies get their section in the tree
     "portal.demo.people.seed",
+    "portal.demo.sign_on.seed",  # Groupe Horizon signs in through the demo identity provider
     "missions.demo.catalogue.seed",
     "missions.demo.engagement.seed",
     "donations.demo.giving.seed",

@@ -1,6 +1,7 @@
 """URL map: accounts, admin areas, app views, then Wagtail's page tree."""
 
 from allauth.decorators import rate_limit
+from django.conf import settings
 from django.contrib import admin
 from django.shortcuts import redirect
 from django.templatetags.static import static as static_url
@@ -21,6 +22,7 @@ from portal.scim.views import csr as scim_csr
 from portal.views.people import people_import, people_import_confirm, people_import_preview
 from portal.views.profile import profile
 from portal.views.public import brand_css, set_language
+from portal.views.sign_in import sign_in_email
 
 urlpatterns = [
     # Every sign-in goes through allauth (verified e-mail, rate limits), the admins' too.
@@ -59,6 +61,8 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # The e-mail-first sign-in page's first step (the page itself is allauth's login).
+    path("accounts/sign-in/", sign_in_email, name="sign_in_email"),
     path("accounts/", include("allauth.urls")),
     # SCIM 2.0 provisioning by the company's identity provider (bearer token per company).
     path("scim/v2/", include("portal.scim.urls")),
@@ -79,6 +83,10 @@ urlpatterns = [
     path("impact/", include("reporting.urls")),
     path("giving/", include("donations.urls")),
 ]
+
+# The demo identity provider: demo mode and tests only (portal.checks refuses it otherwise).
+if settings.CORDEE_DEMO_IDP:
+    urlpatterns += [path("demo-idp/", include("portal.demo_idp.urls"))]
 
 # Only public images, and only with DEBUG on: private files are never under MEDIA_ROOT.
 urlpatterns += public_media_urlpatterns()

@@ -32,7 +32,9 @@ def giving_setup(company_a):
 def sign_in(page, email: str) -> None:
     seed_totp(email)
     page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
+    # The sign-in page asks the e-mail first, then the password.
+    page.get_by_label("Work e-mail address").fill(email)
+    page.get_by_role("button", name="Continue").click()
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
     pass_second_factor(page, email)

@@ -318,9 +318,11 @@ def _build_company(name: str, slug: str, tag: str, association) -> CompanyWorld:
         name=f"{company.name} IdP",
         client_id=f"{tag}-client",
         secret="sweep-secret",
-        settings={"server_url": f"https://idp.{tag}.example"},
+        settings={"server_url": "http://127.0.0.1:9/idp"},  # nothing listens there
     )
-    CompanySignOn.objects.create(company=company, social_app=social_app, label=company.name)
+    sign_on = CompanySignOn.objects.create(
+        company=company, social_app=social_app, label=company.name
+    )
     social_account = SocialAccount.objects.create(
         user=employee.user, provider=social_app.provider_id, uid=f"{tag}-subject"
     )
@@ -371,6 +373,8 @@ def _build_company(name: str, slug: str, tag: str, association) -> CompanyWorld:
         email_address=EmailAddress.objects.get(user=employee.user).pk,
         authenticator=authenticator.pk,
         social_app=social_app.pk,
+        sign_on=sign_on.pk,
+        provider_id=social_app.provider_id,
         social_account=social_account.pk,
         social_token=social_token.pk,
         group=(company.csr_group_id or Group.objects.get(name__icontains=company.name).pk),
@@ -403,6 +407,7 @@ WATCHED_ROWS = [
     ("auth.group", "group"),
     ("account.emailaddress", "email_address"),
     ("socialaccount.socialapp", "social_app"),
+    ("portal.companysignon", "sign_on"),
     ("socialaccount.socialaccount", "social_account"),
     ("wagtailcore.page", "section"),
     ("wagtailcore.page", "mission"),
