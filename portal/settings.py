@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.socialaccount",
+    "allauth.socialaccount.providers.saml",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -189,6 +190,11 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Cordée] "
 # followed; the adapter keeps it within the person's company domains.
 ACCOUNT_CHANGE_EMAIL = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# SAML sign-in per company: allauth's provider with the platform's security floor (signed
+# assertions, strict checks, IdP-initiated refused unless allowed, replays refused).
+SOCIALACCOUNT_PROVIDERS = {
+    "saml": {"provider_class": "portal.accounts.saml.CompanySAMLProvider"},
+}
 
 _email = env.email_url("EMAIL_URL", default="consolemail://")
 _smtp = _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend")
