@@ -112,6 +112,9 @@ def remember_assertion(app, assertion_id: str, not_on_or_after: datetime.datetim
 class CompanySAMLProvider(SAMLProvider):
     """allauth's SAML provider with the platform's security floor and a replay cache."""
 
+    # allauth finds the provider's URLs and templates through its package.
+    package = "allauth.socialaccount.providers.saml"
+
     def __init__(self, request, app=None) -> None:
         if app is not None:
             # A copy: the security floor applies to this sign-in, the stored row is unchanged.
@@ -151,3 +154,146 @@ class CompanySAMLProvider(SAMLProvider):
                 )
             ) from None
         return super().sociallogin_from_response(request, response)
+
+
+# Where allauth looks for the e-mail, names and stable id when the company's mapping says
+# nothing: the names Entra ID, Okta and Keycloak send by default, then the LDAP OIDs.
+DEFAULT_ATTRIBUTES = {
+    "email": [
+        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress",
+        "urn:oid:0.9.2342.19200300.100.1.3",
+        "email",
+    ],
+    "first_name": [
+        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname",
+        "urn:oid:2.5.4.42",
+        "firstName",
+    ],
+    "last_name": [
+        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname",
+        "urn:oid:2.5.4.4",
+        "lastName",
+    ],
+}
+
+
+class InvalidSamlConfiguration(ValueError):
+    """A SAML setting that cannot work; `field` names the form field."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+def normalise_certificate(text: str) -> str:
+    """The IdP's signing certificate as base64 (PEM armour and spaces removed); checked."""
+    import base64
+
+    from cryptography import x509
+
+    body = "".join(
+        line.strip() for line in (text or "").splitlines() if "CERTIFICATE" not in line
+    ).replace(" ", "")
+    try:
+        x509.load_der_x509_certificate(base64.b64decode(body, validate=True))
+    except ValueError as error:
+        raise InvalidSamlConfiguration(
+            "x509cert",
+            "This is not an X.509 certificate (paste the IdP's signing certificate, "
+            "in PEM or base64).",
+        ) from error
+    return body
+
+
+def idp_from_metadata_xml(xml: str) -> dict[str, str]:
+    """entity_id, sso_url and x509cert read from the IdP's metadata XML."""
+    from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser
+
+    try:
+        idp = OneLogin_Saml2_IdPMetadataParser.parse(xml.encode())["idp"]
+    except Exception as error:  # lxml and python3-saml raise many kinds
+        raise InvalidSamlConfiguration(
+            "metadata_xml", f"The IdP metadata could not be read: {error}"
+        ) from error
+    cert = idp.get("x509cert") or (idp.get("x509certMulti", {}).get("signing") or [""])[0]
+    sso_url = idp.get("singleSignOnService", {}).get("url", "")
+    if not (idp.get("entityId") and sso_url and cert):
+        raise InvalidSamlConfiguration(
+            "metadata_xml",
+            "The IdP metadata needs an entity id, a single sign-on URL (HTTP-Redirect) and "
+            "a signing certificate.",
+        )
+    return {"entity_id": idp["entityId"], "sso_url": sso_url, "x509cert": cert}
+
+
+def saml_app_settings(
+    *,
+    entity_id: str = "",
+    sso_url: str = "",
+    x509cert: str = "",
+    metadata_url: str = "",
+    metadata_xml: str = "",
+    claim_mapping: dict | None = None,
+    allow_idp_initiated: bool = False,
+) -> dict:
+    """The SocialApp settings of a company's SAML IdP, from what its IT department gives.
+
+    Either the metadata URL (with the IdP's entity id; allauth fetches it and caches it for
+    4 hours), the metadata XML, or the entity id, SSO URL and signing certificate.
+    """
+    if metadata_xml.strip():
+        idp = idp_from_metadata_xml(metadata_xml)
+    elif metadata_url:
+        if not entity_id:
+            raise InvalidSamlConfiguration(
+                "entity_id", "With a metadata URL, give the IdP's entity id too."
+            )
+        idp = {"entity_id": entity_id, "metadata_url": metadata_url}
+    else:
+        for field, value in (("entity_id", entity_id), ("sso_url", sso_url)):
+            if not value:
+                raise InvalidSamlConfiguration(
+                    field, "Needed unless the IdP's metadata (URL or XML) is given."
+                )
+        idp = {"entity_id": entity_id, "sso_url": sso_url}
+    if "x509cert" in idp or "metadata_url" not in idp:
+        idp["x509cert"] = normalise_certificate(idp.get("x509cert") or x509cert)
+    mapping = {key: list(names) for key, names in DEFAULT_ATTRIBUTES.items()}
+    for key in mapping:
+        chosen = (claim_mapping or {}).get(key)
+        if chosen:
+            mapping[key] = [chosen, *mapping[key]]
+    return {
+        "idp": idp,
+        "attribute_mapping": mapping,
+        "advanced": {**ENFORCED_SECURITY, "reject_idp_initiated_sso": not allow_idp_initiated},
+    }
+
+
+@transaction.atomic
+def configure_saml(
+    company, *, label: str, app_settings: dict, claim_mapping: dict, password_sign_in: bool = True
+):
+    """Create or update the company's SAML SocialApp and its CompanySignOn; return the latter."""
+    from allauth.socialaccount.models import SocialApp
+    from django.contrib.sites.models import Site
+
+    from portal.models import CompanySignOn
+
+    sign_on = CompanySignOn.objects.select_related("social_app").filter(company=company).first()
+    app = sign_on.social_app if sign_on else SocialApp()
+    app.provider = PROVIDER_ID
+    app.provider_id = company.slug
+    app.client_id = company.slug
+    app.name = label
+    app.settings = app_settings
+    app.save()
+    app.sites.add(Site.objects.get_current())
+    if sign_on is None:
+        sign_on = CompanySignOn(company=company, social_app=app)
+    sign_on.label = label
+    sign_on.claim_mapping = claim_mapping
+    sign_on.password_sign_in = password_sign_in
+    sign_on.full_clean()
+    sign_on.save()
+    return sign_on
