@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "allauth.socialaccount.providers.saml",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -190,6 +191,14 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Cordée] "
 # followed; the adapter keeps it within the person's company domains.
 ACCOUNT_CHANGE_EMAIL = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Single sign-on: one SocialApp per company (portal.models.CompanySignOn); the adapter accepts a
+# login only for an e-mail of that company's domains and creates people through apply_person.
+SOCIALACCOUNT_ADAPTER = "portal.accounts.sso.CompanySocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_OPENID_CONNECT_URL_PREFIX = "oidc"
 # SAML sign-in per company: allauth's provider with the platform's security floor (signed
 # assertions, strict checks, IdP-initiated refused unless allowed, replays refused).
 SOCIALACCOUNT_PROVIDERS = {
