@@ -71,7 +71,8 @@ def saml_claims(
 
     Each attribute gives its first non-empty value, as a stripped string (a profile field holds
     one value); empty attributes are left out. `name_id` is kept as "name_id", and the fields
-    allauth's attribute mapping found (email, first_name, last_name) under their own names.
+    allauth's attribute mapping found as "email", "given_name" and "family_name" (the OpenID
+    Connect names, which the SSO adapter reads when the company's mapping names none).
     """
     claims: dict[str, str] = {}
     for name, values in (attributes or {}).items():
@@ -84,9 +85,16 @@ def saml_claims(
                 break
     if name_id:
         claims["name_id"] = str(name_id).strip()
-    for key, value in (mapped or {}).items():
+    # What allauth's attribute mapping found, under the OpenID Connect claim names the SSO
+    # adapter reads by default.
+    for key, claim in (
+        ("email", "email"),
+        ("first_name", "given_name"),
+        ("last_name", "family_name"),
+    ):
+        value = (mapped or {}).get(key)
         if isinstance(value, str) and value.strip():
-            claims[key] = value.strip()
+            claims[claim] = value.strip()
     return claims
 
 

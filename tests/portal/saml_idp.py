@@ -69,25 +69,38 @@ def pem_body(pem: str) -> str:
 
 
 class SamlIdP:
-    def __init__(self, folder: Path, sp_metadata: str):
+    """Start it, configure the SP with its entity id, SSO URL and certificate, then give it the
+    SP's metadata (`trust_sp`), as an IT department does in its IdP's console."""
+
+    def __init__(self, folder: Path, name: str = "idp"):
+        self.folder = folder
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.entity_id = f"{self.url}/metadata"
+        self.sso_url = f"{self.url}/sso"
+        self.key_file, self.cert_file, self.cert_pem = make_key_and_cert(folder, name)
+        self.server = None
+        # What the next response asserts (the test sets these).
+        self.user: dict[str, list[str]] = {}
+        self.name_id: str = ""
+        self.sign_assertion = True
+        self.audience: str | None = None  # None: the requesting SP's entity id
+        self.requests: list[str] = []
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def trust_sp(self, sp_metadata: str) -> None:
         from saml2 import BINDING_HTTP_REDIRECT
         from saml2.config import IdPConfig
         from saml2.saml import NAME_FORMAT_URI, NAMEID_FORMAT_EMAILADDRESS
         from saml2.server import Server
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.entity_id = f"{self.url}/metadata"
-        self.sso_url = f"{self.url}/sso"
-        key_file, cert_file, self.cert_pem = make_key_and_cert(folder, "idp")
-        maps = folder / "attributemaps"
+        maps = self.folder / "attributemaps"
         maps.mkdir(exist_ok=True)
         # Attribute names go out as the test writes them (an identity map, URI name format).
         names = [EMAIL, GIVEN_NAME, SURNAME, EMPLOYEE_ID, DEPARTMENT, SITE, MANAGER]
         identity = {name: name for name in names}
-        (maps / "cordee_test.py").write_text(
-            f"MAP = {{'identifier': {NAME_FORMAT_URI!r}, 'fro': {identity!r}, 'to': {identity!r}}}\n"
-        )
+        attribute_map = {"identifier": NAME_FORMAT_URI, "fro": identity, "to": identity}
+        (maps / "cordee_test.py").write_text(f"MAP = {attribute_map!r}\n")
         config = IdPConfig()
         config.load(
             {
@@ -107,21 +120,14 @@ class SamlIdP:
                         },
                     }
                 },
-                "key_file": str(key_file),
-                "cert_file": str(cert_file),
+                "key_file": str(self.key_file),
+                "cert_file": str(self.cert_file),
                 "xmlsec_binary": XMLSEC1,
                 "attribute_map_dir": str(maps),
                 "metadata": {"inline": [sp_metadata]},
             }
         )
         self.server = Server(config=config)
-        # What the next response asserts (the test sets these).
-        self.user: dict[str, list[str]] = {}
-        self.name_id: str = ""
-        self.sign_assertion = True
-        self.audience: str | None = None  # None: the requesting SP's entity id
-        self.requests: list[str] = []
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
     def close(self) -> None:
         self.httpd.shutdown()
@@ -134,19 +140,36 @@ class SamlIdP:
 
     def respond(self, saml_request: str, relay_state: str | None) -> str:
         """The auto-posting HTML form carrying the signed SAML Response to the SP's ACS."""
-        from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
-        from saml2.saml import AUTHN_PASSWORD, NAMEID_FORMAT_EMAILADDRESS, NameID
-        from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
+        from saml2 import BINDING_HTTP_REDIRECT
 
         request = self.server.parse_authn_request(saml_request, BINDING_HTTP_REDIRECT)
         message = request.message
         self.requests.append(message.id)
-        destination = message.assertion_consumer_service_url
+        return self.post_form(
+            in_response_to=message.id,
+            destination=message.assertion_consumer_service_url,
+            sp_entity_id=message.issuer.text,
+            relay_state=relay_state,
+        )
+
+    def post_form(
+        self,
+        *,
+        in_response_to: str | None,
+        destination: str,
+        sp_entity_id: str,
+        relay_state: str | None = None,
+    ) -> str:
+        """A response as an HTML form; without `in_response_to`, an IdP-initiated one."""
+        from saml2 import BINDING_HTTP_POST
+        from saml2.saml import AUTHN_PASSWORD, NAMEID_FORMAT_EMAILADDRESS, NameID
+        from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
+
         response = self.server.create_authn_response(
             identity=self.user,
-            in_response_to=message.id,
+            in_response_to=in_response_to,
             destination=destination,
-            sp_entity_id=self.audience or message.issuer.text,
+            sp_entity_id=self.audience or sp_entity_id,
             name_id=NameID(format=NAMEID_FORMAT_EMAILADDRESS, text=self.name_id),
             authn={"class_ref": AUTHN_PASSWORD, "authn_auth": self.url},
             sign_assertion=self.sign_assertion,
@@ -192,6 +215,16 @@ class SamlIdP:
                 self.wfile.write(data)
 
         return Handler
+
+
+def request_id(redirect_url: str) -> str:
+    """The ID of the AuthnRequest carried by an HTTP-Redirect binding URL."""
+    import base64
+    import zlib
+
+    query = parse_qs(urlparse(redirect_url).query)
+    xml = zlib.decompress(base64.b64decode(query["SAMLRequest"][0]), -15).decode()
+    return re.search(r'\sID="([^"]+)"', xml).group(1)
 
 
 def posted_form(page: str) -> tuple[str, dict[str, str]]:
