@@ -32,6 +32,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
@@ -207,8 +208,10 @@ def normalise_certificate(text: str) -> str:
     except ValueError as error:
         raise InvalidSamlConfiguration(
             "x509cert",
-            "This is not an X.509 certificate (paste the IdP's signing certificate, "
-            "in PEM or base64).",
+            _(
+                "This is not an X.509 certificate (paste the IdP's signing certificate, "
+                "in PEM or base64)."
+            ),
         ) from error
     return body
 
@@ -221,17 +224,41 @@ def idp_from_metadata_xml(xml: str) -> dict[str, str]:
         idp = OneLogin_Saml2_IdPMetadataParser.parse(xml.encode())["idp"]
     except Exception as error:  # lxml and python3-saml raise many kinds
         raise InvalidSamlConfiguration(
-            "metadata_xml", f"The IdP metadata could not be read: {error}"
+            "metadata_xml",
+            _("The IdP metadata could not be read: %(error)s") % {"error": error},
         ) from error
     cert = idp.get("x509cert") or (idp.get("x509certMulti", {}).get("signing") or [""])[0]
     sso_url = idp.get("singleSignOnService", {}).get("url", "")
     if not (idp.get("entityId") and sso_url and cert):
         raise InvalidSamlConfiguration(
             "metadata_xml",
-            "The IdP metadata needs an entity id, a single sign-on URL (HTTP-Redirect) and "
-            "a signing certificate.",
+            _(
+                "The IdP metadata needs an entity id, a single sign-on URL (HTTP-Redirect) and "
+                "a signing certificate."
+            ),
         )
     return {"entity_id": idp["entityId"], "sso_url": sso_url, "x509cert": cert}
+
+
+def fetch_idp_metadata(idp: dict) -> dict:
+    """Read the IdP's metadata from its URL now (not cached): its entity id must be there."""
+    from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser
+
+    try:
+        found = OneLogin_Saml2_IdPMetadataParser.parse_remote(
+            idp["metadata_url"], entity_id=idp["entity_id"], timeout=5
+        ).get("idp")
+    except Exception as error:  # network, HTTP and XML errors of many kinds
+        raise InvalidSamlConfiguration(
+            "metadata_url",
+            _("The IdP metadata could not be read from this URL: %(error)s") % {"error": error},
+        ) from error
+    if not found or not found.get("singleSignOnService", {}).get("url"):
+        raise InvalidSamlConfiguration(
+            "entity_id",
+            _("The metadata at this URL describes no IdP with this entity id."),
+        )
+    return found
 
 
 def saml_app_settings(
@@ -252,16 +279,20 @@ def saml_app_settings(
     if metadata_xml.strip():
         idp = idp_from_metadata_xml(metadata_xml)
     elif metadata_url:
+        if not metadata_url.startswith("https://") and not (settings.DEBUG or settings.TESTING):
+            raise InvalidSamlConfiguration(
+                "metadata_url", _("The IdP metadata URL must be an https:// address.")
+            )
         if not entity_id:
             raise InvalidSamlConfiguration(
-                "entity_id", "With a metadata URL, give the IdP's entity id too."
+                "entity_id", _("With a metadata URL, give the IdP's entity id too.")
             )
         idp = {"entity_id": entity_id, "metadata_url": metadata_url}
     else:
         for field, value in (("entity_id", entity_id), ("sso_url", sso_url)):
             if not value:
                 raise InvalidSamlConfiguration(
-                    field, "Needed unless the IdP's metadata (URL or XML) is given."
+                    field, _("Needed unless the IdP's metadata (URL or XML) is given.")
                 )
         idp = {"entity_id": entity_id, "sso_url": sso_url}
     if "x509cert" in idp or "metadata_url" not in idp:
@@ -279,10 +310,19 @@ def saml_app_settings(
 
 
 @transaction.atomic
-def configure_saml(
-    company, *, label: str, app_settings: dict, claim_mapping: dict, password_sign_in: bool = True
+def configure_saml_sign_on(
+    company,
+    *,
+    label: str,
+    app_settings: dict,
+    claim_mapping: dict | None = None,
+    password_sign_in: bool = True,
 ):
-    """Create or update the company's SAML SocialApp and its CompanySignOn; return the latter."""
+    """Create or update the company's SAML sign-on: its SocialApp and CompanySignOn.
+
+    One SocialApp per company, provider "saml", client_id and provider_id the company's slug
+    (its URLs are /accounts/saml/<slug>/...). `app_settings` comes from `saml_app_settings`.
+    """
     from allauth.socialaccount.models import SocialApp
     from django.contrib.sites.models import Site
 
@@ -300,7 +340,7 @@ def configure_saml(
     if sign_on is None:
         sign_on = CompanySignOn(company=company, social_app=app)
     sign_on.label = label
-    sign_on.claim_mapping = claim_mapping
+    sign_on.claim_mapping = dict(claim_mapping or {})
     sign_on.password_sign_in = password_sign_in
     sign_on.full_clean()
     sign_on.save()

@@ -18,7 +18,7 @@ from django.contrib.auth import get_user_model
 
 from portal.accounts.saml import (
     InvalidSamlConfiguration,
-    configure_saml,
+    configure_saml_sign_on,
     hardened_settings,
     saml_app_settings,
     saml_claims,
@@ -71,7 +71,7 @@ def idp(company_a, settings, tmp_path, client):
     """Alpha's IdP, trusted by Cordée and trusting Cordée's SP metadata, with a manager known."""
     settings.BASE_URL = BASE_URL
     server = SamlIdP(tmp_path)
-    configure_saml(
+    configure_saml_sign_on(
         company_a,
         label="Alpha SSO",
         claim_mapping=MAPPING,
@@ -193,7 +193,7 @@ def test_second_sign_in_updates_the_person_from_the_assertion(idp, client):
 
 
 def test_idp_metadata_url_configuration_signs_in(idp, client, company_a):
-    configure_saml(
+    configure_saml_sign_on(
         company_a,
         label="Alpha SSO",
         claim_mapping=MAPPING,
@@ -209,7 +209,9 @@ def test_idp_metadata_xml_configuration_signs_in(idp, client, company_a):
     app_settings = saml_app_settings(metadata_xml=metadata_xml)
     assert app_settings["idp"]["entity_id"] == idp.entity_id
     assert app_settings["idp"]["sso_url"] == idp.sso_url
-    configure_saml(company_a, label="Alpha SSO", claim_mapping=MAPPING, app_settings=app_settings)
+    configure_saml_sign_on(
+        company_a, label="Alpha SSO", claim_mapping=MAPPING, app_settings=app_settings
+    )
     post_to_acs(client, idp_response(client))
     assert signed_in_email(client) == "ann@alpha.example"
 
@@ -291,7 +293,7 @@ def test_idp_initiated_sign_in_is_refused_unless_allowed(idp, client, company_a,
     _action, fields = posted_form(idp.post_form(**idp_initiated))
     assert_refused(post_to_acs(client, fields), client, caplog, "IdP initiated SSO rejected")
 
-    configure_saml(
+    configure_saml_sign_on(
         company_a,
         label="Alpha SSO",
         claim_mapping=MAPPING,
@@ -321,7 +323,7 @@ def test_assertion_for_another_audience_is_refused(idp, client, caplog):
 def test_response_posted_to_another_company_acs_is_refused(idp, client, company_b, caplog):
     # Beta's SAML IdP is the same server (a multi-tenant IdP): a response made for Alpha's ACS
     # must not sign anyone in through Beta's.
-    configure_saml(
+    configure_saml_sign_on(
         company_b,
         label="Beta SSO",
         claim_mapping=MAPPING,
@@ -428,3 +430,75 @@ def test_certificate_accepted_as_pem_or_bare_base64(tmp_path):
     from_pem = saml_app_settings(entity_id="e", sso_url="https://i.example/sso", x509cert=pem)
     bare = saml_app_settings(entity_id="e", sso_url="https://i.example/sso", x509cert=pem_body(pem))
     assert from_pem["idp"]["x509cert"] == bare["idp"]["x509cert"] == pem_body(pem)
+
+
+# --- the admin form's SAML fields --------------------------------------------------------
+
+
+def test_form_checks_the_metadata_url_against_the_idp(idp):
+    from portal.accounts.saml_forms import SamlIdentityProviderForm
+
+    form = SamlIdentityProviderForm(
+        {"idp_entity_id": idp.entity_id, "metadata_url": f"{idp.url}/metadata"}
+    )
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["app_settings"]["idp"] == {
+        "entity_id": idp.entity_id,
+        "metadata_url": f"{idp.url}/metadata",
+    }
+    wrong = SamlIdentityProviderForm(
+        {"idp_entity_id": "https://other.example/", "metadata_url": f"{idp.url}/metadata"}
+    )
+    assert not wrong.is_valid()
+    assert "idp_entity_id" in wrong.errors
+    unreachable = SamlIdentityProviderForm(
+        {"idp_entity_id": idp.entity_id, "metadata_url": f"{idp.url}/nothing-here"}
+    )
+    assert not unreachable.is_valid()
+    assert "metadata_url" in unreachable.errors
+
+
+def test_form_refuses_a_bad_certificate_and_missing_fields_by_field():
+    from portal.accounts.saml_forms import SamlIdentityProviderForm
+
+    form = SamlIdentityProviderForm(
+        {
+            "idp_entity_id": "https://idp.example/",
+            "sso_url": "https://idp.example/sso",
+            "x509cert": "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----",
+        }
+    )
+    assert not form.is_valid()
+    assert list(form.errors) == ["x509cert"]
+    empty = SamlIdentityProviderForm({})
+    assert not empty.is_valid()
+    assert list(empty.errors) == ["idp_entity_id"]
+
+
+def test_form_round_trips_the_stored_settings(idp):
+    from portal.accounts.saml_forms import SamlIdentityProviderForm
+
+    data = {
+        "idp_entity_id": idp.entity_id,
+        "sso_url": idp.sso_url,
+        "x509cert": idp.cert_pem,
+        "allow_idp_initiated": "on",
+    }
+    form = SamlIdentityProviderForm(data)
+    assert form.is_valid(), form.errors
+    app_settings = form.cleaned_data["app_settings"]
+    assert app_settings["advanced"]["reject_idp_initiated_sso"] is False
+    initial = SamlIdentityProviderForm.initial_from(app_settings)
+    assert initial["idp_entity_id"] == idp.entity_id
+    assert initial["x509cert"] == pem_body(idp.cert_pem)
+    assert initial["allow_idp_initiated"] is True
+    again = SamlIdentityProviderForm({**initial, "allow_idp_initiated": ""})
+    assert again.is_valid(), again.errors
+    assert again.cleaned_data["app_settings"]["advanced"]["reject_idp_initiated_sso"] is True
+
+
+def test_metadata_url_must_be_https_in_production(settings):
+    settings.DEBUG = settings.TESTING = False
+    with pytest.raises(InvalidSamlConfiguration) as error:
+        saml_app_settings(entity_id="e", metadata_url="http://idp.example/metadata")
+    assert error.value.field == "metadata_url"
