@@ -502,3 +502,26 @@ def test_metadata_url_must_be_https_in_production(settings):
     with pytest.raises(InvalidSamlConfiguration) as error:
         saml_app_settings(entity_id="e", metadata_url="http://idp.example/metadata")
     assert error.value.field == "metadata_url"
+
+
+@pytest.mark.parametrize(
+    "saml_response",
+    [
+        "",
+        "%%%not-base64",
+        base64.b64encode(b"not xml").decode(),
+        base64.b64encode(b"<a/>").decode(),
+    ],
+)
+def test_malformed_responses_are_refused_not_500(idp, client, saml_response):
+    client.post("/accounts/saml/alpha/login/", HTTP_HOST=HOST)
+    page = post_to_acs(client, {"SAMLResponse": saml_response})
+    assert_refused(page, client)
+
+
+def test_sso_endpoints_answer_the_default_test_host(idp, client):
+    # Django's test client sends "testserver", a single-label host python3-saml refuses unless
+    # told otherwise: the metadata and the sign-in start must not fail with a 500.
+    assert client.get("/accounts/saml/alpha/metadata/").status_code == 200
+    assert client.post("/accounts/saml/alpha/login/").status_code == 302
+    assert client.get("/accounts/saml/alpha/sls/").status_code == 400

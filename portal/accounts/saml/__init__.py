@@ -2,8 +2,8 @@
 
 Each company with a SAML identity provider has one allauth `SocialApp` (provider "saml",
 client_id and provider_id = the company's slug), linked by `CompanySignOn`. Its URLs are
-allauth's: `/accounts/saml/<slug>/login/`, `acs/`, `sls/` and `metadata/` (the SP metadata
-the company's IT department loads into Entra ID, Okta or Keycloak).
+allauth's (`urls.py` here wraps its views): `/accounts/saml/<slug>/login/`, `acs/`, `sls/` and
+`metadata/` (the SP metadata the company's IT department loads into Entra ID, Okta or Keycloak).
 
 `CompanySAMLProvider` replaces allauth's provider class (settings.SOCIALACCOUNT_PROVIDERS) so
 that, whatever is stored in the SocialApp's settings:
@@ -61,6 +61,9 @@ def hardened_settings(app_settings: dict | None, slug: str) -> dict:
     advanced.update(ENFORCED_SECURITY)
     # IdP-initiated sign-in (no AuthnRequest, no InResponseTo) only when explicitly allowed.
     advanced["reject_idp_initiated_sso"] = advanced.get("reject_idp_initiated_sso") is not False
+    # The SP's own URLs come from the request's host, which ALLOWED_HOSTS has vetted: an
+    # intranet's single-label host is no reason for a 500 (python3-saml refuses them otherwise).
+    advanced["allow_single_label_domains"] = True
     config.setdefault("sp", {})["entity_id"] = sp_entity_id(slug)
     return config
 
@@ -121,8 +124,8 @@ def remember_assertion(app, assertion_id: str, not_on_or_after: datetime.datetim
 class CompanySAMLProvider(SAMLProvider):
     """allauth's SAML provider with the platform's security floor and a replay cache."""
 
-    # allauth finds the provider's URLs and templates through its package.
-    package = "allauth.socialaccount.providers.saml"
+    # allauth mounts the provider's URLs from `<package>.urls`: ours wrap allauth's SAML views.
+    package = "portal.accounts.saml"
 
     def __init__(self, request, app=None) -> None:
         if app is not None:
