@@ -63,6 +63,14 @@ def make_key_and_cert(folder: Path, common_name: str) -> tuple[Path, Path, str]:
     return key_file, cert_file, pem
 
 
+def certificate_pem(common_name: str) -> str:
+    """A self-signed certificate (PEM), for configurations that are never signed against."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        return make_key_and_cert(Path(folder), common_name)[2]
+
+
 def pem_body(pem: str) -> str:
     """A certificate as IdPs show it in their consoles: base64 only, no BEGIN/END lines."""
     return "".join(line for line in pem.splitlines() if "CERTIFICATE" not in line)
