@@ -525,3 +525,14 @@ def test_sso_endpoints_answer_the_default_test_host(idp, client):
     assert client.get("/accounts/saml/alpha/metadata/").status_code == 200
     assert client.post("/accounts/saml/alpha/login/").status_code == 302
     assert client.get("/accounts/saml/alpha/sls/").status_code == 400
+
+
+def test_response_to_a_request_another_browser_made_is_refused(idp, client):
+    from django.test import Client
+
+    fields = idp_response(client)  # the victim's sign-in, intercepted before it is posted
+    attacker = Client()
+    page = post_to_acs(attacker, fields)
+    assert signed_in_email(attacker) is None
+    assert page.status_code in (401, 403)
+    assert not User.objects.filter(email="ann@alpha.example").exists()
