@@ -21,3 +21,17 @@ def private_media_outside_public_media(app_configs=None, **kwargs) -> list[check
             )
         ]
     return []
+
+
+@checks.register(checks.Tags.security)
+def demo_identity_provider_only_in_demo(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """The demo identity provider signs anyone of its list in: never with production settings."""
+    if getattr(settings, "CORDEE_DEMO_IDP", False) and not (settings.DEBUG or settings.TESTING):
+        return [
+            checks.Error(
+                "The demo identity provider (CORDEE_DEMO_IDP) is on with DEBUG off.",
+                hint="Unset CORDEE_DEMO_IDP: it lets anyone sign in as a demo person.",
+                id="portal.E002",
+            )
+        ]
+    return []

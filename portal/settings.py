@@ -198,12 +198,29 @@ SOCIALACCOUNT_AUTO_SIGNUP = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_LOGIN_ON_GET = False
-SOCIALACCOUNT_OPENID_CONNECT_URL_PREFIX = "oidc"
-# SAML sign-in per company: allauth's provider with the platform's security floor (signed
-# assertions, strict checks, IdP-initiated refused unless allowed, replays refused).
 SOCIALACCOUNT_PROVIDERS = {
+    # allauth's OpenID Connect, stricter: PKCE, nonce, signature and issuer always checked.
+    "openid_connect": {"provider_class": "portal.accounts.oidc.CompanyOIDCProvider"},
+    # allauth's SAML, stricter: signed assertions in strict mode whatever the stored settings
+    # say, IdP-initiated refused unless allowed, replayed assertions refused.
     "saml": {"provider_class": "portal.accounts.saml.CompanySAMLProvider"},
 }
+
+# The demo identity provider (portal.demo_idp, /demo-idp/): demo mode and tests only;
+# portal.checks refuses it with DEBUG off.
+CORDEE_DEMO_IDP = env.bool("CORDEE_DEMO_IDP", default=DEBUG or TESTING)
+if CORDEE_DEMO_IDP:
+    from portal.demo_idp.keys import demo_private_key
+
+    INSTALLED_APPS.append("oauth2_provider")
+    OAUTH2_PROVIDER = {
+        "OIDC_ENABLED": True,
+        "PKCE_REQUIRED": True,
+        "OAUTH2_VALIDATOR_CLASS": "portal.demo_idp.validator.DemoIdPValidator",
+        "SCOPES": {"openid": "OpenID Connect", "profile": "Profile", "email": "E-mail"},
+        "OIDC_RSA_PRIVATE_KEY": env.str("CORDEE_DEMO_IDP_KEY", default="") or demo_private_key(),
+        "ID_TOKEN_EXPIRE_SECONDS": 300,
+    }
 
 _email = env.email_url("EMAIL_URL", default="consolemail://")
 _smtp = _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend")

@@ -1,6 +1,7 @@
 """URL map: accounts, admin areas, app views, then Wagtail's page tree."""
 
 from allauth.decorators import rate_limit
+from django.conf import settings
 from django.contrib import admin
 from django.shortcuts import redirect
 from django.templatetags.static import static as static_url
@@ -61,6 +62,10 @@ urlpatterns = [
     path("impact/", include("reporting.urls")),
     path("giving/", include("donations.urls")),
 ]
+
+# The demo identity provider: demo mode and tests only (portal.checks refuses it otherwise).
+if settings.CORDEE_DEMO_IDP:
+    urlpatterns += [path("demo-idp/", include("portal.demo_idp.urls"))]
 
 # Only public images, and only with DEBUG on: private files are never under MEDIA_ROOT.
 urlpatterns += public_media_urlpatterns()
