@@ -536,3 +536,32 @@ def test_response_to_a_request_another_browser_made_is_refused(idp, client):
     assert signed_in_email(attacker) is None
     assert page.status_code in (401, 403)
     assert not User.objects.filter(email="ann@alpha.example").exists()
+
+
+def test_an_unreachable_idp_metadata_url_is_a_refused_sign_in_not_500(idp, client, company_a):
+    from tests.donations.stripe_fakes import free_port
+
+    configure_saml_sign_on(
+        company_a,
+        label="Alpha SSO",
+        claim_mapping=MAPPING,
+        app_settings=saml_app_settings(
+            entity_id=idp.entity_id, metadata_url=f"http://127.0.0.1:{free_port()}/metadata"
+        ),
+    )
+    response = client.post("/accounts/saml/alpha/login/", HTTP_HOST=HOST)
+    assert response.status_code == 401
+    assert signed_in_email(client) is None
+
+
+def test_seen_assertions_are_kept_until_they_expire_then_forgotten(idp, client, clock):
+    import datetime
+
+    post_to_acs(client, idp_response(client))
+    seen = SeenSamlAssertion.objects.get()
+    assert seen.not_on_or_after > seen.seen_at
+    clock.shift(seen.not_on_or_after - seen.seen_at + datetime.timedelta(minutes=1))
+    client.logout()
+    post_to_acs(client, idp_response(client))  # a new assertion; the expired one is purged
+    assert SeenSamlAssertion.objects.count() == 1
+    assert SeenSamlAssertion.objects.get().assertion_id != seen.assertion_id

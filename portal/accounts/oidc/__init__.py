@@ -56,8 +56,10 @@ class CompanyOIDCAdapter(OpenIDConnectOAuth2Adapter):
             verify_signature=True,
         )
         nonce = data.get("nonce")
-        if not self.expected_nonce or not nonce or not constant_time_compare(
-            nonce, self.expected_nonce
+        if (
+            not self.expected_nonce
+            or not nonce
+            or not constant_time_compare(nonce, self.expected_nonce)
         ):
             raise OAuth2Error("The ID token's nonce is not the one sent with this login.")
         return data

@@ -33,6 +33,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from onelogin.saml2.constants import OneLogin_Saml2_Constants
 
 logger = logging.getLogger(__name__)
 
@@ -143,7 +144,10 @@ class CompanySAMLProvider(SAMLProvider):
         assertion_id = response.get_last_assertion_id()
         expires = response.get_last_assertion_not_on_or_after()
         if expires:
-            not_on_or_after = datetime.datetime.fromtimestamp(expires, tz=datetime.UTC)
+            # python3-saml accepts an assertion up to its NotOnOrAfter plus the clock drift.
+            not_on_or_after = datetime.datetime.fromtimestamp(
+                expires, tz=datetime.UTC
+            ) + datetime.timedelta(seconds=OneLogin_Saml2_Constants.ALLOWED_CLOCK_DRIFT)
         else:
             not_on_or_after = timezone.now() + DEFAULT_REPLAY_WINDOW
         if not assertion_id:

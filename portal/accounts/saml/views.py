@@ -1,7 +1,8 @@
 """allauth's SAML views, guarded: a malformed message is a refused sign-in, never a 500.
 
 python3-saml lets lxml's parse errors out of `process_response` (a SAMLResponse that is not
-XML), and allauth reads the Host header without a default: both reach the visitor as 500s.
+XML), allauth reads the Host header without a default, and an IdP metadata URL that does not
+answer raises from the sign-in start: all three would reach the visitor as 500s.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ MALFORMED = (
     OneLogin_Saml2_ValidationError,
     ValueError,  # base64 (binascii.Error) and text decoding errors
     zlib.error,
+    OSError,  # the IdP's metadata URL unreachable (urllib's URLError, timeouts)
 )
 
 
