@@ -149,6 +149,18 @@ profile = _exists(people_for)
 rules = _exists(rules_for)
 
 
+def sign_ons_for(user) -> QuerySet:
+    from portal.models import CompanySignOn
+
+    company = company_of(user)
+    return (
+        CompanySignOn.objects.filter(company=company) if company else CompanySignOn.objects.none()
+    )
+
+
+sign_on = _exists(sign_ons_for)
+
+
 def _state_of_visible_page(model) -> Check:
     """A task or workflow state of a page the user may see."""
 
@@ -325,6 +337,11 @@ ALLOWED: dict[str, dict[str, Check]] = {
     "people:history": {"pk": profile},
     "people:history_results": {"pk": profile},
     "people:usage": {"pk": profile},
+    # Company sign-on (portal.accounts.sign_on_admin: its own policy, ids checked here too)
+    "company_sign_on:index": _NO_ARGS,
+    "company_sign_on:index_results": _NO_ARGS,
+    "company_sign_on:add": _NO_ARGS,
+    "company_sign_on:edit": {"pk": sign_on},
     "company_rules:index": _NO_ARGS,
     "company_rules:index_results": _NO_ARGS,
     "company_rules:edit": {"pk": rules},

@@ -186,6 +186,7 @@ ACCOUNT_RATE_LIMITS = {
 }
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "portal.accounts.CompanyAccountAdapter"
+ACCOUNT_FORMS = {"login": "portal.accounts.login_form.EmailFirstLoginForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Cordée] "
 # One address per person: a new one waits, unverified, and replaces the old once its link is
 # followed; the adapter keeps it within the person's company domains.
@@ -379,6 +380,7 @@ CORDEE_COMPANY_PROVISIONERS = [
 CORDEE_DEMO_SEEDERS: list[str] = [
     "missions.demo.catalogue.seed_site_tree",  # first: companies get their section in the tree
     "portal.demo.people.seed",
+    "portal.demo.sign_on.seed",  # Groupe Horizon signs in through the demo identity provider
     "missions.demo.catalogue.seed",
     "missions.demo.engagement.seed",
     "donations.demo.giving.seed",

@@ -18,6 +18,7 @@ from wagtail.views import authenticate_with_password as page_password
 from portal.admin_scope import external_link_chooser
 from portal.media import public_media_urlpatterns
 from portal.views.public import brand_css, set_language
+from portal.views.sign_in import sign_in_email
 
 urlpatterns = [
     # Every sign-in goes through allauth (verified e-mail, rate limits), the admins' too.
@@ -52,6 +53,8 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # The e-mail-first sign-in page's first step (the page itself is allauth's login).
+    path("accounts/sign-in/", sign_in_email, name="sign_in_email"),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("brand.css", brand_css, name="brand_css"),

@@ -33,6 +33,7 @@ from portal.accounts.onboarding import (
     set_company_domains,
     taken_domains,
 )
+from portal.accounts.sign_on_admin import SignOnViewSet
 from portal.admin_scope import CHOOSE, hide_other_companies_pages
 from portal.media_collections import scope_to_collections
 from portal.models import DOMAIN_VALIDATOR, Company, CompanyRules, EmployeeProfile
@@ -502,3 +503,8 @@ def hide_reports_from_company_users(request, menu_items):
     # (the views themselves answer 404 to others, see admin_scope.ALLOWED).
     if not request.user.is_superuser:
         menu_items[:] = []
+
+
+@hooks.register("register_admin_viewset")
+def register_sign_on_viewset():
+    return SignOnViewSet()

@@ -20,7 +20,7 @@ from oauth2_provider.models import get_application_model
 from portal.accounts.sign_on import configure_oidc_sign_on
 from portal.demo_idp.directory import CLAIM_MAPPING
 
-CLIENT_SECRET = "horizon-client-secret"  # noqa: S105 - a test provider's client secret
+CLIENT_SECRET = "horizon-client-secret"
 
 
 def rsa_private_key_pem() -> str:

@@ -11,7 +11,32 @@ from portal.accounts.addresses import AddressOutsideCompany, check_new_address
 from portal.services import company_for_email, create_employee_profile
 
 
+def passwords_refused(email: str | None) -> str | None:
+    """Why a password may not be used for this address (its company signs in only through its
+    own identity provider), or None. Depends on the domain only, never on whether an account
+    exists."""
+    from portal.accounts.sign_on import sign_on_for_email
+
+    if not email or "@" not in email:
+        return None
+    sign_on = sign_on_for_email(email)
+    if sign_on is None or sign_on.password_sign_in:
+        return None
+    return _(
+        "%(company)s signs its people in with its own account, not a Cordée password: "
+        "enter your e-mail address on the sign-in page and choose \u201cContinue with "
+        "%(label)s\u201d."
+    ) % {"company": sign_on.company.name, "label": sign_on.label}
+
+
 class CompanyAccountAdapter(DefaultAccountAdapter):
+    def pre_authenticate(self, request, **credentials) -> None:
+        # Password sign-in (allauth's login form) for a company whose passwords are off.
+        refusal = passwords_refused(credentials.get("email") or credentials.get("username"))
+        if refusal:
+            raise forms.ValidationError(refusal, code="passwords_off")
+        super().pre_authenticate(request, **credentials)
+
     def clean_email(self, email: str) -> str:
         email = super().clean_email(email)
         user = getattr(self.request, "user", None)
@@ -23,6 +48,10 @@ class CompanyAccountAdapter(DefaultAccountAdapter):
             except AddressOutsideCompany as refusal:
                 raise forms.ValidationError(str(refusal), code="outside_company") from refusal
             return email
+        # Sign-up with a password and password reset, for a company whose passwords are off.
+        refusal = passwords_refused(email)
+        if refusal:
+            raise forms.ValidationError(refusal, code="passwords_off")
         if company_for_email(email) is None:
             raise forms.ValidationError(
                 _(

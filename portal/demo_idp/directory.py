@@ -83,6 +83,9 @@ def claims_for(user) -> dict:
         return {}
     claims = {"email_verified": True, **entry}
     claims["name"] = f"{entry.get('given_name', '')} {entry.get('family_name', '')}".strip()
-    # Tests make the provider misbehave (another audience, nonce or issuer in its tokens).
-    claims.update(getattr(settings, "CORDEE_DEMO_IDP_TOKEN_OVERRIDES", None) or {})
     return claims
+
+
+def token_overrides() -> dict:
+    """Tests make the provider misbehave: another audience, nonce or issuer in its ID tokens."""
+    return dict(getattr(settings, "CORDEE_DEMO_IDP_TOKEN_OVERRIDES", None) or {})

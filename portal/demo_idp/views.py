@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import login
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils.csp import CSP
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_http_methods
 from oauth2_provider.views import AuthorizationView
 
@@ -13,7 +16,10 @@ from portal.demo_idp import directory
 
 
 @require_http_methods(["GET", "POST"])
+@csp_override({**settings.SECURE_CSP, "form-action": [CSP.SELF, "http:", "https:"]})
 def sign_in(request):
+    """The provider's sign-in page; its form ends at the relying party's callback (another
+    origin), so its form-action allows any web origin: demo mode only."""
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = ""

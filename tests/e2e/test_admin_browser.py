@@ -18,7 +18,9 @@ def test_csr_officer_edits_and_publishes_a_mission_in_the_admin(page, csr_a, com
     # The admin sends visitors to the site's own sign-in (allauth), then back.
     page.goto("/admin/")
     page.wait_for_url("**/accounts/login/?next=/admin/")
-    page.get_by_label("Email").fill(csr_a.user.email)
+    # The sign-in page asks the e-mail first, then the password.
+    page.get_by_label("Work e-mail address").fill(csr_a.user.email)
+    page.get_by_role("button", name="Continue").click()
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
     page.wait_for_url("**/admin/")

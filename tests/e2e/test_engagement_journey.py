@@ -17,7 +17,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 
 def sign_in(page, email: str) -> None:
     page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
+    # The sign-in page asks the e-mail first, then the password.
+    page.get_by_label("Work e-mail address").fill(email)
+    page.get_by_role("button", name="Continue").click()
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name=re.compile("sign in", re.I)).click()
     page.wait_for_load_state()

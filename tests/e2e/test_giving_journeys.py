@@ -30,7 +30,9 @@ def giving_setup(company_a):
 
 def sign_in(page, email: str) -> None:
     page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
+    # The sign-in page asks the e-mail first, then the password.
+    page.get_by_label("Work e-mail address").fill(email)
+    page.get_by_role("button", name="Continue").click()
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
     page.wait_for_url(re.compile(r".*/$"))

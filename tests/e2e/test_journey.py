@@ -81,7 +81,9 @@ def test_new_employee_signs_up_verifies_signs_in_and_finds_a_mission(page, axe_c
     page.get_by_role("button", name="Confirm").click()
 
     page.wait_for_url("**/accounts/login/**")
-    page.get_by_label("Email").fill(address)
+    # The sign-in page asks the e-mail first, then the password.
+    page.get_by_label("Work e-mail address").fill(address)
+    page.get_by_role("button", name="Continue").click()
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
     page.wait_for_url(re.compile(r".*/$"))

@@ -30,7 +30,9 @@ def test_executive_reads_the_dashboard_and_downloads_the_report(
     )
 
     page.goto("/accounts/login/?next=/impact/")
-    page.get_by_label("Email").fill(executive.user.email)
+    # The sign-in page asks the e-mail first, then the password.
+    page.get_by_label("Work e-mail address").fill(executive.user.email)
+    page.get_by_role("button", name="Continue").click()
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
     page.wait_for_url("**/impact/")

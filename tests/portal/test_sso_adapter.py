@@ -138,3 +138,30 @@ def test_an_unknown_manager_refuses_and_writes_nothing(horizon):
             make_sign_on(horizon), {"email": "ines@horizon.example", "manager_id": "H-999"}
         )
     assert not User.objects.filter(email="ines@horizon.example").exists()
+
+
+def test_the_demo_identity_provider_is_refused_with_debug_off(settings):
+    from portal.checks import demo_identity_provider_only_in_demo
+
+    settings.CORDEE_DEMO_IDP = True
+    settings.DEBUG = True
+    assert demo_identity_provider_only_in_demo() == []
+    settings.DEBUG = False
+    settings.TESTING = False
+    errors = demo_identity_provider_only_in_demo()
+    assert [e.id for e in errors] == ["portal.E002"]
+    settings.CORDEE_DEMO_IDP = False
+    assert demo_identity_provider_only_in_demo() == []
+
+
+def test_production_settings_have_no_demo_identity_provider(tmp_path):
+    from tests.portal.test_settings import production_env, run_manage
+
+    result = run_manage(production_env(tmp_path), "check", "--deploy", "--fail-level", "ERROR")
+    assert result.returncode == 0, result.stderr
+    assert "portal.E002" not in result.stdout + result.stderr
+    result = run_manage(
+        production_env(tmp_path, CORDEE_DEMO_IDP="true"), "check", "--fail-level", "ERROR"
+    )
+    assert result.returncode != 0
+    assert "portal.E002" in result.stdout + result.stderr

@@ -193,6 +193,7 @@ MODEL_KEYS = {
     "portal.employeeprofile": "profile",
     "portal.company": "company",
     "portal.companyrules": "company",
+    "portal.companysignon": "sign_on",
     "auth.user": "user",
     "auth.group": "group",
     "missions.cause": "shared:cause",
@@ -217,6 +218,8 @@ NAME_KEYS = {
     "session_id": "session",
     "mission_id": "mission",
     "year": "statement_year",
+    # allauth's OpenID Connect login and callback: B's provider (its SocialApp provider_id).
+    "provider_id": "provider_id",
 }
 
 # Patterns never requested, each with its reason. Keep this short: a pattern left out is a

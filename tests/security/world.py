@@ -284,9 +284,11 @@ def _build_company(name: str, slug: str, tag: str, association) -> CompanyWorld:
         name=f"{company.name} IdP",
         client_id=f"{tag}-client",
         secret="sweep-secret",
-        settings={"server_url": f"https://idp.{tag}.example"},
+        settings={"server_url": "http://127.0.0.1:9/idp"},  # nothing listens there
     )
-    CompanySignOn.objects.create(company=company, social_app=social_app, label=company.name)
+    sign_on = CompanySignOn.objects.create(
+        company=company, social_app=social_app, label=company.name
+    )
     # The company's SAML IdP, beside its OpenID Connect one (a company uses one of them; both
     # are here so that every SSO URL is swept). SP metadata is public by design and names its
     # own URLs, so its organisation slug carries no marker.
@@ -348,6 +350,8 @@ def _build_company(name: str, slug: str, tag: str, association) -> CompanyWorld:
         authenticator=authenticator.pk,
         social_app=social_app.pk,
         saml_org=saml_app.client_id,
+        sign_on=sign_on.pk,
+        provider_id=social_app.provider_id,
         social_account=social_account.pk,
         social_token=social_token.pk,
         group=(company.csr_group_id or Group.objects.get(name__icontains=company.name).pk),
@@ -367,6 +371,7 @@ WATCHED_ROWS = [
     ("auth.group", "group"),
     ("account.emailaddress", "email_address"),
     ("socialaccount.socialapp", "social_app"),
+    ("portal.companysignon", "sign_on"),
     ("socialaccount.socialaccount", "social_account"),
     ("wagtailcore.page", "section"),
     ("wagtailcore.page", "mission"),

@@ -17,6 +17,8 @@ The URL names and paths stay allauth's (`openid_connect_login`, `/accounts/oidc/
 
 from __future__ import annotations
 
+import logging
+
 from allauth.socialaccount.internal import jwtkit
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView, OAuth2LoginView
@@ -24,6 +26,7 @@ from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnec
 from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
 from django.utils.crypto import constant_time_compare, get_random_string
 
+logger = logging.getLogger(__name__)
 NONCE_LENGTH = 32
 
 
@@ -101,13 +104,20 @@ class CompanyOIDCCallbackView(OAuth2CallbackView):
 
 
 def login(request, provider_id):
+    from allauth.socialaccount.helpers import render_authentication_error
     from allauth.socialaccount.models import SocialApp
     from django.http import Http404
+    from requests import RequestException
 
+    adapter = CompanyOIDCAdapter(request, provider_id)
     try:
-        return OAuth2LoginView.adapter_view(CompanyOIDCAdapter(request, provider_id))(request)
+        return OAuth2LoginView.adapter_view(adapter)(request)
     except SocialApp.DoesNotExist:
         raise Http404 from None
+    except (OAuth2Error, RequestException) as error:
+        # The provider is down, or its discovery document is not the configured issuer's.
+        logger.warning("OIDC sign-in with %s failed: %s", provider_id, error)
+        return render_authentication_error(request, adapter.get_provider(), exception=error)
 
 
 def callback(request, provider_id):
