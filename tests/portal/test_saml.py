@@ -345,7 +345,7 @@ def test_email_of_another_company_is_refused_even_when_signed(idp, client, compa
     idp.user = employee_attributes(other)
     idp.name_id = other
     page = post_to_acs(client, idp_response(client))
-    assert_refused(page, client, caplog, "is not an address of Alpha")
+    assert_refused(page, client, caplog, f"SSO refused for alpha: {other}")
     assert page.status_code == 403
     assert not User.objects.filter(email=other).exists()
     assert not EmployeeProfile.objects.filter(employee_number="A-1001").exists()
@@ -355,7 +355,7 @@ def test_assertion_without_an_email_is_refused(idp, client, caplog):
     idp.user = {GIVEN_NAME: ["Ann"]}
     idp.name_id = "A-1001"
     page = post_to_acs(client, idp_response(client))
-    assert_refused(page, client, caplog, "did not send an e-mail")
+    assert_refused(page, client, caplog, "SSO refused for alpha")
     assert not EmployeeProfile.objects.filter(employee_number="A-1001").exists()
 
 
