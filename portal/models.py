@@ -228,6 +228,32 @@ class CompanySignOn(models.Model):
         return self.label
 
 
+class SeenSamlAssertion(models.Model):
+    """A SAML assertion already used to sign someone in, kept until it expires.
+
+    An assertion is good for one sign-in: its ID is recorded when it is accepted, and the same
+    assertion posted again (a replay, e.g. from a browser history or a captured request) is
+    refused while it would otherwise still be valid.
+    """
+
+    social_app = models.ForeignKey(
+        "socialaccount.SocialApp", on_delete=models.CASCADE, related_name="+"
+    )
+    assertion_id = models.CharField(max_length=256)
+    not_on_or_after = models.DateTimeField(db_index=True)
+    seen_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["social_app", "assertion_id"], name="saml_assertion_used_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.assertion_id
+
+
 class EmployeeProfile(models.Model):
     """A person's place in their company: payroll id, team, manager and roles."""
 

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "health_check",
     "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -222,6 +223,9 @@ SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_PROVIDERS = {
     # allauth's OpenID Connect, stricter: PKCE, nonce, signature and issuer always checked.
     "openid_connect": {"provider_class": "portal.accounts.oidc.CompanyOIDCProvider"},
+    # allauth's SAML, stricter: signed assertions in strict mode whatever the stored settings
+    # say, IdP-initiated refused unless allowed, replayed assertions refused.
+    "saml": {"provider_class": "portal.accounts.saml.CompanySAMLProvider"},
 }
 
 # The demo identity provider (portal.demo_idp, /demo-idp/): demo mode and tests only;

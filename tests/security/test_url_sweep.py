@@ -161,6 +161,9 @@ RULES = [
     Rule(r"^documents/\^\(", {"_1": "document", "_2": "document_filename"}),
     Rule(r"^accounts/\^confirm-email/", {"key": "=sweep-key"}),
     Rule(r"^accounts/\^password/reset/key/", {"uidb36": "=1", "key": "=sweep-key"}),
+    # SAML: B's organisation and an unknown one (public endpoints: an IdP and a browser reach them
+    # before anyone is signed in).
+    Rule(r"^accounts/\^saml/", {"organization_slug": ["saml_org", "=sweep-unknown"]}),
     # Approval links and calendar feeds are bearer URLs by design (one click from an e-mail, a
     # calendar app's subscription): whoever holds B's real token is B's approver or B's calendar
     # app. So the sweep sends B's tokens altered, which must be refused.

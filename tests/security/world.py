@@ -129,6 +129,7 @@ def _build_company(name: str, slug: str, tag: str, association) -> CompanyWorld:
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
     from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
+    from django.contrib.sites.models import Site
     from taggit.models import Tag
     from wagtail.documents import get_document_model
     from wagtail.images import get_image_model
@@ -146,9 +147,11 @@ def _build_company(name: str, slug: str, tag: str, association) -> CompanyWorld:
     from missions.services.approval_links import make_token
     from missions.services.calendar_feed import feed_of
     from missions.services.enrolment import enrol
+    from portal.accounts.saml import saml_app_settings
     from portal.scim.models import ScimAccount
     from portal.scim.services import create_token
     from reporting.models import ImpactReport
+    from tests.portal.saml_idp import certificate_pem
 
     company = CompanyFactory(name=name, slug=slug, domains=[f"{slug}.example"])
     people = _people(company, tag)
@@ -323,6 +326,21 @@ def _build_company(name: str, slug: str, tag: str, association) -> CompanyWorld:
     sign_on = CompanySignOn.objects.create(
         company=company, social_app=social_app, label=company.name
     )
+    # The company's SAML IdP, beside its OpenID Connect one (a company uses one of them; both
+    # are here so that every SSO URL is swept). SP metadata is public by design and names its
+    # own URLs, so its organisation slug carries no marker.
+    saml_app = SocialApp.objects.create(
+        provider="saml",
+        provider_id=f"saml-{slug[:2]}",
+        name="SAML IdP",
+        client_id=f"saml-{slug[:2]}",
+        settings=saml_app_settings(
+            entity_id=f"https://idp.{slug[:2]}.example/",
+            sso_url=f"https://idp.{slug[:2]}.example/sso",
+            x509cert=certificate_pem(f"idp-{slug[:2]}"),
+        ),
+    )
+    saml_app.sites.add(Site.objects.get_current())
     social_account = SocialAccount.objects.create(
         user=employee.user, provider=social_app.provider_id, uid=f"{tag}-subject"
     )
@@ -373,6 +391,7 @@ def _build_company(name: str, slug: str, tag: str, association) -> CompanyWorld:
         email_address=EmailAddress.objects.get(user=employee.user).pk,
         authenticator=authenticator.pk,
         social_app=social_app.pk,
+        saml_org=saml_app.client_id,
         sign_on=sign_on.pk,
         provider_id=social_app.provider_id,
         social_account=social_account.pk,
