@@ -195,6 +195,7 @@ def test_export_holds_every_table_of_every_app_and_only_the_persons_rows(
     assert set(tables) == EXPECTED_TABLES
     assert tables["profile"][0]["email"] == EMAIL
     assert tables["profile"][0]["employee_number"] == "A-0042"
+    assert tables["profile"][0]["email_approval_requests"] is True  # the e-mail preferences
     assert [row["email"] for row in tables["email_addresses"]] == [EMAIL]
     assert tables["sso_accounts"][0]["uid"] == "subject-42"
     assert "id_token" not in tables["sso_accounts"][0]["claims"]

@@ -248,3 +248,23 @@ def test_a_company_without_sign_on_has_no_oidc_login(client, provider, lumen):
 def _path(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.path}?{parts.query}"
+
+
+def test_a_company_sign_on_counts_as_the_second_factor_of_a_csr_officer(client, provider, horizon):
+    """A privileged person signed in by the company's provider reaches the admin without TOTP:
+    the company's own sign-on is the second factor (portal.mfa); a password session is not."""
+    officer = make_employee(horizon, email=INES["email"], is_csr_officer=True)
+    assert provider.sign_in(client, INES["email"]).status_code == 302
+    assert signed_in_user(client) == officer.user
+    response = client.get("/admin/")
+    assert response.status_code == 200, response.get("Location")
+
+
+def test_the_same_officer_with_a_password_session_is_sent_to_set_up_a_second_factor(
+    client, horizon, force_login_without_second_factor
+):
+    officer = make_employee(horizon, email=INES["email"], is_csr_officer=True)
+    force_login_without_second_factor(client, officer.user)
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert "/accounts/2fa/" in response["Location"]
