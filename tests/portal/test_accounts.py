@@ -179,7 +179,9 @@ def test_account_pages_use_the_site_layout(client, site_tree):
     body = client.get("/accounts/login/").content.decode()
     assert 'class="skip-link"' in body
     assert '<main id="main"' in body
-    assert 'name="login"' in body and 'autocomplete="email"' in body
+    # Step 1 of the e-mail-first sign-in (portal.views.sign_in).
+    assert 'name="email"' in body and 'autocomplete="email"' in body
+    assert "{#" not in body and "{% comment" not in body
 
 
 def test_manager_role_is_derived_from_having_reports(company_a):

@@ -100,7 +100,7 @@ def test_session_without_the_code_is_sent_to_reauthenticate_then_allowed(
     assert client.get(PAYROLL).status_code == 200
 
 
-@pytest.mark.django_db(transaction=True)  # allauth announces the new authenticator on commit
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # on_commit: allauth's signal
 def test_enrolling_totp_opens_the_screens_without_a_second_code(client, payroll_officer):
     sign_in_with_password(client, payroll_officer.user.email)
     assert signed_in(client)

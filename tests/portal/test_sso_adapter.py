@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from allauth.socialaccount.models import SocialApp
 from django.contrib.auth import get_user_model
+from django.utils import translation
 
 from portal.accounts.sso import SignOnRefused, claims_to_record, flatten_claims, sign_in_person
 from portal.models import CompanySignOn, EmployeeProfile
@@ -13,6 +14,13 @@ from tests.factories import CompanyFactory, make_employee
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # The refusals are translated; these tests read the English ones.
+    with translation.override("en"):
+        yield
 
 
 def make_sign_on(company, **fields) -> CompanySignOn:
