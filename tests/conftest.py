@@ -40,6 +40,14 @@ def clock(request):
         yield traveller
 
 
+@pytest.fixture
+def on_the_default_day(clock):
+    """For tests whose dates are literal (written for Tuesday 17 November 2026): the clock goes
+    back to that day even when CORDEE_TEST_CLOCK moves every other test elsewhere."""
+    clock.move_to(dt.datetime.fromisoformat(DEFAULT_TEST_CLOCK))
+    return clock
+
+
 @pytest.fixture(autouse=True)
 def _no_shared_state(settings):
     settings.CELERY_TASK_ALWAYS_EAGER = True

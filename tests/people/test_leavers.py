@@ -25,7 +25,7 @@ from tests.factories import make_employee
 from tests.missions.engagement_helpers import colleague
 from tests.missions.engagement_helpers import open_session as work_time_session
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_the_default_day")]
 
 # The test clock: Tuesday 2026-11-17, 10:00 in Paris.
 TODAY = dt.date(2026, 11, 17)

@@ -464,6 +464,7 @@ def test_a_platform_admin_erases_a_leaver_of_any_company(client, person, django_
 # --- retention ---------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("on_the_default_day")
 def test_retention_erases_leavers_past_the_period_only(company_a, company_b, settings):
     settings.CORDEE_LEAVER_RETENTION_MONTHS = 36
     # The clock says 17 November 2026: 36 months before is 17 November 2023.

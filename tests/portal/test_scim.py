@@ -21,7 +21,7 @@ from portal.scim.models import ScimAccount, ScimToken
 from portal.scim.services import create_token, revoke_token
 from tests.factories import make_employee
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_the_default_day")]
 
 BASE = "/scim/v2"
 ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"

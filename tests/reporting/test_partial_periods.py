@@ -172,6 +172,7 @@ def test_a_partial_year_is_compared_with_the_same_span_of_last_year(year_to_date
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("on_the_default_day")
 def test_the_dashboard_says_the_period_is_partial(client, year_to_date, executive):
     client.login(username=executive.user.username, password=PASSWORD)
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
@@ -213,6 +214,7 @@ def test_negative_management_costs_are_refused(client, year_to_date, executive):
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("on_the_default_day")
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_a_partial_period_is_archived_labelled_partial(
     client,
