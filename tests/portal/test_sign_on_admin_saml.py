@@ -18,6 +18,7 @@ from portal.accounts.saml import (
 from portal.accounts.sign_on import configure_oidc_sign_on
 from portal.models import Company, CompanySignOn
 from tests.portal.saml_idp import SamlIdP, certificate_pem, pem_body
+from tests.portal.test_saml import idp  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.django_db
 DENIED = {302, 403, 404}
@@ -342,3 +343,36 @@ def test_reserved_slug_is_refused_in_the_companies_admin(admin_client, company_a
     assert "slug" in edit.context["form"].errors
     company_a.refresh_from_db()
     assert company_a.slug == "alpha"
+
+
+# --- after a switch, people keep their accounts -------------------------------------------
+
+
+@pytest.fixture
+def alpha_was_oidc(company_a):
+    """Alpha used OpenID Connect, and Ann signed in through it, before switching to SAML."""
+    from allauth.socialaccount.models import SocialAccount
+
+    from tests.factories import make_employee
+
+    configure_oidc_sign_on(
+        company_a, server_url="https://idp.example", client_id="c", secret=SECRET, label="A"
+    )
+    ann = make_employee(company_a, email="ann@alpha.example", employee_number="A-1001")
+    SocialAccount.objects.create(user=ann.user, provider="alpha", uid="oidc-subject-1")
+    return ann
+
+
+def test_after_switching_to_saml_people_sign_in_to_their_own_account(alpha_was_oidc, idp, client):
+    from allauth.socialaccount.models import SocialAccount
+
+    from tests.portal.test_saml import idp_response, post_to_acs, signed_in_email
+
+    assert SocialApp.objects.get().provider == "saml"  # the OIDC app, reconfigured
+    page = post_to_acs(client, idp_response(client))
+    assert page.status_code == 302, page.content
+    assert signed_in_email(client) == "ann@alpha.example"
+    assert int(client.session["_auth_user_id"]) == alpha_was_oidc.user.pk
+    assert set(
+        SocialAccount.objects.filter(user=alpha_was_oidc.user).values_list("uid", flat=True)
+    ) == {"oidc-subject-1", "ann@alpha.example"}
