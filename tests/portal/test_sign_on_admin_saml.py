@@ -88,9 +88,7 @@ def test_officer_adds_a_saml_sign_on_without_any_oidc_field(csr_b_client, compan
     assert sign_on.label == "Beta SAML" and sign_on.password_sign_in is True
 
 
-def test_saml_errors_are_shown_on_their_fields_and_nothing_is_saved(
-    csr_b_client, company_b, cert
-):
+def test_saml_errors_are_shown_on_their_fields_and_nothing_is_saved(csr_b_client, company_b, cert):
     bad_cert = saml_form(cert, company=company_b.pk, x509cert="not a certificate")
     response = csr_b_client.post("/admin/sign-on/new/", bad_cert)
     assert response.status_code == 200
@@ -161,34 +159,40 @@ def test_edit_to_a_metadata_url_checked_against_the_idp(
     csr_b_client, company_b, cert, settings, tmp_path, client
 ):
     settings.BASE_URL = f"http://{HOST}"
-    idp = SamlIdP(tmp_path)
+    server = SamlIdP(tmp_path)
     try:
         sign_on = configure_saml_sign_on(
             company_b,
             label="Beta SAML",
             app_settings=saml_app_settings(
-                entity_id=idp.entity_id, sso_url=idp.sso_url, x509cert=idp.cert_pem
+                entity_id=server.entity_id, sso_url=server.sso_url, x509cert=server.cert_pem
             ),
         )
-        idp.trust_sp(client.get("/accounts/saml/beta/metadata/", HTTP_HOST=HOST).content.decode())
+        server.trust_sp(
+            client.get("/accounts/saml/beta/metadata/", HTTP_HOST=HOST).content.decode()
+        )
         url = f"/admin/sign-on/edit/{sign_on.pk}/"
         data = saml_form(
-            cert, idp_entity_id=idp.entity_id, sso_url="", x509cert="", metadata_url=idp.entity_id
+            cert,
+            idp_entity_id=server.entity_id,
+            sso_url="",
+            x509cert="",
+            metadata_url=server.entity_id,
         )
         wrong = {**data, "idp_entity_id": "https://other.example/"}
         errors = csr_b_client.post(url, wrong).context["form"].errors
         assert list(errors) == ["idp_entity_id"]
-        unreachable = {**data, "metadata_url": f"{idp.url}/nothing-here"}
+        unreachable = {**data, "metadata_url": f"{server.url}/nothing-here"}
         errors = csr_b_client.post(url, unreachable).context["form"].errors
         assert list(errors) == ["metadata_url"]
         response = csr_b_client.post(url, data)
         assert response.status_code == 302, response.context["form"].errors
     finally:
-        idp.close()
+        server.close()
     sign_on.refresh_from_db()
     assert sign_on.social_app.settings["idp"] == {
-        "entity_id": idp.entity_id,
-        "metadata_url": idp.entity_id,
+        "entity_id": server.entity_id,
+        "metadata_url": server.entity_id,
     }
 
 
@@ -255,19 +259,19 @@ def test_a_metadata_url_on_an_internal_address_is_refused(
     csr_b_client, company_b, cert, settings, tmp_path
 ):
     settings.CORDEE_SSO_ALLOW_PRIVATE_METADATA = False
-    idp = SamlIdP(tmp_path)
+    server = SamlIdP(tmp_path)
     try:
         data = saml_form(
             cert,
             company=company_b.pk,
-            idp_entity_id=idp.entity_id,
+            idp_entity_id=server.entity_id,
             sso_url="",
             x509cert="",
-            metadata_url=f"{idp.url}/metadata",
+            metadata_url=f"{server.url}/metadata",
         )
         response = csr_b_client.post("/admin/sign-on/new/", data)
     finally:
-        idp.close()
+        server.close()
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert list(errors) == ["metadata_url"]
@@ -336,7 +340,8 @@ def test_reserved_slug_is_refused_in_the_companies_admin(admin_client, company_a
     response = admin_client.post("/admin/companies/new/", data)
     assert response.status_code == 200
     errors = response.context["form"].errors
-    assert list(errors) == ["slug"] and "reserved" in errors["slug"][0]
+    assert list(errors) == ["slug"]
+    assert "saml" in errors["slug"][0] and "réservé" in errors["slug"][0]  # the admin is in French
     assert not Company.objects.filter(slug="saml").exists()
     # Renaming an existing company to it is refused too.
     edit = admin_client.post(f"/admin/companies/edit/{company_a.pk}/", {**data, "slug": "saml"})
@@ -363,7 +368,14 @@ def alpha_was_oidc(company_a):
     return ann
 
 
-def test_after_switching_to_saml_people_sign_in_to_their_own_account(alpha_was_oidc, idp, client):
+@pytest.fixture
+def alpha_now_saml(alpha_was_oidc, request):
+    """Then Alpha switched to SAML (test_saml's IdP fixture reconfigures the same sign-on)."""
+    request.getfixturevalue("idp")
+    return alpha_was_oidc
+
+
+def test_after_switching_to_saml_people_sign_in_to_their_own_account(alpha_now_saml, client):
     from allauth.socialaccount.models import SocialAccount
 
     from tests.portal.test_saml import idp_response, post_to_acs, signed_in_email
@@ -372,7 +384,7 @@ def test_after_switching_to_saml_people_sign_in_to_their_own_account(alpha_was_o
     page = post_to_acs(client, idp_response(client))
     assert page.status_code == 302, page.content
     assert signed_in_email(client) == "ann@alpha.example"
-    assert int(client.session["_auth_user_id"]) == alpha_was_oidc.user.pk
+    assert int(client.session["_auth_user_id"]) == alpha_now_saml.user.pk
     assert set(
-        SocialAccount.objects.filter(user=alpha_was_oidc.user).values_list("uid", flat=True)
+        SocialAccount.objects.filter(user=alpha_now_saml.user).values_list("uid", flat=True)
     ) == {"oidc-subject-1", "ann@alpha.example"}
