@@ -84,6 +84,7 @@ def _claim_field(label):
 PROTOCOL_OIDC = "oidc"
 PROTOCOL_SAML = "saml"
 SAML_FIELDS = list(SamlIdentityProviderForm.base_fields)
+OIDC_FIELDS = ["server_url", "client_id", "client_secret"]
 
 
 class SignOnForm(WagtailAdminModelForm):
@@ -160,9 +161,13 @@ class SignOnForm(WagtailAdminModelForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("protocol") == PROTOCOL_SAML:
+        protocol = data.get("protocol")
+        # The other protocol's panel is ignored, errors included (e.g. a half-typed URL).
+        for field in {PROTOCOL_SAML: OIDC_FIELDS, PROTOCOL_OIDC: SAML_FIELDS}.get(protocol, []):
+            self._errors.pop(field, None)
+        if protocol == PROTOCOL_SAML:
             self._clean_saml(data)
-        elif data.get("protocol") == PROTOCOL_OIDC:
+        elif protocol == PROTOCOL_OIDC:
             for field, message in (
                 ("server_url", _("Give the provider's issuer.")),
                 ("client_id", _("Give the client ID.")),
@@ -271,7 +276,7 @@ class SignOnViewSet(ModelViewSet):
             FieldPanel("label"),
             FieldPanel("protocol"),
             MultiFieldPanel(
-                [FieldPanel("server_url"), FieldPanel("client_id"), FieldPanel("client_secret")],
+                [FieldPanel(name) for name in OIDC_FIELDS],
                 heading=_("OpenID Connect provider"),
             ),
             MultiFieldPanel(

@@ -68,7 +68,8 @@ def oidc_form(**overrides) -> dict:
 
 
 def test_officer_adds_a_saml_sign_on_without_any_oidc_field(csr_b_client, company_b, cert):
-    response = csr_b_client.post("/admin/sign-on/new/", saml_form(cert, company=company_b.pk))
+    data = saml_form(cert, company=company_b.pk, server_url="half-typed", client_id="x")
+    response = csr_b_client.post("/admin/sign-on/new/", data)
     assert response.status_code == 302, response.context["form"].errors
     sign_on = CompanySignOn.objects.get(company=company_b)
     app = sign_on.social_app
@@ -114,8 +115,8 @@ def test_oidc_fields_are_required_only_for_oidc(csr_b_client, company_b, cert):
     empty_oidc = oidc_form(company=company_b.pk, server_url="", client_id="", client_secret="")
     errors = csr_b_client.post("/admin/sign-on/new/", empty_oidc).context["form"].errors
     assert set(errors) == {"server_url", "client_id", "client_secret"}
-    # SAML fields filled in but OIDC chosen: ignored, OIDC saved.
-    both = {**saml_form(cert), **oidc_form(company=company_b.pk)}
+    # SAML fields filled in (one of them invalid) but OIDC chosen: ignored, OIDC saved.
+    both = {**saml_form(cert, sso_url="not a url"), **oidc_form(company=company_b.pk)}
     response = csr_b_client.post("/admin/sign-on/new/", both)
     assert response.status_code == 302, response.context["form"].errors
     app = CompanySignOn.objects.get(company=company_b).social_app
