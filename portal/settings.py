@@ -228,6 +228,12 @@ SOCIALACCOUNT_PROVIDERS = {
     "saml": {"provider_class": "portal.accounts.saml.CompanySAMLProvider"},
 }
 
+# SAML IdP metadata URLs may point at private, loopback or link-local addresses (an intranet
+# IdP); off in production so a CSR officer cannot make the server fetch internal addresses.
+CORDEE_SSO_ALLOW_PRIVATE_METADATA = env.bool(
+    "CORDEE_SSO_ALLOW_PRIVATE_METADATA", default=DEBUG or TESTING
+)
+
 # The demo identity provider (portal.demo_idp, /demo-idp/): demo mode and tests only;
 # portal.checks refuses it with DEBUG off.
 CORDEE_DEMO_IDP = env.bool("CORDEE_DEMO_IDP", default=DEBUG or TESTING)

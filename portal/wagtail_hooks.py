@@ -29,6 +29,7 @@ from wagtail.permissions import register_permission_policy
 
 from portal.accounts.onboarding import (
     DomainTaken,
+    check_slug,
     normalise_domains,
     onboard_company,
     set_company_domains,
@@ -215,6 +216,14 @@ class CompanyAdminForm(WagtailAdminModelForm):
             self.initial["domains"] = "\n".join(
                 self.instance.domains.values_list("domain", flat=True)
             )
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data["slug"]
+        try:
+            check_slug(slug)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["slug"]) from error
+        return slug
 
     def clean_domains(self) -> list[str]:
         domains = normalise_domains(self.cleaned_data["domains"].replace(",", "\n").splitlines())

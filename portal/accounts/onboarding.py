@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -17,6 +18,25 @@ class DomainTaken(Exception):
             _("The domain %(domain)s already belongs to another company.") % {"domain": domain}
         )
         self.domain = domain
+
+
+# Slugs a company cannot take: a company's sign-on SocialApp has its slug as provider_id, and
+# allauth looks apps up by "provider = X or provider_id = X", so a company slugged "saml" (or
+# "openid_connect") would be confused with every company's SAML (or OIDC) sign-on.
+RESERVED_SLUGS = frozenset({"saml", "openid_connect"})
+
+
+def check_slug(slug: str) -> None:
+    """Raise a ValidationError keyed "slug" if `slug` is reserved."""
+    if (slug or "").strip().lower() in RESERVED_SLUGS:
+        raise ValidationError(
+            {
+                "slug": _(
+                    "“%(slug)s” is reserved by the single sign-on: choose another short name."
+                )
+                % {"slug": slug}
+            }
+        )
 
 
 def normalise_domains(domains: list[str]) -> list[str]:
@@ -40,6 +60,7 @@ def taken_domains(*, domains: list[str], company: Company | None = None) -> list
 @transaction.atomic
 def onboard_company(*, name: str, slug: str, domains: list[str], **fields) -> Company:
     """Create a tenant through portal.services.create_company so every app provisions it."""
+    check_slug(slug)
     domains = normalise_domains(domains)
     if taken := taken_domains(domains=domains):
         raise DomainTaken(taken[0])

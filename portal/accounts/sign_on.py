@@ -30,13 +30,14 @@ def configure_oidc_sign_on(
     """
     sign_on = CompanySignOn.objects.select_related("social_app").filter(company=company).first()
     app = sign_on.social_app if sign_on else SocialApp(provider=OIDC, provider_id=company.slug)
+    # A company switching from SAML starts from clean settings (no stale IdP keys).
+    settings = dict(app.settings or {}) if app.provider == OIDC else {}
     app.provider = OIDC
     app.provider_id = app.provider_id or company.slug
     app.name = label
     app.client_id = client_id.strip()
     if secret is not None:
         app.secret = secret
-    settings = dict(app.settings or {})
     settings["server_url"] = server_url.strip()
     app.settings = settings
     app.save()

@@ -1,5 +1,6 @@
-"""Wagtail admin for company sign-on (OpenID Connect): platform admins for every company, a CSR
-officer for their own company only. The client secret is write-only: never shown back."""
+"""Wagtail admin for company sign-on (OpenID Connect or SAML 2.0): platform admins for every
+company, a CSR officer for their own company only. The OIDC client secret is write-only: never
+shown back. A company may switch protocol: its one SocialApp is reconfigured in place."""
 
 from __future__ import annotations
 
@@ -14,7 +15,10 @@ from wagtail.log_actions import log
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from portal.accounts.sign_on import configure_oidc_sign_on
+from portal.accounts.saml import PROVIDER_ID as SAML_PROVIDER
+from portal.accounts.saml import configure_saml_sign_on
+from portal.accounts.saml_forms import SamlIdentityProviderForm
+from portal.accounts.sign_on import OIDC, configure_oidc_sign_on
 from portal.models import Company, CompanySignOn
 from portal.tenancy import company_of, profile_of
 
@@ -77,21 +81,45 @@ def _claim_field(label):
     return forms.CharField(label=label, required=False, max_length=200)
 
 
+PROTOCOL_OIDC = "oidc"
+PROTOCOL_SAML = "saml"
+SAML_FIELDS = list(SamlIdentityProviderForm.base_fields)
+OIDC_FIELDS = ["server_url", "client_id", "client_secret"]
+
+
 class SignOnForm(WagtailAdminModelForm):
+    protocol = forms.ChoiceField(
+        label=_("Protocol"),
+        choices=[(PROTOCOL_OIDC, _("OpenID Connect")), (PROTOCOL_SAML, _("SAML 2.0"))],
+        initial=PROTOCOL_OIDC,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Fill in the panel of the chosen protocol; the other one is ignored. Switching "
+            "protocol replaces the company's current configuration."
+        ),
+    )
     server_url = forms.URLField(
         label=_("Issuer (server URL)"),
+        required=False,
         help_text=_(
             "The provider's issuer, e.g. https://login.microsoftonline.com/<tenant>/v2.0; its "
             "discovery document is read at <issuer>/.well-known/openid-configuration."
         ),
     )
-    client_id = forms.CharField(label=_("Client ID"), max_length=191)
+    client_id = forms.CharField(label=_("Client ID"), max_length=191, required=False)
     client_secret = forms.CharField(
         label=_("Client secret"),
         required=False,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
         help_text=_("Never shown again once saved; leave empty to keep the current one."),
     )
+    # SAML 2.0: SamlIdentityProviderForm's fields (it validates them, see clean()).
+    idp_entity_id = SamlIdentityProviderForm.base_fields["idp_entity_id"]
+    sso_url = SamlIdentityProviderForm.base_fields["sso_url"]
+    x509cert = SamlIdentityProviderForm.base_fields["x509cert"]
+    metadata_url = SamlIdentityProviderForm.base_fields["metadata_url"]
+    metadata_xml = SamlIdentityProviderForm.base_fields["metadata_xml"]
+    allow_idp_initiated = SamlIdentityProviderForm.base_fields["allow_idp_initiated"]
     email_claim = _claim_field(_("E-mail claim"))
     first_name_claim = _claim_field(_("First name claim"))
     last_name_claim = _claim_field(_("Last name claim"))
@@ -106,8 +134,13 @@ class SignOnForm(WagtailAdminModelForm):
         instance = self.instance
         if instance.pk:
             app = instance.social_app
-            self.initial["server_url"] = app.settings.get("server_url", "")
-            self.initial["client_id"] = app.client_id
+            if app.provider == SAML_PROVIDER:
+                self.initial["protocol"] = PROTOCOL_SAML
+                self.initial.update(SamlIdentityProviderForm.initial_from(app.settings))
+            else:
+                self.initial["protocol"] = PROTOCOL_OIDC
+                self.initial["server_url"] = app.settings.get("server_url", "")
+                self.initial["client_id"] = app.client_id
             for field, key in MAPPING_FIELDS.items():
                 self.initial[field] = (instance.claim_mapping or {}).get(key, "")
             if "company" in self.fields:
@@ -123,11 +156,39 @@ class SignOnForm(WagtailAdminModelForm):
                 sign_on__isnull=True
             )
 
+    def _is_oidc_now(self) -> bool:
+        return bool(self.instance.pk and self.instance.social_app.provider == OIDC)
+
     def clean(self):
         data = super().clean()
-        if not self.instance.pk and not data.get("client_secret"):
-            self.add_error("client_secret", _("Give the client secret."))
+        protocol = data.get("protocol")
+        # The other protocol's panel is ignored, errors included (e.g. a half-typed URL).
+        for field in {PROTOCOL_SAML: OIDC_FIELDS, PROTOCOL_OIDC: SAML_FIELDS}.get(protocol, []):
+            self._errors.pop(field, None)
+        if protocol == PROTOCOL_SAML:
+            self._clean_saml(data)
+        elif protocol == PROTOCOL_OIDC:
+            for field, message in (
+                ("server_url", _("Give the provider's issuer.")),
+                ("client_id", _("Give the client ID.")),
+            ):
+                if not data.get(field) and field not in self._errors:
+                    self.add_error(field, message)
+            if not self._is_oidc_now() and not data.get("client_secret"):
+                self.add_error("client_secret", _("Give the client secret."))
         return data
+
+    def _clean_saml(self, data) -> None:
+        """Validate the SAML fields with SamlIdentityProviderForm; its errors on our fields."""
+        saml = SamlIdentityProviderForm(self.data, prefix=self.prefix)
+        if saml.is_valid():
+            data["app_settings"] = saml.cleaned_data["app_settings"]
+            return
+        for field, errors in saml.errors.items():
+            if field in self._errors:  # our own copy of the field already said it
+                continue
+            for error in errors:
+                self.add_error(field if field in self.fields else None, error)
 
     def claim_mapping(self) -> dict:
         return {
@@ -148,6 +209,14 @@ class ScopedSignOnMixin:
 
 def _save(view, company):
     data = view.form.cleaned_data
+    if data["protocol"] == PROTOCOL_SAML:
+        return configure_saml_sign_on(
+            company,
+            label=data["label"],
+            app_settings=data["app_settings"],
+            claim_mapping=view.form.claim_mapping(),
+            password_sign_in=data["password_sign_in"],
+        )
     sign_on = configure_oidc_sign_on(
         company,
         server_url=data["server_url"],
@@ -182,7 +251,7 @@ class SignOnEditView(ScopedSignOnMixin, generic.EditView):
 
 
 class SignOnViewSet(ModelViewSet):
-    """A company's OpenID Connect provider: issuer, client, attribute mapping, passwords."""
+    """A company's identity provider (OpenID Connect or SAML 2.0), attribute mapping, passwords."""
 
     model = CompanySignOn
     icon = "key"
@@ -205,17 +274,27 @@ class SignOnViewSet(ModelViewSet):
         [
             FieldPanel("company"),
             FieldPanel("label"),
+            FieldPanel("protocol"),
             MultiFieldPanel(
-                [FieldPanel("server_url"), FieldPanel("client_id"), FieldPanel("client_secret")],
+                [FieldPanel(name) for name in OIDC_FIELDS],
                 heading=_("OpenID Connect provider"),
+            ),
+            MultiFieldPanel(
+                [FieldPanel(name) for name in SAML_FIELDS],
+                heading=_("SAML identity provider"),
+                help_text=_(
+                    "Give the IdP's metadata (URL with its entity id, or XML), or its entity id, "
+                    "single sign-on URL and signing certificate. Cordée's service provider "
+                    "metadata is at /accounts/saml/<company short name>/metadata/."
+                ),
             ),
             FieldPanel("password_sign_in"),
             MultiFieldPanel(
                 [FieldPanel(name) for name in MAPPING_FIELDS],
                 heading=_("Attribute mapping"),
                 help_text=_(
-                    "The claim holding each field; empty: the standard claim (email, given_name, "
-                    "family_name, locale) or nothing."
+                    "The claim (SAML: the attribute name) holding each field; empty: the "
+                    "standard claim (email, given_name, family_name, locale) or nothing."
                 ),
             ),
         ],

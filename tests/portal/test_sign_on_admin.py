@@ -17,6 +17,7 @@ SECRET = "very-secret-client-secret"
 def form(**overrides) -> dict:
     data = {
         "label": "Horizon Connect",
+        "protocol": "oidc",
         "server_url": "https://login.horizon.example/tenant/v2.0",
         "client_id": "cordee-client",
         "client_secret": SECRET,

@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import copy
 import datetime
+import ipaddress
 import logging
+import socket
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.helpers import render_authentication_error
@@ -268,6 +270,53 @@ def fetch_idp_metadata(idp: dict) -> dict:
     return found
 
 
+def _not_public(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return (
+        ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_reserved
+        or ip.is_multicast
+        or ip.is_unspecified
+        or not ip.is_global
+    )
+
+
+def check_public_address(url: str) -> None:
+    """Refuse a metadata URL whose host is, or resolves to, a non-public address.
+
+    The server fetches this URL (now and every 4 hours): a CSR officer must not make it read
+    the platform's internal network (cloud metadata, admin consoles). Allowed with
+    CORDEE_SSO_ALLOW_PRIVATE_METADATA (an intranet IdP, the tests' IdP on 127.0.0.1).
+    """
+    if getattr(settings, "CORDEE_SSO_ALLOW_PRIVATE_METADATA", False):
+        return
+    parts = urlsplit(url)
+    host = parts.hostname
+    if not host:
+        raise InvalidSamlConfiguration("metadata_url", _("This URL has no host."))
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, port)}
+    except (OSError, ValueError, UnicodeError) as error:
+        raise InvalidSamlConfiguration(
+            "metadata_url",
+            _("The host %(host)s could not be resolved.") % {"host": host},
+        ) from error
+    if not addresses or any(_not_public(address) for address in addresses):
+        raise InvalidSamlConfiguration(
+            "metadata_url",
+            _(
+                "The host %(host)s is a private, loopback, link-local or reserved address: "
+                "the IdP metadata URL must be reachable on the internet."
+            )
+            % {"host": host},
+        )
+
+
 def saml_app_settings(
     *,
     entity_id: str = "",
@@ -290,6 +339,7 @@ def saml_app_settings(
             raise InvalidSamlConfiguration(
                 "metadata_url", _("The IdP metadata URL must be an https:// address.")
             )
+        check_public_address(metadata_url)
         if not entity_id:
             raise InvalidSamlConfiguration(
                 "entity_id", _("With a metadata URL, give the IdP's entity id too.")
@@ -342,6 +392,7 @@ def configure_saml_sign_on(
     app.client_id = company.slug
     app.name = label
     app.settings = app_settings
+    app.secret = ""  # a company switching from OpenID Connect: its client secret goes
     app.save()
     app.sites.add(Site.objects.get_current())
     if sign_on is None:
