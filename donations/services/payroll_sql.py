@@ -72,6 +72,13 @@ DONATION, MATCH, PROFILE = _t(Donation), _t(Match), _t(EmployeeProfile)
 
 # -- compute -----------------------------------------------------------------------------------
 
+# Never the pledge of a person whose last day is before the month, whatever its end says (as
+# donations.services.pledges.active_pledges_for_month on the ORM path).
+_NOT_A_LEAVER = f"""AND NOT EXISTS (
+        SELECT 1 FROM {PROFILE} leaver
+        WHERE leaver.id = {PLEDGE}.employee_id AND leaver.leave_date < %(month)s
+      )"""
+
 # The pledge that applies to the month per employee: the ORM path keeps the last one of the
 # queryset's order (-start_month, -id) in a dict, i.e. the earliest start, then the lowest id.
 _MONTH_PLEDGES = f"""
@@ -80,6 +87,7 @@ _MONTH_PLEDGES = f"""
     FROM {PLEDGE}
     WHERE company_id = %(company)s AND start_month <= %(month)s
       AND (end_month IS NULL OR end_month > %(month)s)
+      {_NOT_A_LEAVER}
     ORDER BY employee_id, start_month, id
 """
 
@@ -194,6 +202,7 @@ def payroll_diff(run: PayrollRun, *, previous: PayrollRun | None, limit: int) ->
                 FROM {PLEDGE}
                 WHERE company_id = %(company)s AND start_month <= %(month)s
                   AND (end_month IS NULL OR end_month > %(month)s)
+                  {_NOT_A_LEAVER}
                 ORDER BY employee_id, start_month DESC, id DESC
             ) q
             WHERE NOT EXISTS (
