@@ -275,10 +275,15 @@ def form_on(page: bytes, action_contains: str) -> tuple[str, dict[str, str]]:
 
 
 def sign_in(browser: Browser, email: str, totp_secret: str | None = None) -> None:
-    """The allauth form (and its second-factor step when the account has one)."""
+    """The e-mail step, allauth's password form, and the second-factor step when there is one."""
     status, url, page = browser.get("/accounts/login/")
     if status != 200:
         raise TopologyFailure(f"sign-in page answered {status}")
+    if b"/accounts/sign-in/" in page:
+        # Step 1 of the e-mail-first sign-in; a company with passwords goes on to step 2.
+        action, fields = form_on(page, "/accounts/sign-in/")
+        fields["email"] = email
+        status, url, page = browser.post(action, fields)
     action, fields = form_on(page, "/accounts/login/")
     fields.update(login=email, password=PASSWORD)
     status, url, page = browser.post(action or "/accounts/login/", fields)
