@@ -298,10 +298,9 @@ def sign_in(browser: Browser, email: str, totp_secret: str | None = None) -> Non
 
 
 def totp_now(secret: str) -> str:
-    from allauth.mfa.totp.internal.auth import hotp_value, yield_counters
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
-    counter = next(iter(yield_counters(int(time.time()))))
-    return f"{hotp_value(secret, counter):06d}"
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
 # --- reading the database the topology writes ---
