@@ -181,7 +181,7 @@ def run() -> int:
                         "--loglevel",
                         "WARNING",
                     ],
-                    env={**os.environ, "LOADTEST_DATA": str(data_path)},
+                    env={**os.environ, "LOADTEST_DATA": str(data_path), "PYTHONPATH": str(ROOT)},
                     cwd=ROOT,
                     check=False,
                 )

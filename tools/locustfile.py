@@ -13,9 +13,10 @@ import json
 import os
 import random
 import re
-import time
 
 from locust import HttpUser, between, task
+
+from tools.topology import totp_now
 
 DATA = json.loads(open(os.environ["LOADTEST_DATA"]).read())  # noqa: SIM115 (read once at import)
 SEARCHES = ["nettoyage", "jardin", "mentorat", "lecture", "numérique", "aide", "solidarité"]
@@ -62,15 +63,9 @@ class _CordeeUser(HttpUser):
             # Each decider has an account of their own: a code is never used twice.
             self.post(
                 "/accounts/2fa/authenticate/",
-                {"code": _totp(self.account["totp"])},
+                {"code": totp_now(self.account["totp"])},
                 name="sign-in (second factor)",
             )
-
-
-def _totp(secret: str) -> str:
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
 class Employee(_CordeeUser):
