@@ -530,3 +530,93 @@ class PrivacyAuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.subject_label}"
+
+
+class PayGrade(models.Model):
+    """A salary band set by the CSR officer: how many companies value skills sponsorship."""
+
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.CASCADE, related_name="pay_grades"
+    )
+    name = models.CharField(_("name"), max_length=80)
+    monthly_gross_cents = models.BigIntegerField(
+        _("monthly gross salary (cents)"),
+        help_text=_("The band's average gross salary for a full-time month."),
+    )
+    employer_contributions_percent = models.DecimalField(
+        _("employer contributions (% of gross)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("45.00"),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+
+    class Meta:
+        verbose_name = _("pay grade")
+        verbose_name_plural = _("pay grades")
+        ordering = ["company", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "name"], name="pay_grade_name_once"),
+            models.CheckConstraint(
+                condition=Q(monthly_gross_cents__gt=0), name="pay_grade_salary_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EmployeePay(models.Model):
+    """A person's own pay from a date on (from the payroll CSV upload), over their grade."""
+
+    class Source(models.TextChoices):
+        UPLOAD = "upload", _("Salary file")
+        GRADE = "grade", _("Pay grade")
+        MANUAL = "manual", _("Entered by hand")
+
+    profile = models.ForeignKey(
+        EmployeeProfile, verbose_name=_("employee"), on_delete=models.CASCADE, related_name="pay"
+    )
+    valid_from = models.DateField(_("applies from"))
+    grade = models.ForeignKey(
+        PayGrade,
+        verbose_name=_("pay grade"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Either a grade or the person's own salary and contributions."),
+    )
+    monthly_gross_cents = models.BigIntegerField(
+        _("monthly gross salary (cents)"), null=True, blank=True
+    )
+    monthly_employer_contributions_cents = models.BigIntegerField(
+        _("monthly employer contributions (cents)"), null=True, blank=True
+    )
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("employee pay")
+        verbose_name_plural = _("employee pay")
+        ordering = ["profile", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "valid_from"], name="employee_pay_once"),
+            models.CheckConstraint(
+                condition=(
+                    Q(grade__isnull=False, monthly_gross_cents__isnull=True)
+                    | Q(
+                        grade__isnull=True,
+                        monthly_gross_cents__gt=0,
+                        monthly_employer_contributions_cents__gte=0,
+                    )
+                ),
+                name="employee_pay_grade_or_amounts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.profile} · {self.valid_from:%Y-%m-%d}"
+
+
+from portal.fiscal import FiscalParameter  # noqa: E402,F401  (the model lives beside its rules)

@@ -11,6 +11,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from donations.models import (
+    CompanyGift,
     Disbursement,
     Dispute,
     Donation,
@@ -152,12 +153,14 @@ class AssociationTotal:
     association: str
     collected_cents: int = 0
     matched_cents: int = 0
+    # The company's own cash gifts (leave days, grants, vote shares…); in-kind gifts owe nothing.
+    company_gifts_cents: int = 0
     paid_cents: int = 0
     in_unpaid_batches_cents: int = 0
 
     @property
     def due_cents(self) -> int:
-        return self.collected_cents + self.matched_cents
+        return self.collected_cents + self.matched_cents + self.company_gifts_cents
 
     @property
     def owed_cents(self) -> int:
@@ -195,12 +198,25 @@ def money_by_association_month(
         .values("m", "association_id")
         .annotate(total=Sum(KEPT_MATCH_CENTS))
     )
+    gifts = CompanyGift.objects.filter(
+        company=company,
+        status=CompanyGift.Status.ACTIVE,
+        nature=CompanyGift.Nature.CASH,
+    )
+    if before:
+        gifts = gifts.filter(given_on__lt=before)
+    gifted = (
+        gifts.annotate(m=TruncMonth("given_on"))
+        .values("m", "association_id")
+        .annotate(total=Sum("amount_cents"))
+    )
     paid = (
         Disbursement.objects.filter(batch__company=company)
         .values("association_id", "batch__paid_at", "batch__created_at")
         .annotate(total=Sum("amount_cents"))
     )
     ids = {r["association_id"] for r in months} | {r["association_id"] for r in matched}
+    ids |= {r["association_id"] for r in gifted}
     ids |= {r["association_id"] for r in paid}
     names = dict(AssociationPage.objects.filter(pk__in=ids).values_list("pk", "title"))
 
@@ -224,6 +240,9 @@ def money_by_association_month(
     for r in matched:
         month_row(r).matched_cents += r["total"]
         total_row(r["association_id"]).matched_cents += r["total"]
+    for r in gifted:
+        month_row(r).company_gifts_cents += r["total"]
+        total_row(r["association_id"]).company_gifts_cents += r["total"]
     last_batch_month: dict[int, dt.date] = {}
     for r in paid:
         if r["batch__paid_at"] is not None:

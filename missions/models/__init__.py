@@ -1,9 +1,11 @@
 """Models of the missions app; `from missions.models import X` reaches every public name.
 
 - `catalogue`: causes, skills, SDGs, associations, missions (Wagtail pages) and their sessions;
+- `association_members`: the accounts of people acting for an association;
 - `engagement`: enrolments and their life cycle, feedback, calendar feeds and session series.
 """
 
+from missions.models.association_members import AssociationMembership
 from missions.models.catalogue import (
     WORK_TIME_KINDS,
     AssociationIndexPage,
@@ -36,6 +38,7 @@ __all__ = [
     "SEAT_HOLDING_STATUSES",
     "WORK_TIME_KINDS",
     "AssociationIndexPage",
+    "AssociationMembership",
     "AssociationPage",
     "CalendarFeed",
     "Cause",
