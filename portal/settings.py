@@ -205,6 +205,12 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "view_password": "10/m/ip",  # Wagtail's page and document view passwords (portal/urls.py)
 }
+# Behind a load balancer every request comes from its address: without these, allauth's per-IP
+# limits above (30 sign-ins a minute) would count the whole company as one client on a Monday
+# morning. Trust exactly as many proxies as you run (X-Forwarded-For), or the one header your
+# proxy sets; 0 (the default) ignores X-Forwarded-For, which a client can forge.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default=None)
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "portal.accounts.CompanyAccountAdapter"
 ACCOUNT_FORMS = {"login": "portal.accounts.login_form.EmailFirstLoginForm"}

@@ -156,6 +156,10 @@ def run() -> int:
                     "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
                     "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "4"),
                     "LOG_LEVEL": "WARNING",
+                    # As behind a real load balancer: one proxy, whose X-Forwarded-For names
+                    # each user's own address (tools/locustfile.py), so per-IP sign-in limits
+                    # count people as in production instead of the one loopback address.
+                    "TRUSTED_PROXY_COUNT": "1",
                 },
             ) as topology:
                 log(f"make serve answers on {topology.base}; {USERS} users for {SECONDS} s")

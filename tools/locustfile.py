@@ -15,6 +15,7 @@ import random
 import re
 
 from locust import HttpUser, between, task
+from locust.exception import StopUser
 
 from tools.topology import totp_now
 
@@ -23,6 +24,9 @@ SEARCHES = ["nettoyage", "jardin", "mentorat", "lecture", "numérique", "aide", 
 KINDS = ["", "citizen_day", "skills", "volunteering"]
 _employees = itertools.cycle(DATA["employees"])
 _deciders = itertools.cycle(DATA["deciders"])
+# Each simulated person browses from an address of their own (10.0.0.0/8), as the load balancer
+# would report it in X-Forwarded-For.
+_addresses = (f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}" for n in itertools.count(1))
 
 
 class _CordeeUser(HttpUser):
@@ -34,6 +38,7 @@ class _CordeeUser(HttpUser):
         self.client.headers["Referer"] = self.host.replace("http://", "https://") + "/"
         self.client.headers["Origin"] = self.host.replace("http://", "https://")
         self.client.headers["Accept-Language"] = "fr"
+        self.client.headers["X-Forwarded-For"] = next(_addresses)
         self.sign_in()
 
     def headers(self) -> dict[str, str]:
@@ -54,11 +59,18 @@ class _CordeeUser(HttpUser):
 
     def sign_in(self):
         self.get("/accounts/login/", name="sign-in page")
-        response = self.post(
+        with self.post(
             "/accounts/login/",
             {"login": self.account["email"], "password": DATA["password"]},
             name="sign-in",
-        )
+            catch_response=True,
+        ) as response:
+            # A refused sign-in must not turn into a run of anonymous requests whose 404s on
+            # company-private missions would be counted against the pages.
+            if response.status_code >= 400 or "/accounts/login/" in response.url:
+                response.failure(f"sign-in answered {response.status_code}")
+                raise StopUser()
+            response.success()
         if "/2fa/authenticate" in response.url:
             # Each decider has an account of their own: a code is never used twice.
             self.post(

@@ -228,3 +228,31 @@ def test_account_management_pages_render_for_a_signed_in_employee(client, employ
     body = response.content.decode()
     assert '<main id="main"' in body
     assert employee_a.company.name in body  # the site header knows who is signed in
+
+
+def _flood(client, *, addresses):
+    return [
+        client.post(
+            "/accounts/login/",
+            {"login": f"x{i}@alpha.example", "password": "x"},
+            HTTP_X_FORWARDED_FOR=address,
+        ).status_code
+        for i, address in enumerate(addresses)
+    ]
+
+
+def test_behind_a_trusted_proxy_each_client_address_has_its_own_sign_in_limit(
+    client, site_tree, settings
+):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    # 40 people signing in through the load balancer within a minute: none is refused.
+    assert 429 not in _flood(client, addresses=[f"10.0.0.{i}" for i in range(40)])
+    # One address flooding is still limited.
+    assert 429 in _flood(client, addresses=["10.0.1.1"] * 31)
+
+
+def test_without_a_trusted_proxy_a_forged_forwarded_for_does_not_escape_the_limit(
+    client, site_tree, settings
+):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
+    assert 429 in _flood(client, addresses=[f"10.0.0.{i}" for i in range(31)])
