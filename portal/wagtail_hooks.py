@@ -112,9 +112,24 @@ class CompanyScopedObjectMixin(ScopedObjectMixin):
     scope = staticmethod(people_visible_to)
 
 
+# What the HR file or SCIM writes (portal/people/records.py): edited there, never here, or the
+# next sync would silently undo the officer's change.
+HR_SYNCED_FIELDS = ("employee_number", "department", "site", "manager", "hire_date", "leave_date")
+
+
 class EmployeeProfileAdminForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        company = getattr(self.instance, "company", None) if self.instance.company_id else None
+        if company is not None and company.directory_source != "manual":
+            source = company.get_directory_source_display()
+            for name in HR_SYNCED_FIELDS:
+                if name in self.fields:
+                    # A disabled field keeps its stored value whatever is posted.
+                    self.fields[name].disabled = True
+                    self.fields[name].help_text = _(
+                        "Comes from the company's people directory (%(source)s): change it there."
+                    ) % {"source": source}
         if "manager" in self.fields:
             # A manager is a colleague of the same company, never oneself.
             self.fields["manager"].queryset = (

@@ -251,6 +251,37 @@ def test_csr_officer_edits_team_manager_and_roles(csr_b_client, company_b, emplo
     assert employee_b.user.groups.filter(pk=company_b.csr_group_id).exists()
 
 
+def test_hr_synced_fields_are_read_only_when_a_directory_feeds_them(
+    csr_b_client, company_b, employee_b
+):
+    Company.objects.filter(pk=company_b.pk).update(directory_source="hr_file")
+    EmployeeProfile.objects.filter(pk=employee_b.pk).update(department="Ventes", site="Lyon")
+    boss = make_employee(company_b, first_name="Chloé")
+    page = csr_b_client.get(f"/admin/people/edit/{employee_b.pk}/").content.decode()
+    assert "change it there" in page
+    response = csr_b_client.post(
+        f"/admin/people/edit/{employee_b.pk}/",
+        {
+            "employee_number": "B-999",
+            "department": "Finance",
+            "site": "Nantes",
+            "manager": boss.pk,
+            "leave_date": "2026-12-01",
+            "is_csr_officer": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    employee_b.refresh_from_db()
+    # The directory's values stay; roles are Cordée's own and still change here.
+    assert (employee_b.department, employee_b.site, employee_b.employee_number) == (
+        "Ventes",
+        "Lyon",
+        "",
+    )
+    assert employee_b.manager is None and employee_b.leave_date is None
+    assert employee_b.is_csr_officer
+
+
 def test_manager_must_be_a_colleague(csr_b_client, employee_a, employee_b):
     response = csr_b_client.post(f"/admin/people/edit/{employee_b.pk}/", {"manager": employee_a.pk})
     assert response.status_code == 200  # form redisplayed with an error
