@@ -9,9 +9,11 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from django.urls import register_converter
 
-        from portal import checks, signals  # noqa: F401 - registers the checks, connects the receivers
+        from portal import checks, page_cache, signals  # noqa: F401 - registers the checks, connects the receivers
         from portal.converters import IdConverter, YearConverter
         from portal.people import departures  # noqa: F401 - connects the re-hire receiver
+
+        page_cache._connect()
 
         register_converter(IdConverter, "id")
         register_converter(YearConverter, "year")

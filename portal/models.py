@@ -353,6 +353,11 @@ class EmployeeProfile(models.Model):
     @property
     def is_manager(self) -> bool:
         """A manager is anyone with at least one report (not a stored role)."""
+        # Loaded with the user by portal.accounts.backends on every request: no extra query.
+        user = self._state.fields_cache.get("user")
+        known = getattr(user, "cordee_is_manager", None)
+        if known is not None:
+            return known
         return self.reports.exists()
 
     @property
@@ -424,8 +429,36 @@ class PeopleImport(models.Model):
         return f"{self.company} · {self.file_name}"
 
 
-class HomePage(Page):
+class CachedRestrictionsMixin:
+    """Skip the two queries of the view-restriction check while no page has a restriction."""
+
+    def get_view_restrictions(self):
+        from wagtail.models import PageViewRestriction
+
+        from portal.page_cache import any_view_restriction
+
+        if not any_view_restriction():
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
+
+
+class HomePage(CachedRestrictionsMixin, Page):
     """The portal's landing page: a welcome and the next missions open to the visitor."""
+
+    def route(self, request, path_components):
+        """Find the page of a URL in one query on `url_path` instead of one per level.
+
+        Same answer as Wagtail's walk down the tree (tests/portal/test_page_routing.py compares
+        them), as long as no page type overrides `route` (a test checks that too); a URL that is
+        not a page (a 404) still takes the walk.
+        """
+        if not path_components:
+            return super().route(request, path_components)
+        url_path = self.url_path + "/".join(path_components) + "/"
+        page = Page.objects.filter(url_path=url_path).specific().first()
+        if page is None:
+            return super().route(request, path_components)
+        return page.route(request, [])
 
     intro = models.CharField(_("intro"), max_length=300, blank=True)
     body = RichTextField(_("body"), blank=True)

@@ -26,6 +26,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from portal.inputs import single_line_errors, validate_date_in_range
+from portal.models import CachedRestrictionsMixin
 
 
 class SustainableDevelopmentGoal(models.Model):
@@ -86,7 +87,7 @@ class Skill(index.Indexed, models.Model):
         return self.name
 
 
-class AssociationIndexPage(Page):
+class AssociationIndexPage(CachedRestrictionsMixin, Page):
     intro = RichTextField(_("intro"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -113,7 +114,7 @@ class AssociationPageQuerySet(PageQuerySet):
         return self.live().filter(vetting_status=AssociationPage.Vetting.APPROVED)
 
 
-class AssociationPage(Page):
+class AssociationPage(CachedRestrictionsMixin, Page):
     """A non-profit of the shared catalogue, vetted by the platform."""
 
     objects = PageManager.from_queryset(AssociationPageQuerySet)()
@@ -244,7 +245,7 @@ def _is_siren(value: str) -> bool:
     return len(value) == 9 and value.isdigit()
 
 
-class MissionIndexPage(Page):
+class MissionIndexPage(CachedRestrictionsMixin, Page):
     """The catalogue of missions: the searchable, filterable list."""
 
     intro = RichTextField(_("intro"), blank=True)
@@ -264,7 +265,7 @@ class MissionIndexPage(Page):
         return import_string(self.list_view)(request, index_page=self)
 
 
-class CompanyMissionsPage(Page):
+class CompanyMissionsPage(CachedRestrictionsMixin, Page):
     """A company's own part of the catalogue: its CSR officers publish missions here.
 
     Wagtail page permissions are granted on this subtree to the company's CSR group, so they
@@ -333,7 +334,7 @@ class MissionPageQuerySet(PageQuerySet):
         )
 
 
-class MissionPage(Page):
+class MissionPage(CachedRestrictionsMixin, Page):
     """A way to help an association: what, where, for whom, and its dated sessions."""
 
     # base_form_class (the editor's form: sessions with enrolments cannot be removed) is set by

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django import template
+from wagtail.models import Site
 
 from missions.models import AssociationIndexPage, MissionIndexPage
 from missions.selectors import catalogue as selectors
+from portal import page_cache
 
 register = template.Library()
 
@@ -25,6 +27,20 @@ def catalogue_causes():
     return selectors.catalogue_causes()
 
 
+def _site_key(request) -> str:
+    site = Site.find_for_request(request) if request is not None else None
+    return str(site.pk) if site else "-"
+
+
+def _index_urls(request) -> dict:
+    missions = MissionIndexPage.objects.live().first()
+    associations = AssociationIndexPage.objects.live().first()
+    return {
+        "missions_url": missions.get_url(request) if missions else "",
+        "associations_url": associations.get_url(request) if associations else "",
+    }
+
+
 @register.simple_tag(takes_context=True)
 def catalogue_indexes(context) -> dict:
     """URLs of the mission and association indexes (for navigation), looked up once per request."""
@@ -32,12 +48,9 @@ def catalogue_indexes(context) -> dict:
     cached = getattr(request, _INDEX_CACHE_ATTR, None)
     if cached is not None:
         return cached
-    missions = MissionIndexPage.objects.live().first()
-    associations = AssociationIndexPage.objects.live().first()
-    indexes = {
-        "missions_url": missions.get_url(request) if missions else "",
-        "associations_url": associations.get_url(request) if associations else "",
-    }
+    indexes = page_cache.cached(
+        f"catalogue-indexes:{_site_key(request)}", lambda: _index_urls(request)
+    )
     if request is not None:
         setattr(request, _INDEX_CACHE_ATTR, indexes)
     return indexes
