@@ -150,6 +150,15 @@ else:
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL or None)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# Three queues, so that a month-end of reports never delays a confirmation e-mail: "mail" (every
+# send_* task), "reports" (impact reports, data exports, receipts and other PDFs) and "celery"
+# (the rest: scheduled upkeep, payroll). One worker takes them all by default (Procfile's
+# WORKER_QUEUES); docs/scaling.md shows a worker per queue.
+CELERY_TASK_ROUTES = {
+    "*.send_*": {"queue": "mail"},
+    "reporting.*": {"queue": "reports"},
+    "*.build_*": {"queue": "reports"},
+}
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = "UTC"

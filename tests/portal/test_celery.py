@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import socket
 import subprocess
@@ -87,3 +88,22 @@ def test_real_worker_runs_ping_through_redis(tmp_path):
             output, _ = worker.communicate()
         client.close()
     assert "Traceback" not in output, output
+
+
+@pytest.mark.parametrize(
+    ("task", "queue"),
+    [
+        ("missions.send_enrolment_email", "mail"),
+        ("donations.send_payroll_run_emails", "mail"),
+        ("reporting.build_impact_report", "reports"),
+        ("portal.build_personal_data_export", "reports"),
+        ("missions.expire_overdue_requests", "celery"),
+        ("portal.apply_departures", "celery"),
+    ],
+)
+def test_tasks_go_to_the_queue_of_their_kind(task, queue):
+    for module in ("portal.tasks", "missions.tasks", "donations.tasks", "reporting.tasks"):
+        importlib.import_module(module)  # as the worker's autodiscovery does
+    assert task in app.tasks  # a renamed task would silently fall back to the default queue
+    route = app.amqp.router.route({}, task)
+    assert route["queue"].name == queue
