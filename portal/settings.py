@@ -128,6 +128,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Concurrent writers (tasks, tests with threads) wait instead of failing at once.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A read replica for reporting's aggregates (portal/db_routing.py); the primary otherwise.
+if DATABASE_REPLICA_URL := env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["portal.db_routing.ReplicaRouter"]
 
 REDIS_URL = env.str("REDIS_URL", default="")
 # Whether every process of the deployment sees the same cache (Redis, or one process: the

@@ -35,6 +35,7 @@ from missions.models import (
     SustainableDevelopmentGoal,
 )
 from missions.selectors.engagement import feedback_of
+from portal.db_routing import reads_from_replica
 from portal.models import Company
 from portal.people.employment import employed_during
 from reporting.periods import Period
@@ -553,6 +554,7 @@ COMPARED = (
 )
 
 
+@reads_from_replica
 def company_metrics(*, company: Company, period: Period) -> dict:
     """All impact figures of `company` over `period`, with the previous period to compare."""
     previous = period.previous(fiscal_start_month=company.fiscal_year_start_month)
