@@ -38,6 +38,9 @@ class PersonRecord:
     leave_date: datetime.date | None = None
     # None: unknown; "": no manager; otherwise the manager's employee number in the company.
     manager_employee_number: str | None = None
+    # Or the manager by the id Cordée gave them (SCIM refers to people by that id): a manager
+    # provisioned without an employee number is still found.
+    manager_id: int | None = None
     # Whether the record explicitly clears the leave date (a re-hire), as SCIM active=true does.
     clear_leave_date: bool = False
 
@@ -116,7 +119,12 @@ def apply_person(company: Company, record: PersonRecord, *, source: str) -> Appl
     if record.clear_leave_date and profile.leave_date is not None:
         changes["leave_date"] = (profile.leave_date, None)
         profile.leave_date = None
-    if record.manager_employee_number is not None:
+    if record.manager_id is not None:
+        manager = _manager_by_id(company, record.manager_id, profile)
+        if manager != profile.manager:
+            changes["manager"] = (profile.manager, manager)
+            profile.manager = manager
+    elif record.manager_employee_number is not None:
         manager = _manager(company, record.manager_employee_number, profile)
         if manager != profile.manager:
             changes["manager"] = (profile.manager, manager)
@@ -166,6 +174,20 @@ def _sync_primary_address(user) -> None:
     if not (address.verified and address.primary):
         address.verified = address.primary = True
         address.save(update_fields=["verified", "primary"])
+
+
+def _manager_by_id(company: Company, pk: int, profile: EmployeeProfile) -> EmployeeProfile:
+    if profile.pk is not None and pk == profile.pk:
+        raise ValidationError({"manager_id": _("A person cannot be their own manager.")})
+    manager = EmployeeProfile.objects.filter(company=company, pk=pk).first()
+    if manager is None:
+        raise ValidationError(
+            {
+                "manager_id": _("No employee of %(company)s has the id %(id)s.")
+                % {"company": company.name, "id": pk}
+            }
+        )
+    return manager
 
 
 def _manager(company: Company, number: str, profile: EmployeeProfile) -> EmployeeProfile | None:

@@ -179,12 +179,13 @@ def _site_of(resource: Person) -> str | None:
     return chosen.locality if chosen else None
 
 
-def _manager_number(company: Company, resource: Person) -> str | None:
+def _manager_of(company: Company, resource: Person) -> tuple[str | None, int | None]:
+    """(manager_employee_number, manager_id) for the record: "" clears, an id names the manager."""
     enterprise = resource[Enterprise]
     if enterprise is None:
-        return None
+        return None, None
     if enterprise.manager is None or not enterprise.manager.value:
-        return ""
+        return "", None
     value = enterprise.manager.value
     pk = parse_id(value)
     manager = EmployeeProfile.objects.filter(company=company, pk=pk).first() if pk else None
@@ -193,12 +194,8 @@ def _manager_number(company: Company, resource: Person) -> str | None:
             detail=_("manager: no person of %(company)s has the id %(id)s.")
             % {"company": company.name, "id": value[:40]}
         )
-    if not manager.employee_number:
-        raise InvalidValueException(
-            detail=_("manager: %(name)s (id %(id)s) has no employeeNumber yet; send it first.")
-            % {"name": manager, "id": manager.pk}
-        )
-    return manager.employee_number
+    # By id: a manager provisioned without an employeeNumber is found all the same.
+    return None, manager.pk
 
 
 def record_of(company: Company, resource: Person, profile: EmployeeProfile | None) -> PersonRecord:
@@ -223,6 +220,7 @@ def record_of(company: Company, resource: Person, profile: EmployeeProfile | Non
             % {"date": leave_date.isoformat()}
         )
     name = resource.name
+    manager_number, manager_id = _manager_of(company, resource)
     return PersonRecord(
         email=_email_of(resource),
         first_name=name.given_name if name and name.given_name is not None else None,
@@ -233,7 +231,8 @@ def record_of(company: Company, resource: Person, profile: EmployeeProfile | Non
         language=_language_of(resource),
         hire_date=employment.hire_date if employment else None,
         leave_date=leave_date,
-        manager_employee_number=_manager_number(company, resource),
+        manager_employee_number=manager_number,
+        manager_id=manager_id,
         clear_leave_date=clear_leave_date,
     )
 

@@ -324,23 +324,34 @@ def test_manager_of_another_company_or_unknown_is_refused(scim_a, scim_b, employ
     assert profile("ada@alpha.example").manager is None
 
 
-def test_manager_without_employee_number_is_explained(scim_a, company_a):
+def test_a_manager_without_employee_number_is_found_by_id(scim_a, company_a):
     ada = _entra_person(scim_a, "ada@alpha.example", "A-1")
     boss = make_employee(company_a, email="noboss@alpha.example")
+    response = scim_a.patch(
+        f"/Users/{ada}",
+        {
+            "schemas": [PATCH],
+            "Operations": [{"op": "Add", "path": f"{ENTERPRISE}:manager", "value": str(boss.pk)}],
+        },
+    )
+    assert response.status_code == 200, response.content
+    assert profile("ada@alpha.example").manager == boss
+
+
+def test_a_person_cannot_be_their_own_manager(scim_a):
+    ada = _entra_person(scim_a, "ada@alpha.example", "A-1")
     body = assert_error(
         scim_a.patch(
             f"/Users/{ada}",
             {
                 "schemas": [PATCH],
-                "Operations": [
-                    {"op": "Add", "path": f"{ENTERPRISE}:manager", "value": str(boss.pk)}
-                ],
+                "Operations": [{"op": "Add", "path": f"{ENTERPRISE}:manager", "value": ada}],
             },
         ),
         400,
         "invalidValue",
     )
-    assert "employeeNumber" in body["detail"]
+    assert body["detail"].startswith("manager_id:")
 
 
 def test_entra_disable_is_a_leaver_and_enable_a_rehire(scim_a):
