@@ -1,5 +1,6 @@
 """Template context shared by every page: who is signed in and for which company."""
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -12,6 +13,8 @@ def tenancy(request: HttpRequest) -> dict:
     return {
         "current_profile": profile,
         "current_company": company,
+        # The sign-in pages offer "Sign in with a passkey" (allauth's WebAuthn login).
+        "passkey_login_enabled": getattr(settings, "MFA_PASSKEY_LOGIN_ENABLED", False),
         # The colour in the URL: a new colour is a new stylesheet for every browser cache.
         "brand_css_url": f"{reverse('brand_css')}?c={company.brand_colour.lstrip('#')}"
         if company

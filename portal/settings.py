@@ -240,7 +240,13 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Cordée] "
 # One address per person: a new one waits, unverified, and replaces the old once its link is
 # followed; the adapter keeps it within the person's company domains.
 ACCOUNT_CHANGE_EMAIL = True
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Second factors: an authenticator app, recovery codes, and security keys or passkeys
+# (WebAuthn), which also sign a person in on their own, without the password.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+# WebAuthn wants HTTPS; browsers accept http://localhost, which the demo and the browser tests
+# use (a passkey is bound to the host name: open the demo at localhost, not 127.0.0.1).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG or TESTING
 # Single sign-on: one SocialApp per company (portal.models.CompanySignOn); the adapter accepts a
 # login only for an e-mail of that company's domains and creates people through apply_person.
 SOCIALACCOUNT_ADAPTER = "portal.accounts.sso.CompanySocialAccountAdapter"
