@@ -383,7 +383,9 @@ class PeopleImport(models.Model):
 
     class Status(models.TextChoices):
         PREVIEWED = "previewed", _("Previewed")
+        APPLYING = "applying", _("Being imported")
         CONFIRMED = "confirmed", _("Confirmed")
+        FAILED = "failed", _("Refused at import")
 
     company = models.ForeignKey(
         Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="people_imports"
@@ -413,6 +415,10 @@ class PeopleImport(models.Model):
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     # joiners, movers, leavers, unchanged, absent, lines: as previewed, then as applied
     counts = models.JSONField(_("counts"), default=dict, blank=True)
+    # The preview the officer confirmed; the worker applies the file only if it still matches.
+    confirm_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    apply_requested_at = models.DateTimeField(_("import requested at"), null=True, blank=True)
+    error = models.TextField(_("why the import was refused"), blank=True)
 
     class Meta:
         verbose_name = _("people import")

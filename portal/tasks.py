@@ -30,3 +30,12 @@ def purge_expired_leavers() -> dict:
     result = services.purge_expired_leavers()
     expired = services.delete_expired_exports()
     return {"erased": len(result.erased), "refused": len(result.refused), "exports": expired}
+
+
+@shared_task(name="portal.apply_people_import")
+def apply_people_import(*, import_id: int) -> str:
+    """Apply an HR file the officer confirmed (portal.people.imports.request_confirmation)."""
+    from portal.people import imports
+
+    row = imports.apply_requested(import_id=import_id)
+    return row.status if row else "missing"

@@ -15,11 +15,13 @@ import hashlib
 import json
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from portal.calendar import company_today
 from portal.models import Company, EmployeeProfile, PeopleImport
@@ -29,6 +31,10 @@ from portal.people.records import PersonRecord, apply_person
 from portal.services import email_domain
 
 SOURCE = "hr_file"
+STALE_PREVIEW = gettext_noop(
+    "The directory changed since this preview (another import or an edit): "
+    "read the updated preview below and confirm again."
+)
 IN_CHUNK = 2000  # SQLite and PostgreSQL both take this many parameters in an IN list
 
 
@@ -381,6 +387,74 @@ def _diff(profile: dict, record: PersonRecord) -> list[Change]:
 # ---------------------------------------------------------------------------- confirm
 
 
+PROGRESS_KEY = "people-import:{pk}:progress"
+
+
+def progress_of(row: PeopleImport) -> tuple[int, int] | None:
+    """(lines applied, lines to apply) while the worker imports the file, else None."""
+    return cache.get(PROGRESS_KEY.format(pk=row.pk))
+
+
+def request_confirmation(*, row: PeopleImport, user, fingerprint: str) -> PeopleImport:
+    """Check the confirmed preview now, then let a worker apply the file (large files take
+    minutes: nine queries a changed person); the preview page follows its progress."""
+    with transaction.atomic():
+        row = PeopleImport.objects.select_for_update().select_related("company").get(pk=row.pk)
+        if row.status == PeopleImport.Status.CONFIRMED:
+            raise ImportRefused(_("This file was already imported."))
+        if row.status == PeopleImport.Status.APPLYING:
+            raise ImportRefused(_("This file is being imported."))
+        try:
+            preview = preview_file(row.company, stored_bytes(row))
+        except InvalidHRFile as error:
+            raise ImportRefused(error.message) from None
+        if preview.errors:
+            raise ImportRefused(_("The file still has errors: correct them and upload it again."))
+        if preview.fingerprint != fingerprint:
+            raise ImportRefused(_(STALE_PREVIEW))
+        row.status = PeopleImport.Status.APPLYING
+        row.confirm_fingerprint = fingerprint
+        row.confirmed_by = user if getattr(user, "is_authenticated", False) else None
+        row.apply_requested_at = timezone.now()
+        row.error = ""
+        row.save(
+            update_fields=[
+                "status",
+                "confirm_fingerprint",
+                "confirmed_by",
+                "apply_requested_at",
+                "error",
+            ]
+        )
+        cache.set(PROGRESS_KEY.format(pk=row.pk), (0, len(preview.changed)), 24 * 3600)
+        from portal.tasks import apply_people_import
+
+        transaction.on_commit(lambda: apply_people_import.delay(import_id=row.pk))
+    return row
+
+
+def apply_requested(*, import_id: int) -> PeopleImport | None:
+    """The worker's side: apply a requested import, or record why it was refused. Idempotent."""
+    row = PeopleImport.objects.filter(pk=import_id).select_related("confirmed_by").first()
+    if row is None or row.status != PeopleImport.Status.APPLYING:
+        return row
+    try:
+        confirm(row=row, user=row.confirmed_by, fingerprint=row.confirm_fingerprint)
+    except ImportRefused as refused:
+        PeopleImport.objects.filter(pk=row.pk).update(
+            status=PeopleImport.Status.FAILED, error=refused.message
+        )
+    except Exception as error:
+        PeopleImport.objects.filter(pk=row.pk).update(
+            status=PeopleImport.Status.FAILED, error=f"{type(error).__name__}: {error}"[:500]
+        )
+        raise
+    finally:
+        cache.delete(PROGRESS_KEY.format(pk=row.pk))
+    row.refresh_from_db()
+    return row
+
+
 def confirm(*, row: PeopleImport, user, fingerprint: str) -> Preview:
     """Apply the previewed file in one transaction, or refuse and write nothing."""
     with transaction.atomic():
@@ -396,19 +470,19 @@ def confirm(*, row: PeopleImport, user, fingerprint: str) -> Preview:
         if preview.errors:
             raise ImportRefused(_("The file still has errors: correct them and upload it again."))
         if preview.fingerprint != fingerprint:
-            raise ImportRefused(
-                _(
-                    "The directory changed since this preview (another import or an edit): "
-                    "read the updated preview below and confirm again."
-                )
-            )
+            raise ImportRefused(_(STALE_PREVIEW))
         second_pass: list[PlannedLine] = []
-        for planned in preview.changed:
+        progress_key = PROGRESS_KEY.format(pk=row.pk)
+        total = len(preview.changed)
+        for done, planned in enumerate(preview.changed, start=1):
             record = dataclasses.replace(planned.hr_line.record)
             if planned.manager_in_second_pass:
                 record.manager_employee_number = None
                 second_pass.append(planned)
             _apply(company, record, planned.line)
+            if done % 50 == 0:
+                # In the cache, not the row: the row's transaction is not committed yet.
+                cache.set(progress_key, (done, total), 24 * 3600)
         for planned in second_pass:
             record = planned.hr_line.record
             _apply(

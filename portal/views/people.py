@@ -41,8 +41,10 @@ def _preview_page(request, row: PeopleImport, *, refusal: str = "", status: int 
     except (InvalidHRFile, imports.ImportRefused) as error:
         file_error = error.message
     form = ConfirmImportForm(initial={"fingerprint": preview.fingerprint if preview else ""})
+    progress = imports.progress_of(row) if row.status == PeopleImport.Status.APPLYING else None
     context = {
         "row": row,
+        "progress": progress,
         "preview": preview,
         "file_error": file_error,
         "refusal": refusal,
@@ -67,14 +69,17 @@ def people_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _preview_page(request, row, refusal=_("Confirm from the preview."), status=400)
     try:
-        preview = imports.confirm(
+        imports.request_confirmation(
             row=row, user=request.user, fingerprint=form.cleaned_data["fingerprint"]
         )
     except imports.ImportRefused as refused:
         return _preview_page(request, row, refusal=refused.message, status=409)
-    messages.success(
-        request,
-        _("Imported: %(joiners)s joiners, %(movers)s movers, %(leavers)s leavers.")
-        % preview.counts,
-    )
-    return redirect("people_import")
+    row.refresh_from_db()
+    if row.status == PeopleImport.Status.CONFIRMED:  # applied already (tasks run inline)
+        messages.success(
+            request,
+            _("Imported: %(joiners)s joiners, %(movers)s movers, %(leavers)s leavers.")
+            % row.counts,
+        )
+        return redirect("people_import")
+    return redirect("people_import_preview", pk=row.pk)

@@ -235,7 +235,9 @@ def test_ten_thousand_lines_in_a_bounded_number_of_queries(directory, csr_a):
 # ---------------------------------------------------------------------------- views
 
 
-def test_officer_uploads_previews_and_confirms(client, directory, csr_a):
+def test_officer_uploads_previews_and_confirms(
+    client, directory, csr_a, django_capture_on_commit_callbacks
+):
     client.force_login(csr_a.user)
     url = reverse("people_import")
     assert client.get(url).status_code == 200
@@ -253,8 +255,11 @@ def test_officer_uploads_previews_and_confirms(client, directory, csr_a):
     confirm_url = reverse("people_import_confirm", args=[row.pk])
     assert client.post(confirm_url, {"fingerprint": "0" * 64}).status_code == 409
     assert not EmployeeProfile.objects.filter(employee_number="J1").exists()
-    assert client.post(confirm_url, {"fingerprint": fingerprint}).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):  # the worker's task, inline
+        response = client.post(confirm_url, {"fingerprint": fingerprint})
+    assert response.status_code == 302
     assert EmployeeProfile.objects.get(employee_number="J1").manager.employee_number == "B1"
+    assert PeopleImport.objects.get().status == "confirmed"
 
 
 def test_cp1252_upload_shows_how_to_resave(client, directory, csr_a):
@@ -279,3 +284,70 @@ def test_other_roles_and_companies_get_404(client, directory, csr_a, csr_b):
     )
     assert response.status_code == 404
     assert not EmployeeProfile.objects.filter(employee_number="J1").exists()
+
+
+# ---- Confirmation in the background ------------------------------------------------------------
+
+
+def test_confirming_queues_the_import_and_the_worker_applies_it(
+    directory, csr_a, django_capture_on_commit_callbacks
+):
+    data = csv("J1;joe@alpha.example;Joe;New;B1;IT;Paris;01/12/2026;")
+    row = _upload(directory, csr_a.user, data)
+    fingerprint = imports.preview_file(directory, data).fingerprint
+    with django_capture_on_commit_callbacks() as queued:
+        imports.request_confirmation(row=row, user=csr_a.user, fingerprint=fingerprint)
+    row.refresh_from_db()
+    assert row.status == "applying" and len(queued) == 1
+    assert imports.progress_of(row) == (0, 1)
+    assert not EmployeeProfile.objects.filter(employee_number="J1").exists()
+    with pytest.raises(imports.ImportRefused, match="being imported"):
+        imports.request_confirmation(row=row, user=csr_a.user, fingerprint=fingerprint)
+    queued[0]()  # the worker
+    row.refresh_from_db()
+    assert row.status == "confirmed" and row.confirmed_by == csr_a.user
+    assert EmployeeProfile.objects.filter(employee_number="J1").exists()
+    assert imports.progress_of(row) is None
+    # A retried task does nothing more.
+    assert imports.apply_requested(import_id=row.pk).status == "confirmed"
+
+
+def test_a_directory_change_before_the_worker_runs_refuses_and_writes_nothing(
+    client, directory, csr_a, django_capture_on_commit_callbacks
+):
+    data = csv("J1;joe@alpha.example;Joe;New;B1;IT;Paris;01/12/2026;")
+    row = _upload(directory, csr_a.user, data)
+    fingerprint = imports.preview_file(directory, data).fingerprint
+    with django_capture_on_commit_callbacks() as queued:
+        imports.request_confirmation(row=row, user=csr_a.user, fingerprint=fingerprint)
+    # Joe signs up by hand before the worker takes the task: the file's joiner is now a mover.
+    apply_person(
+        directory,
+        PersonRecord(email="joe@alpha.example", employee_number="J1", first_name="Joseph"),
+        source="test",
+    )
+    queued[0]()
+    row.refresh_from_db()
+    assert row.status == "failed" and "changed since this preview" in row.error
+    joe = EmployeeProfile.objects.get(employee_number="J1")
+    assert joe.user.first_name == "Joseph" and joe.manager is None  # nothing of the file
+    # The preview page says why and offers to confirm the updated preview.
+    client.force_login(csr_a.user)
+    page = client.get(
+        reverse("people_import_preview", args=[row.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).text
+    assert "nothing was written" in page and "Confirm the import" in page
+
+
+def test_the_preview_page_follows_an_import_in_progress(client, directory, csr_a):
+    data = csv("J1;joe@alpha.example;Joe;New;B1;IT;Paris;01/12/2026;")
+    row = _upload(directory, csr_a.user, data)
+    fingerprint = imports.preview_file(directory, data).fingerprint
+    imports.request_confirmation(row=row, user=csr_a.user, fingerprint=fingerprint)
+    client.force_login(csr_a.user)
+    page = client.get(
+        reverse("people_import_preview", args=[row.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).text
+    assert "Being imported: 0 of 1 people applied" in page
+    assert 'http-equiv="refresh"' in page
+    assert "Confirm the import" not in page
