@@ -9,7 +9,13 @@ import re
 
 import pytest
 
-from donations.models import Pledge
+from donations.models import Donation, Pledge
+from donations.services.payroll import (
+    confirm_payroll_run,
+    export_deductions,
+    import_net_pay,
+    open_payroll_run,
+)
 from donations.services.pledges import set_round_up_associations
 from portal.models import EmployeeProfile
 from tests.donations.helpers import this_year_policy
@@ -78,3 +84,20 @@ def test_employee_signs_in_through_her_company_provider_and_pledges(page, sso_co
     pledge = Pledge.objects.get()
     assert pledge.employee.employee_number == "A-0042"
     assert page.csp_errors == []
+
+    # The month's payroll file names her only by that number: the run finds her pledge, and
+    # confirming it records her gift to Les Restos.
+    run = open_payroll_run(company=profile.company, month=pledge.start_month)
+    run = import_net_pay(
+        run=run, data="\ufeffmatricule;net_a_payer\nA-0042;2 345,67\n".encode()
+    ).run
+    line = run.lines.get()
+    assert (line.employee_number, line.employee_id, line.deduction_cents) == (
+        "A-0042",
+        profile.pk,
+        67,
+    )
+    export_deductions(run=run)
+    confirm_payroll_run(run=run)
+    gift = Donation.objects.get(donor=profile)
+    assert (gift.amount_cents, gift.association.title, gift.source) == (67, "Les Restos", "payroll")
