@@ -216,5 +216,5 @@ def statement(request: HttpRequest, year: int) -> HttpResponse:
     return render(
         request,
         "donations/statement.html",
-        {"statement": data, "ceiling_75_cents": statements.ceiling_75_cents()},
+        {"statement": data},
     )
