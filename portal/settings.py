@@ -475,6 +475,7 @@ CORDEE_DEMO_SEEDERS: list[str] = [
     "missions.demo.catalogue.seed",
     "missions.demo.engagement.seed",
     "donations.demo.giving.seed",
+    "donations.demo.leave_days.seed",  # needs the demo people's pay (or creates it)
     "reporting.demo.reports.seed",  # last: it reports on what the others seeded
 ]
 
