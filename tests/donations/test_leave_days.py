@@ -280,3 +280,20 @@ def test_concurrent_offers_never_pass_the_yearly_cap(company_a, employee_a, asso
         t.join()
     assert LeaveDayRequest.objects.filter(employee=employee_a).count() == 1
     assert len(errors) == 3
+
+
+def test_the_officer_list_and_the_employee_page_do_not_query_per_offer(
+    client, company_a, hr_a, associations, django_assert_max_num_queries
+):
+    for _ in range(6):
+        person = make_employee(company_a)
+        offer(person, associations[0])
+    client.force_login(hr_a.user)
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("donations:leave_requests")).status_code == 200
+    person = make_employee(company_a)
+    for association in associations:
+        offer(person, association)
+    client.force_login(person.user)
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("donations:leave_days")).status_code == 200
