@@ -17,6 +17,7 @@ from donations.services import leave_days
 from portal.calendar import company_today
 from portal.csv_export import csv_response, spreadsheet_dialect
 from portal.fiscal import FiscalKey, MissingFiscalRule, rule
+from portal.people.pay import day_pay_cents
 from portal.tenancy import require_payroll_officer, require_profile
 
 
@@ -113,10 +114,27 @@ def leave_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             return redirect("donations:leave_requests")
+    # What accepting today would give (the service values it again under its lock).
+    preview_day_cents = None
+    limit_rule = None
+    if leave.status == LeaveDayRequest.Status.REQUESTED:
+        today = company_today(officer.company)
+        preview_day_cents = day_pay_cents(leave.employee, today)
+        try:
+            limit_rule = rule(FiscalKey.LEAVE_DAYS_PER_YEAR, today)
+        except MissingFiscalRule:
+            limit_rule = None
     return render(
         request,
         "donations/leave_request_decide.html",
-        {"leave": leave, "form": form, "is_own": leave.employee_id == officer.pk},
+        {
+            "leave": leave,
+            "form": form,
+            "is_own": leave.employee_id == officer.pk,
+            "preview_day_cents": preview_day_cents,
+            "preview_cents": preview_day_cents * leave.days if preview_day_cents else None,
+            "limit_rule": limit_rule,
+        },
         status=400 if request.method == "POST" else 200,
     )
 

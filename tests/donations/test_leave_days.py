@@ -160,6 +160,7 @@ def test_an_officer_of_another_company_cannot_decide(employee_a, company_b, asso
 def test_employee_offers_on_the_page_and_sees_status_and_amount(
     client, employee_a, hr_a, associations
 ):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     client.force_login(employee_a.user)
     page = client.get(reverse("donations:leave_days"))
     assert page.status_code == 200
@@ -180,6 +181,7 @@ def test_employee_offers_on_the_page_and_sees_status_and_amount(
 def test_the_page_shows_the_cap_message_when_a_fourth_day_is_asked(
     client, employee_a, associations
 ):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     offer(employee_a, associations[0], 3)
     client.force_login(employee_a.user)
     response = client.post(
@@ -193,15 +195,19 @@ def test_the_page_shows_the_cap_message_when_a_fourth_day_is_asked(
 def test_officer_accepts_on_the_page_and_is_told_when_pay_is_missing(
     client, employee_a, hr_a, associations
 ):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     request = offer(employee_a, associations[0])
     client.force_login(hr_a.user)
     url = reverse("donations:leave_request_decide", args=[request.pk])
     listing = client.get(reverse("donations:leave_requests")).content.decode()
     assert employee_a.display_name in listing
+    assert "No pay is known for this employee today" in client.get(url).content.decode()
     refused = client.post(url, {"decision": "accept"})
     assert refused.status_code == 400
     assert "No pay is known" in refused.content.decode()
     give_pay(employee_a)
+    # 1 x 150.00 € a day.
+    assert "= €150.00" in client.get(url).content.decode()
     assert client.post(url, {"decision": "accept"}).status_code == 302
     request.refresh_from_db()
     assert request.status == "accepted"

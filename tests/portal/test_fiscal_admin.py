@@ -63,7 +63,7 @@ def test_a_new_dated_value_is_added_and_used_from_its_day(admin_client):
 def test_a_value_in_force_keeps_its_figure_but_its_reference_can_be_corrected(admin_client):
     row = ceiling_2000()
     url = f"/admin/fiscal-rules/edit/{row.pk}/"
-    page = admin_client.get(url).content.decode()
+    page = admin_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "add a new value with the date it applies from" in page
     response = admin_client.post(
         url,
