@@ -135,3 +135,15 @@ class AmbiguousPayrollColumns(InvalidPayrollFile):
     @property
     def field_label(self) -> str:
         return FILE_ERROR_FIELDS[self.field]
+
+
+class LeaveDayError(GivingError):
+    """A leave-day donation request breaks a rule (limit, association, state)."""
+
+
+class LeaveDayLimitReached(LeaveDayError):
+    """More working days than the yearly cap (D3142-82), counting requested and accepted days."""
+
+
+class MissingPayData(LeaveDayError):
+    """No pay is known for the employee on the day: a leave day cannot be valued."""

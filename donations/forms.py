@@ -10,7 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from donations.models import GivingSettings, MatchingPolicy, Pledge
+from donations.models import GivingSettings, LeaveDayRequest, MatchingPolicy, Pledge
 from donations.services.pledges import PledgeTerms
 from donations.services.rules import MAX_RATIO_TERM, PolicyTerms
 from portal.inputs import validate_date_in_range
@@ -374,3 +374,42 @@ class GivingSettingsForm(forms.Form):
 def _is_whole(text: str) -> bool:
     # ASCII only: "²".isdigit() is true, and int("²") raises.
     return text.isascii() and text.isdigit()
+
+
+class LeaveDayOfferForm(forms.Form):
+    """An employee's offer of working days to an eligible association."""
+
+    association = forms.TypedChoiceField(label=_("Association"), coerce=int)
+    days = forms.IntegerField(label=_("Working days"), min_value=1)
+    kind = forms.ChoiceField(
+        label=_("Kind of days"),
+        choices=LeaveDayRequest.Kind.choices,
+        help_text=_("Paid leave can be given only beyond the 24th working day of the year."),
+    )
+
+    def __init__(self, *args, associations, left: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["association"].choices = [("", "—")] + [(a.pk, a.title) for a in associations]
+        # The service checks the cap under a lock (and says why); this bound only helps the browser.
+        self.fields["days"].widget.attrs["max"] = max(left, 1)
+
+
+class LeaveDecisionForm(forms.Form):
+    """HR's decision on one offer: accept, or refuse with a reason."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("accept", _("Accept")), ("refuse", _("Refuse"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason (required to refuse; the employee reads it)"),
+        max_length=250,
+        required=False,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "refuse" and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Say why the request is refused."))
+        return data

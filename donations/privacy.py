@@ -18,6 +18,7 @@ from donations.models import (
     AuditEntry,
     Dispute,
     Donation,
+    LeaveDayRequest,
     Match,
     PaymentAttempt,
     PayrollLine,
@@ -100,10 +101,19 @@ def export(profile: EmployeeProfile) -> dict[str, list[dict]]:
         .order_by("created_at", "pk")
     )
     pledge_ids = list(Pledge.objects.filter(employee=profile).values_list("pk", flat=True))
+    leave_requests = list(
+        LeaveDayRequest.objects.filter(employee=profile)
+        .select_related("association")
+        .order_by("requested_at", "pk")
+    )
     money_objects = (
         Q(object_type="donations.pledge", object_id__in=[str(i) for i in pledge_ids])
         | Q(object_type="donations.donation", object_id__in=[str(d.pk) for d in donations])
         | Q(object_type="donations.paymentattempt", object_id__in=[str(a.pk) for a in attempts])
+        | Q(
+            object_type="donations.leavedayrequest",
+            object_id__in=[str(r.pk) for r in leave_requests],
+        )
     )
     return {
         "pledges": _pledges(profile),
@@ -171,6 +181,22 @@ def export(profile: EmployeeProfile) -> dict[str, list[dict]]:
             .select_related("association")
             .order_by("created_at", "pk")
         ],
+        "leave_day_donations": [
+            {
+                "id": r.pk,
+                "association": r.association.title,
+                "days": r.days,
+                "kind": r.kind,
+                "year": r.year,
+                "status": r.status,
+                "requested_at": r.requested_at,
+                "decided_on": r.decided_on,
+                "refusal_reason": r.refusal_reason,
+                "amount_cents": r.amount_cents,
+                "currency": r.currency,
+            }
+            for r in leave_requests
+        ],
         # Statements are built on request (never stored): their lines, year by year.
         "statements": _statements(profile),
         "money_audit": [
@@ -235,9 +261,17 @@ def _stop_open_pledge(profile: EmployeeProfile) -> int:
     return 1
 
 
+def _withdraw_leave_offers(profile: EmployeeProfile) -> int:
+    """Offers HR has not decided yet are withdrawn; decided ones are payroll and tax records."""
+    return LeaveDayRequest.objects.filter(
+        employee=profile, status=LeaveDayRequest.Status.REQUESTED
+    ).update(status=LeaveDayRequest.Status.WITHDRAWN, decided_at=timezone.now())
+
+
 def erase(profile: EmployeeProfile) -> dict[str, int]:
     return {
         "pledges_stopped": _stop_open_pledge(profile),
+        "leave_offers_withdrawn": _withdraw_leave_offers(profile),
         # The payment provider's one-time secrets and messages: not money records.
         "card_payment_details": PaymentAttempt.objects.filter(donor=profile)
         .filter(~Q(client_secret="") | ~Q(failure_message=""))

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from donations.views import finance, giving, payroll, rules, webhooks
+from donations.views import finance, giving, leave_days, payroll, rules, webhooks
 
 app_name = "donations"
 
@@ -26,6 +26,17 @@ urlpatterns = [
     ),
     path("payroll/<id:pk>/errors.csv", payroll.payroll_run_errors_csv, name="payroll_run_errors"),
     path("payroll/<id:pk>/adjust/", payroll.payroll_run_adjust, name="payroll_run_adjust"),
+    path(
+        "payroll/<id:pk>/leave-days.csv",
+        leave_days.payroll_run_leave_days_csv,
+        name="payroll_run_leave_days",
+    ),
+    path("leave-days/", leave_days.leave_days_page, name="leave_days"),
+    path("leave-days/<id:pk>/withdraw/", leave_days.leave_day_withdraw, name="leave_day_withdraw"),
+    path("leave-days/requests/", leave_days.leave_requests, name="leave_requests"),
+    path(
+        "leave-days/requests/<id:pk>/", leave_days.leave_request_decide, name="leave_request_decide"
+    ),
     path("round-up/", payroll.round_up_settings, name="round_up_settings"),
     path("finance/", finance.finance, name="finance"),
     path("finance/disburse/", finance.disbursement_create, name="disbursement_create"),

@@ -143,6 +143,12 @@ class FiscalParameter(models.Model):
     def unit(self) -> str:
         return UNITS[self.key]
 
+    def display_value(self) -> str:
+        """The value in its unit, for the admin list ("66 %", "2 000,00 €", "3")."""
+        from portal.templatetags.portal_tags import fiscal_value
+
+        return fiscal_value(self)
+
     def clean(self) -> None:
         super().clean()
         if self.key in UNITS and UNITS[self.key] == Unit.PERCENT and self.value > 100:

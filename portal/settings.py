@@ -459,9 +459,6 @@ STRIPE_JS_URL = env.str("STRIPE_JS_URL", default="https://js.stripe.com/v3/")
 # fixed part, in the company's currency minor units (Stripe's EEA rate: 1.5 % + 0.25 €).
 CORDEE_CARD_FEE_BASIS_POINTS = env.int("CORDEE_CARD_FEE_BASIS_POINTS", default=150)
 CORDEE_CARD_FEE_FIXED_CENTS = env.int("CORDEE_CARD_FEE_FIXED_CENTS", default=25)
-# French income tax (CGI art. 200): gifts to bodies helping people in difficulty get 75 % up to
-# this yearly ceiling (1,000 € for gifts made since 2020), 66 % beyond it.
-CORDEE_TAX_75_CEILING_CENTS = env.int("CORDEE_TAX_75_CEILING_CENTS", default=100_000)
 # Payroll runs: above this share of pledgers missing from the net-pay file, confirming asks the
 # officer to type the month; files larger than this many bytes are read by a Celery task.
 CORDEE_PAYROLL_MISSING_CONFIRM_PERCENT = env.int(
@@ -512,6 +509,7 @@ CORDEE_DEMO_SEEDERS: list[str] = [
     "missions.demo.catalogue.seed",
     "missions.demo.engagement.seed",
     "donations.demo.giving.seed",
+    "donations.demo.leave_days.seed",  # needs the demo people's pay (or creates it)
     "reporting.demo.reports.seed",  # last: it reports on what the others seeded
 ]
 

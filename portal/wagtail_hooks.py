@@ -546,3 +546,10 @@ def hide_reports_from_company_users(request, menu_items):
 @hooks.register("register_admin_viewset")
 def register_sign_on_viewset():
     return SignOnViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_fiscal_rules_viewset():
+    from portal.fiscal_admin import FiscalParameterViewSet
+
+    return FiscalParameterViewSet()

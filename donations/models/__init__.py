@@ -4,12 +4,14 @@
 - `gifts`: donations (payroll or card), card payment attempts, Stripe events, matching;
 - `refunds`: partial or full refunds of card gifts, and disputes (chargebacks);
 - `company_gifts`: the company's own gifts (skills sponsorship, leave days, grants, votes);
+- `leave_days`: employees' leave-day donation requests (loi 2024-344);
 - `disbursements`: what is paid to each association, and the audit log of the money.
 """
 
 from donations.models.company_gifts import CompanyGift
 from donations.models.disbursements import AuditEntry, Disbursement, DisbursementBatch
 from donations.models.gifts import Donation, Match, MatchingPolicy, PaymentAttempt, StripeEvent
+from donations.models.leave_days import LeaveDayRequest
 from donations.models.payroll import (
     CONSENT_TEXT_VERSION,
     GivingSettings,
@@ -30,6 +32,7 @@ __all__ = [
     "Dispute",
     "Donation",
     "GivingSettings",
+    "LeaveDayRequest",
     "Match",
     "MatchingPolicy",
     "PaymentAttempt",

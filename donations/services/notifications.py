@@ -42,7 +42,9 @@ PLEDGE_KINDS = {"pledge_created", "pledge_changed", "pledge_stopped"}
 RUN_KINDS = {"payroll_confirmed"}
 # To the company's CSR officers, `object_id` is a Dispute.
 DISPUTE_KINDS = {"dispute_opened", "dispute_closed"}
-KINDS = CARD_KINDS | PLEDGE_KINDS | RUN_KINDS | DISPUTE_KINDS
+# To the employee, `object_id` is a LeaveDayRequest: HR's decision on their leave-day offer.
+LEAVE_KINDS = {"leave_accepted", "leave_refused"}
+KINDS = CARD_KINDS | PLEDGE_KINDS | RUN_KINDS | DISPUTE_KINDS | LEAVE_KINDS
 
 # Payroll lines read (and e-mails handed to the mail connection) per round trip.
 RUN_CHUNK = 500
@@ -82,7 +84,30 @@ def send(*, kind: str, object_id: int, amount_cents: int | None = None) -> int:
         return _send_pledge(kind, object_id)
     if kind in DISPUTE_KINDS:
         return _send_dispute(kind, object_id)
+    if kind in LEAVE_KINDS:
+        return _send_leave(kind, object_id)
     raise ValueError(kind)
+
+
+def _send_leave(kind: str, request_id: int) -> int:
+    from donations.models import LeaveDayRequest
+
+    request = (
+        LeaveDayRequest.objects.select_related("employee__user", "company", "association")
+        .filter(pk=request_id)
+        .first()
+    )
+    expected = "accepted" if kind == "leave_accepted" else "refused"
+    if request is None or request.status != expected:
+        return 0
+    context = {
+        **_common(request.employee),
+        "request": request,
+        "association": request.association,
+        "currency": request.currency,
+        "leave_url": absolute(reverse("donations:leave_days")),
+    }
+    return _send(kind, request.employee, context, company=request.company)
 
 
 def _send_dispute(kind: str, dispute_id: int) -> int:

@@ -25,6 +25,7 @@ from donations.forms import (
 )
 from donations.models import PaymentAttempt
 from donations.payments import get_provider
+from donations.selectors import leave_days as leave_reads
 from donations.selectors import payroll as payroll_reads
 from donations.services import cards, pledges, statements
 from portal.money import cents_from_decimal
@@ -47,6 +48,7 @@ def giving_home(request: HttpRequest) -> HttpResponse:
             "summary": selectors.summary_of(profile),
             "years": sorted({g.occurred_at.year for g in gifts}, reverse=True),
             "currency": profile.company.currency,
+            "leave_requests": list(leave_reads.leave_requests_of(profile)[:10]),
         },
     )
 
@@ -214,5 +216,5 @@ def statement(request: HttpRequest, year: int) -> HttpResponse:
     return render(
         request,
         "donations/statement.html",
-        {"statement": data, "ceiling_75_cents": statements.ceiling_75_cents()},
+        {"statement": data},
     )

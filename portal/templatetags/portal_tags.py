@@ -27,3 +27,32 @@ def url_if_exists(name: str, *args, **kwargs) -> str:
 def single_line(value) -> str:
     """`value` without line breaks or control characters: for e-mail subject lines."""
     return inputs.single_line(str(value or ""))
+
+
+@register.filter
+def fiscal_value(parameter) -> str:
+    """A fiscal rule's value in its unit ("66 %", "2 000,00 €", "3"): a `Rule` or a row."""
+    from django.utils.formats import number_format
+
+    from portal.fiscal import UNITS, Unit
+    from portal.money import format_money
+
+    if parameter is None:
+        return ""
+    unit = UNITS.get(parameter.key)
+    value = parameter.value
+    if unit == Unit.CENTS:
+        return format_money(int(value), "EUR")
+    if unit == Unit.PERCENT:
+        return f"{number_format(value.normalize(), use_l10n=True)} %"
+    return number_format(value.normalize(), use_l10n=True)
+
+
+@register.filter
+def fiscal_label(parameter) -> str:
+    """What a fiscal rule is, for a `Rule` or a `FiscalParameter` row."""
+    from portal.fiscal import FiscalKey
+
+    if parameter is None or parameter.key not in FiscalKey.values:
+        return ""
+    return str(FiscalKey(parameter.key).label)

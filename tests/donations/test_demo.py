@@ -27,3 +27,20 @@ def test_demo_seed_is_consistent_and_idempotent(site_tree):
     counts = (Donation.objects.count(), Match.objects.count())
     seed_giving(scale=scale)
     assert (Donation.objects.count(), Match.objects.count()) == counts
+
+
+def test_demo_leave_days_show_a_gift_and_a_pending_offer_once(site_tree):
+    from donations.demo.leave_days import seed as seed_leave_days
+    from donations.models import CompanyGift, LeaveDayRequest
+    from missions.demo.catalogue import seed as seed_missions
+    from portal.demo.people import seed as seed_people
+
+    scale = DemoScale.named("small")
+    seed_people(scale=scale)
+    seed_missions(scale=scale)
+    seed_leave_days(scale=scale)
+    statuses = sorted(LeaveDayRequest.objects.values_list("status", flat=True))
+    assert statuses == ["accepted", "accepted", "requested", "requested"]
+    assert CompanyGift.objects.filter(kind="leave_day").count() == 2
+    seed_leave_days(scale=scale)
+    assert LeaveDayRequest.objects.count() == 4

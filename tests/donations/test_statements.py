@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -30,18 +31,25 @@ pytestmark = pytest.mark.django_db
 
 def test_estimate_66_percent_within_20_percent_of_income():
     estimate = estimate_tax_reduction(
-        helps_difficulty_cents=0, other_eligible_cents=100_000, taxable_income_cents=300_000
+        helps_difficulty_cents=0,
+        other_eligible_cents=100_000,
+        taxable_income_cents=300_000,
+        on=dt.date(2026, 3, 1),
     )
     # 20 % of 3,000 € is 600 €: 66 % of 600 € now, 400 € carried forward.
+    assert estimate.income_limit_cents == 60_000
     assert estimate.counted_66_cents == 60_000
     assert estimate.carried_forward_cents == 40_000
     assert estimate.reduction_cents == 39_600
 
 
-def test_estimate_75_percent_up_to_the_ceiling_then_66(settings):
-    settings.CORDEE_TAX_75_CEILING_CENTS = 100_000
+def test_estimate_75_percent_up_to_the_ceiling_of_the_gift_date_then_66():
+    # Before 14 Oct 2025 the ceiling is 1,000 €: 75 % of 1,000 € + 66 % of (500 € + 100 €).
     estimate = estimate_tax_reduction(
-        helps_difficulty_cents=150_000, other_eligible_cents=10_000, taxable_income_cents=None
+        helps_difficulty_cents=150_000,
+        other_eligible_cents=10_000,
+        taxable_income_cents=None,
+        on=dt.date(2025, 6, 1),
     )
     assert estimate.eligible_75_cents == 100_000
     assert estimate.eligible_66_cents == 60_000
@@ -78,8 +86,6 @@ def test_statement_pdf_names_the_cerfa_and_the_estimate(employee_a, associations
 
 
 def test_disbursement_batch_pays_what_is_owed_once(company_a, employee_a, associations, policy_a):
-    import datetime as dt
-
     match_donation(make_donation(employee_a, associations[0], 1_000))
     batch = create_disbursement_batch(company=company_a, period_end=dt.date(2027, 1, 1))
     assert list(batch.disbursements.values_list("amount_cents", flat=True)) == [2_000]

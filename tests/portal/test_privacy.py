@@ -58,6 +58,7 @@ EXPECTED_TABLES = {
     "card_payments",
     "refunds",
     "matches",
+    "leave_day_donations",
     "statements",
     "money_audit",
     # reporting

@@ -184,6 +184,7 @@ RULES = [
     Rule(r"^giving/finance/batches/", {"pk": "batch"}),
     Rule(r"^giving/rules/matching/", {"pk": "policy"}),
     Rule(r"^giving/refunds/", {"pk": "donation"}),
+    Rule(r"^giving/leave-days/", {"pk": "leave_request"}),
     Rule(
         r"^_util/authenticate_with_password/",
         {"page_view_restriction_id": "page_restriction", "page_id": "restricted_mission"},
@@ -215,6 +216,7 @@ MODEL_KEYS = {
     "portal.company": "company",
     "portal.companyrules": "company",
     "portal.companysignon": "sign_on",
+    "portal.fiscalparameter": "shared:fiscal_parameter",
     "auth.user": "user",
     "auth.group": "group",
     "missions.cause": "shared:cause",

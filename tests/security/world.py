@@ -252,6 +252,12 @@ def _build_company(name: str, slug: str, tag: str, association) -> CompanyWorld:
         filename=f"{tag}-net-pay.csv",
     )
     batch = create_disbursement_batch(company=company, period_end=dt.date(2026, 4, 1))
+    # Leave-day donation: the employee's offer, waiting for HR.
+    from donations.services.leave_days import offer_leave_days
+
+    leave_request = offer_leave_days(
+        profile=employee, association_id=association.pk, days=1, kind="rtt"
+    )
 
     # Impact: an archived report (a small PDF naming the company; WeasyPrint is not under test).
     report = ImpactReport(
@@ -370,6 +376,7 @@ def _build_company(name: str, slug: str, tag: str, association) -> CompanyWorld:
         pledge=pledge.pk,
         payroll_run=run.pk,
         batch=batch.pk,
+        leave_request=leave_request.pk,
         report=report.pk,
         report_path=report.pdf.name,
         people_import=people_import.pk,
@@ -440,6 +447,7 @@ WATCHED_ROWS = [
     ("donations.matchingpolicy", "policy"),
     ("donations.payrollrun", "payroll_run"),
     ("donations.disbursementbatch", "batch"),
+    ("donations.leavedayrequest", "leave_request"),
     ("reporting.impactreport", "report"),
     ("portal.peopleimport", "people_import"),
     ("wagtailimages.image", "image"),
@@ -490,7 +498,10 @@ def build_world() -> World:
     association = make_association(title="Shared Association", tax_receipt_eligible=True)
     a = _build_company("Alpha Industries", "alpha", "alpha", association)
     b = _build_company(f"{MARKER.title()} Conseil", MARKER, MARKER, association)
+    from portal.fiscal import FiscalParameter
+
     shared = {
+        "fiscal_parameter": str(FiscalParameter.objects.order_by("pk").first().pk),
         "association": str(association.pk),
         "site": str(Site.objects.first().pk),
         "workflow": str(Workflow.objects.first().pk),
