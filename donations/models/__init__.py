@@ -4,7 +4,8 @@
 - `gifts`: donations (payroll or card), card payment attempts, Stripe events, matching;
 - `refunds`: partial or full refunds of card gifts, and disputes (chargebacks);
 - `company_gifts`: the company's own gifts (skills sponsorship, leave days, grants, votes);
-- `disbursements`: what is paid to each association, and the audit log of the money.
+- `disbursements`: what is paid to each association, and the audit log of the money;
+- `receipts`: tax receipts, their numbering, the associations' receipt settings, donors' addresses.
 """
 
 from donations.models.company_gifts import CompanyGift
@@ -19,16 +20,25 @@ from donations.models.payroll import (
     PledgeAllocation,
     RoundUpAssociation,
 )
+from donations.models.receipts import (
+    DELEGATION_TEXT_VERSION,
+    DonorAddress,
+    ReceiptCounter,
+    ReceiptSettings,
+    TaxReceipt,
+)
 from donations.models.refunds import Dispute, Refund
 
 __all__ = [
     "CONSENT_TEXT_VERSION",
+    "DELEGATION_TEXT_VERSION",
     "AuditEntry",
     "CompanyGift",
     "Disbursement",
     "DisbursementBatch",
     "Dispute",
     "Donation",
+    "DonorAddress",
     "GivingSettings",
     "Match",
     "MatchingPolicy",
@@ -37,7 +47,10 @@ __all__ = [
     "PayrollRun",
     "Pledge",
     "PledgeAllocation",
+    "ReceiptCounter",
+    "ReceiptSettings",
     "Refund",
     "RoundUpAssociation",
     "StripeEvent",
+    "TaxReceipt",
 ]
