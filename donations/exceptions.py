@@ -135,3 +135,7 @@ class AmbiguousPayrollColumns(InvalidPayrollFile):
     @property
     def field_label(self) -> str:
         return FILE_ERROR_FIELDS[self.field]
+
+
+class ReceiptError(GivingError):
+    """A tax receipt cannot be issued, uploaded or cancelled as asked."""

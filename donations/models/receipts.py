@@ -51,6 +51,8 @@ class ReceiptSettings(models.Model):
         blank=True,
         default="Association loi 1901 reconnue d'intérêt général",
     )
+    # CGI art. 978 (IFI) applies to gifts to a few kinds of bodies (recognised foundations...).
+    eligible_ifi = models.BooleanField(_("gifts also eligible under art. 978 (IFI)"), default=False)
     delegation_accepted_at = models.DateTimeField(_("delegation accepted at"), null=True)
     delegation_accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
