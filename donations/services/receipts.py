@@ -395,7 +395,7 @@ def cancel_receipt(
         raise ReceiptError(_("Say why the receipt is cancelled."))
     with transaction.atomic():
         receipt = (
-            TaxReceipt.objects.select_for_update()
+            TaxReceipt.objects.select_for_update(of=("self",))
             .select_related("association", "donor", "company")
             .filter(pk=receipt_id, association_id=association_id)
             .first()
