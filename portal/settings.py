@@ -478,6 +478,7 @@ CORDEE_DEMO_SEEDERS: list[str] = [
     "missions.demo.catalogue.seed",
     "missions.demo.engagement.seed",
     "donations.demo.giving.seed",
+    "donations.demo.receipts.seed",  # after giving: last year's receipts of the demo accounts
     "reporting.demo.reports.seed",  # last: it reports on what the others seeded
 ]
 
