@@ -26,6 +26,12 @@ from tests.factories import make_employee
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english_pages(client):
+    """Pages' messages are checked in English (the French ones are in the .po file)."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 @pytest.fixture
 def admin_user(company_b):
     # Association people have their own accounts; any user works for the membership.
@@ -88,7 +94,9 @@ def test_admin_issues_downloads_cancels_and_summarises(
     summary = client.get(reverse("association_receipts:summary", args=[association.pk, YEAR]))
     assert summary.status_code == 200
     csv = client.get(
-        reverse("association_receipts:summary", args=[association.pk, YEAR]), {"format": "csv"}
+        reverse("association_receipts:summary", args=[association.pk, YEAR]),
+        {"format": "csv"},
+        HTTP_ACCEPT_LANGUAGE="fr",
     )
     rows = csv.content.decode("utf-8-sig").splitlines()
     assert rows[1] == "2025;1;42,00;EUR"  # the default language is French
