@@ -18,12 +18,14 @@ from donations.models import (
     AuditEntry,
     Dispute,
     Donation,
+    DonorAddress,
     Match,
     PaymentAttempt,
     PayrollLine,
     PayrollRun,
     Pledge,
     Refund,
+    TaxReceipt,
 )
 from donations.services.audit import log_action
 from donations.services.pledges import next_open_month
@@ -173,6 +175,24 @@ def export(profile: EmployeeProfile) -> dict[str, list[dict]]:
         ],
         # Statements are built on request (never stored): their lines, year by year.
         "statements": _statements(profile),
+        "receipt_address": [
+            {"street": a.street, "postcode": a.postcode, "city": a.city, "country": a.country}
+            for a in DonorAddress.objects.filter(profile=profile)
+        ],
+        "tax_receipts": [
+            {
+                "reference": r.reference,
+                "association": r.association.title,
+                "year": r.year,
+                "amount_cents": r.amount_cents,
+                "currency": r.currency,
+                "status": r.status,
+                "issued_at": r.issued_at,
+            }
+            for r in TaxReceipt.objects.filter(donor=profile)
+            .select_related("association")
+            .order_by("year", "pk")
+        ],
         "money_audit": [
             {
                 "at": e.created_at,
@@ -238,6 +258,8 @@ def _stop_open_pledge(profile: EmployeeProfile) -> int:
 def erase(profile: EmployeeProfile) -> dict[str, int]:
     return {
         "pledges_stopped": _stop_open_pledge(profile),
+        # Issued receipts keep the address they printed (tax records); the stored one goes.
+        "receipt_address": DonorAddress.objects.filter(profile=profile).delete()[0],
         # The payment provider's one-time secrets and messages: not money records.
         "card_payment_details": PaymentAttempt.objects.filter(donor=profile)
         .filter(~Q(client_secret="") | ~Q(failure_message=""))

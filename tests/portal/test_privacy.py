@@ -59,6 +59,8 @@ EXPECTED_TABLES = {
     "refunds",
     "matches",
     "statements",
+    "receipt_address",
+    "tax_receipts",
     "money_audit",
     # reporting
     "impact_reports_requested",
