@@ -136,7 +136,8 @@ def take_number(*, association_id: int, year: int) -> int:
 
 
 def _beneficiary(association, receipt_settings: ReceiptSettings) -> dict:
-    kind = association.get_identifier_kind_display() if association.identifier_kind else ""
+    # Printed as the Cerfa names it, whatever language the issuer reads.
+    kind = (association.identifier_kind or "").upper()
     return {
         "name": association.legal_name or association.title,
         "address": ", ".join(
@@ -146,7 +147,7 @@ def _beneficiary(association, receipt_settings: ReceiptSettings) -> dict:
         ),
         "object": receipt_settings.object or association.summary,
         "legal_quality": receipt_settings.legal_quality,
-        "identifier_kind": str(kind),
+        "identifier_kind": kind,
         "identifier": association.identifier,
         "signatory_name": receipt_settings.signatory_name,
         "signatory_title": receipt_settings.signatory_title,

@@ -117,7 +117,7 @@ def test_employee_receipt_pdf_has_every_mandatory_mention(employee_a):
         "12 rue de la Soie, 69001 Lyon",
         "Aide alimentaire aux personnes démunies",
         "Association loi 1901 reconnue d'intérêt général",
-        "W691234567",
+        "Numéro RNA W691234567",
         # donor: name and full address
         employee_a.display_name,
         "3 place Bellecour, 69002 Lyon, France",
