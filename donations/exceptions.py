@@ -147,3 +147,7 @@ class LeaveDayLimitReached(LeaveDayError):
 
 class MissingPayData(LeaveDayError):
     """No pay is known for the employee on the day: a leave day cannot be valued."""
+
+
+class ReceiptError(GivingError):
+    """A tax receipt cannot be issued, uploaded or cancelled as asked."""

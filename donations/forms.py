@@ -10,7 +10,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from donations.models import GivingSettings, LeaveDayRequest, MatchingPolicy, Pledge
+from donations.models import (
+    GivingSettings,
+    LeaveDayRequest,
+    MatchingPolicy,
+    Pledge,
+    ReceiptSettings,
+)
 from donations.services.pledges import PledgeTerms
 from donations.services.rules import MAX_RATIO_TERM, PolicyTerms
 from portal.inputs import validate_date_in_range
@@ -413,3 +419,81 @@ class LeaveDecisionForm(forms.Form):
         if data.get("decision") == "refuse" and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Say why the request is refused."))
         return data
+
+
+class ReceiptSettingsForm(forms.Form):
+    """An association's choice of how its tax receipts are produced, and its signatory."""
+
+    mode = forms.ChoiceField(
+        label=_("How are your tax receipts produced?"),
+        choices=ReceiptSettings.Mode.choices,
+        widget=forms.RadioSelect,
+    )
+    signatory_name = forms.CharField(label=_("Signatory's name"), max_length=120, required=False)
+    signatory_title = forms.CharField(
+        label=_("Signatory's title (e.g. President, Treasurer)"), max_length=120, required=False
+    )
+    object_text = forms.CharField(
+        label=_("Object of the association (as printed on receipts)"),
+        max_length=300,
+        required=False,
+    )
+    legal_quality = forms.CharField(label=_("Legal quality"), max_length=200, required=False)
+    eligible_ifi = forms.BooleanField(
+        label=_("Gifts are also eligible under article 978 of the tax code (IFI)"),
+        required=False,
+    )
+    signature = forms.FileField(
+        label=_("Signature image (PNG or JPEG, under 512 KB)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("mode") == ReceiptSettings.Mode.CORDEE and not data.get("signatory_name"):
+            self.add_error("signatory_name", _("Cordée signs in the name of a person: name them."))
+        return data
+
+
+class ReceiptYearForm(forms.Form):
+    year = forms.IntegerField(label=_("Year of the gifts"), min_value=2000, max_value=2100)
+
+
+class CompanyReceiptPeriodForm(forms.Form):
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To (inclusive)"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and (end < start or start.year != end.year):
+            raise forms.ValidationError(_("The period starts before it ends, within one year."))
+        return data
+
+
+class ReceiptUploadForm(forms.Form):
+    year = forms.IntegerField(widget=forms.HiddenInput)
+    batch = forms.ChoiceField(label=_("Gifts covered"))
+    own_reference = forms.CharField(label=_("Your receipt number"), max_length=60)
+    pdf = forms.FileField(
+        label=_("Receipt (PDF)"), widget=forms.ClearableFileInput(attrs={"accept": ".pdf"})
+    )
+
+    def __init__(self, *args, batches: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["batch"].choices = batches
+
+
+class ReceiptCancelForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for cancelling"), max_length=250)
+    replace = forms.BooleanField(
+        label=_("Issue a corrected receipt in its place"), required=False, initial=True
+    )
+
+
+class DonorAddressForm(forms.Form):
+    street = forms.CharField(label=_("Street address"), max_length=255)
+    postcode = forms.CharField(label=_("Postcode"), max_length=10)
+    city = forms.CharField(label=_("City"), max_length=100)
+    country = forms.CharField(label=_("Country"), max_length=60, initial="France")

@@ -18,6 +18,7 @@ from donations.models import (
     AuditEntry,
     Dispute,
     Donation,
+    DonorAddress,
     LeaveDayRequest,
     Match,
     PaymentAttempt,
@@ -25,6 +26,7 @@ from donations.models import (
     PayrollRun,
     Pledge,
     Refund,
+    TaxReceipt,
 )
 from donations.services.audit import log_action
 from donations.services.pledges import next_open_month
@@ -199,6 +201,24 @@ def export(profile: EmployeeProfile) -> dict[str, list[dict]]:
         ],
         # Statements are built on request (never stored): their lines, year by year.
         "statements": _statements(profile),
+        "receipt_address": [
+            {"street": a.street, "postcode": a.postcode, "city": a.city, "country": a.country}
+            for a in DonorAddress.objects.filter(profile=profile)
+        ],
+        "tax_receipts": [
+            {
+                "reference": r.reference,
+                "association": r.association.title,
+                "year": r.year,
+                "amount_cents": r.amount_cents,
+                "currency": r.currency,
+                "status": r.status,
+                "issued_at": r.issued_at,
+            }
+            for r in TaxReceipt.objects.filter(donor=profile)
+            .select_related("association")
+            .order_by("year", "pk")
+        ],
         "money_audit": [
             {
                 "at": e.created_at,
@@ -272,6 +292,8 @@ def erase(profile: EmployeeProfile) -> dict[str, int]:
     return {
         "pledges_stopped": _stop_open_pledge(profile),
         "leave_offers_withdrawn": _withdraw_leave_offers(profile),
+        # Issued receipts keep the address they printed (tax records); the stored one goes.
+        "receipt_address": DonorAddress.objects.filter(profile=profile).delete()[0],
         # The payment provider's one-time secrets and messages: not money records.
         "card_payment_details": PaymentAttempt.objects.filter(donor=profile)
         .filter(~Q(client_secret="") | ~Q(failure_message=""))

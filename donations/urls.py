@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from donations.views import finance, giving, leave_days, payroll, rules, webhooks
+from donations.views import finance, giving, leave_days, payroll, receipts, rules, webhooks
 
 app_name = "donations"
 
@@ -15,6 +15,14 @@ urlpatterns = [
     path("give/<id:pk>/done/", giving.card_done, name="card_done"),
     path("give/<id:pk>/demo-pay/", giving.card_pay_simulated, name="card_pay_simulated"),
     path("statement/<year:year>/", giving.statement, name="statement"),
+    path("receipts/", receipts.my_receipts, name="receipts"),
+    path("receipts/<id:pk>/", receipts.my_receipt_download, name="receipt_download"),
+    path("company-receipts/", receipts.company_receipts, name="company_receipts"),
+    path(
+        "company-receipts/<id:pk>/",
+        receipts.company_receipt_download,
+        name="company_receipt_download",
+    ),
     path("payroll/", payroll.payroll_runs, name="payroll_runs"),
     path("payroll/<id:pk>/", payroll.payroll_run, name="payroll_run"),
     path("payroll/<id:pk>/progress/", payroll.payroll_run_progress, name="payroll_run_progress"),

@@ -116,6 +116,15 @@ class Company(models.Model):
             "erased. Blank: the platform's default."
         ),
     )
+    # The company as the associations' receipts name it (Cerfa 16216: name, legal form, SIREN).
+    legal_name = models.CharField(_("legal name"), max_length=200, blank=True)
+    legal_form = models.CharField(_("legal form"), max_length=60, blank=True)
+    siren = models.CharField(
+        _("SIREN"), max_length=9, blank=True, validators=[RegexValidator(r"^\d{9}$")]
+    )
+    registered_address = models.CharField(
+        _("registered office address"), max_length=300, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

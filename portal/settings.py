@@ -510,6 +510,7 @@ CORDEE_DEMO_SEEDERS: list[str] = [
     "missions.demo.engagement.seed",
     "donations.demo.giving.seed",
     "donations.demo.leave_days.seed",  # needs the demo people's pay (or creates it)
+    "donations.demo.receipts.seed",  # after giving: last year's receipts of the demo accounts
     "reporting.demo.reports.seed",  # last: it reports on what the others seeded
 ]
 

@@ -82,6 +82,8 @@ urlpatterns = [
     path("", include("missions.urls")),
     path("impact/", include("reporting.urls")),
     path("giving/", include("donations.urls")),
+    # The association's tax receipts (its members only).
+    path("association/<id:association_id>/receipts/", include("donations.association_urls")),
 ]
 
 # The demo identity provider: demo mode and tests only (portal.checks refuses it otherwise).

@@ -268,6 +268,10 @@ COMPANY_FIELDS = [
     "brand_colour",
     "logo",
     "leaver_retention_months",
+    "legal_name",
+    "legal_form",
+    "siren",
+    "registered_address",
 ]
 
 
@@ -325,6 +329,16 @@ class CompanyViewSet(ModelViewSet):
             ),
             FieldPanel("leaver_retention_months"),
             FieldPanel("logo"),
+            # What associations print on the company's tax receipts (Cerfa 16216).
+            MultiFieldPanel(
+                [
+                    FieldRowPanel(
+                        [FieldPanel("legal_name"), FieldPanel("legal_form"), FieldPanel("siren")]
+                    ),
+                    FieldPanel("registered_address"),
+                ],
+                heading=_("Legal identity (tax receipts)"),
+            ),
         ],
         base_form_class=CompanyAdminForm,
     )

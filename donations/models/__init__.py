@@ -5,7 +5,8 @@
 - `refunds`: partial or full refunds of card gifts, and disputes (chargebacks);
 - `company_gifts`: the company's own gifts (skills sponsorship, leave days, grants, votes);
 - `leave_days`: employees' leave-day donation requests (loi 2024-344);
-- `disbursements`: what is paid to each association, and the audit log of the money.
+- `disbursements`: what is paid to each association, and the audit log of the money;
+- `receipts`: tax receipts, their numbering, the associations' receipt settings, donors' addresses.
 """
 
 from donations.models.company_gifts import CompanyGift
@@ -21,16 +22,25 @@ from donations.models.payroll import (
     PledgeAllocation,
     RoundUpAssociation,
 )
+from donations.models.receipts import (
+    DELEGATION_TEXT_VERSION,
+    DonorAddress,
+    ReceiptCounter,
+    ReceiptSettings,
+    TaxReceipt,
+)
 from donations.models.refunds import Dispute, Refund
 
 __all__ = [
     "CONSENT_TEXT_VERSION",
+    "DELEGATION_TEXT_VERSION",
     "AuditEntry",
     "CompanyGift",
     "Disbursement",
     "DisbursementBatch",
     "Dispute",
     "Donation",
+    "DonorAddress",
     "GivingSettings",
     "LeaveDayRequest",
     "Match",
@@ -40,7 +50,10 @@ __all__ = [
     "PayrollRun",
     "Pledge",
     "PledgeAllocation",
+    "ReceiptCounter",
+    "ReceiptSettings",
     "Refund",
     "RoundUpAssociation",
     "StripeEvent",
+    "TaxReceipt",
 ]

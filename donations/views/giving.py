@@ -23,10 +23,11 @@ from donations.forms import (
     CardDonationForm,
     PledgeForm,
 )
-from donations.models import PaymentAttempt
+from donations.models import DonorAddress, PaymentAttempt
 from donations.payments import get_provider
 from donations.selectors import leave_days as leave_reads
 from donations.selectors import payroll as payroll_reads
+from donations.selectors import receipts as receipt_reads
 from donations.services import cards, pledges, statements
 from portal.money import cents_from_decimal
 from portal.tenancy import require_profile
@@ -49,6 +50,8 @@ def giving_home(request: HttpRequest) -> HttpResponse:
             "years": sorted({g.occurred_at.year for g in gifts}, reverse=True),
             "currency": profile.company.currency,
             "leave_requests": list(leave_reads.leave_requests_of(profile)[:10]),
+            "receipts": receipt_reads.receipts_of_employee(profile).filter(status="issued"),
+            "has_receipt_address": DonorAddress.objects.filter(profile=profile).exists(),
         },
     )
 

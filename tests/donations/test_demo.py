@@ -44,3 +44,26 @@ def test_demo_leave_days_show_a_gift_and_a_pending_offer_once(site_tree):
     assert CompanyGift.objects.filter(kind="leave_day").count() == 2
     seed_leave_days(scale=scale)
     assert LeaveDayRequest.objects.count() == 4
+
+
+def test_demo_receipts_are_issued_for_last_year_and_idempotent(site_tree):
+    from django.utils import timezone
+
+    from donations.demo.giving import seed as seed_giving
+    from donations.demo.receipts import seed as seed_receipts
+    from donations.models import TaxReceipt
+    from missions.demo.catalogue import seed as seed_missions
+    from portal.demo.people import seed as seed_people
+
+    scale = DemoScale.named("small")
+    seed_people(scale=scale)
+    seed_missions(scale=scale)
+    seed_giving(scale=scale)
+    seed_receipts(scale=scale)
+    year = timezone.localdate().year - 1
+    receipts = TaxReceipt.objects.filter(year=year, status="issued")
+    assert receipts.filter(kind="employee", donor__user__email__startswith="employee@").exists()
+    assert receipts.filter(kind="company").exists()
+    count = receipts.count()
+    seed_receipts(scale=scale)
+    assert TaxReceipt.objects.count() == count

@@ -60,6 +60,8 @@ EXPECTED_TABLES = {
     "matches",
     "leave_day_donations",
     "statements",
+    "receipt_address",
+    "tax_receipts",
     "money_audit",
     # reporting
     "impact_reports_requested",

@@ -180,6 +180,17 @@ RULES = [
         data=(("fingerprint", "{people_import_fingerprint}"),),
     ),
     Rule(r"^giving/give/", {"pk": "payment"}),
+    Rule(r"^giving/receipts/", {"pk": "receipt"}),
+    Rule(r"^giving/company-receipts/", {"pk": "company_receipt"}),
+    # A's employee is the admin of A's own association: B's receipts (in the shared association)
+    # through A's association's URL, and the shared association A is no member of.
+    Rule(
+        r"^association/<id:association_id>/receipts/",
+        {
+            "association_id": ["a:own_association", "shared:association"],
+            "receipt_id": ["receipt", "company_receipt"],
+        },
+    ),
     Rule(r"^giving/payroll/", {"pk": "payroll_run"}),
     Rule(r"^giving/finance/batches/", {"pk": "batch"}),
     Rule(r"^giving/rules/matching/", {"pk": "policy"}),

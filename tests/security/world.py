@@ -416,8 +416,52 @@ def _build_company(name: str, slug: str, tag: str, association) -> CompanyWorld:
         scim_secret=scim_secret,
         scim_external_id=f"{tag}-external-id",
     )
+    ids.update(_receipts(company, employee, association, tag))
     world.ids = {key: str(value) for key, value in ids.items()}
     return world
+
+
+def _receipts(company: Company, employee: EmployeeProfile, association, tag: str) -> dict:
+    """Tax receipts of the company and its employee in the shared association, and an
+    association of the company's own employee (admin member) whose receipts pages are theirs."""
+    from django.db import transaction
+
+    from donations.models import DonorAddress, TaxReceipt
+    from donations.services.receipts import take_number
+    from missions.models import AssociationMembership
+    from tests.factories import make_association
+
+    DonorAddress.objects.create(
+        profile=employee, street=f"1 rue {tag}", postcode="69001", city="Lyon"
+    )
+    made = {}
+    for key, kind, donor in (
+        ("receipt", "employee", employee),
+        ("company_receipt", "company", None),
+    ):
+        with transaction.atomic():
+            receipt = TaxReceipt(
+                association=association,
+                kind=kind,
+                origin="issued",
+                year=2025,
+                number=take_number(association_id=association.pk, year=2025),
+                company=company,
+                donor=donor,
+                period_start=dt.date(2025, 1, 1),
+                period_end=dt.date(2025, 12, 31),
+                amount_cents=4_200,
+                currency="EUR",
+                content={"donor": {"name": f"{tag} donor"}},
+                issued_at=NOW,
+            )
+            receipt.pdf.save(f"{tag}-{key}.pdf", ContentFile(_pdf(f"{tag} receipt")), save=False)
+            receipt.save()
+        made[key] = receipt.pk
+    own = make_association(title=f"Receipts Association {company.pk}", tax_receipt_eligible=True)
+    AssociationMembership.objects.create(user=employee.user, association=own, role="admin")
+    made["own_association"] = own.pk
+    return made
 
 
 # B's rows that no request of A's people may change: (model label, key of B's ids).
@@ -449,6 +493,8 @@ WATCHED_ROWS = [
     ("donations.disbursementbatch", "batch"),
     ("donations.leavedayrequest", "leave_request"),
     ("reporting.impactreport", "report"),
+    ("donations.taxreceipt", "receipt"),
+    ("donations.taxreceipt", "company_receipt"),
     ("portal.peopleimport", "people_import"),
     ("wagtailimages.image", "image"),
     ("wagtaildocs.document", "document"),
