@@ -82,6 +82,8 @@ urlpatterns = [
     path("", include("missions.urls")),
     path("impact/", include("reporting.urls")),
     path("giving/", include("donations.urls")),
+    # The association workspace's money pages (its other pages are in missions.urls).
+    path("association/", include("donations.association_urls")),
 ]
 
 # The demo identity provider: demo mode and tests only (portal.checks refuses it otherwise).
