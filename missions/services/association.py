@@ -73,7 +73,7 @@ def invitation_from_token(token: str, *, now: dt.datetime | None = None) -> Asso
 
 def _check_invitable(email: str) -> None:
     """Association people are never a company's people: refuse those addresses."""
-    user = get_user_model().objects.filter(email__iexact=email).select_related().first()
+    user = get_user_model().objects.filter(email__iexact=email).first()
     if user is not None and hasattr(user, "profile"):
         raise InvitationRefused(
             _("%(email)s belongs to a company's employee, who cannot act for an association.")
