@@ -477,6 +477,7 @@ CORDEE_DEMO_SEEDERS: list[str] = [
     "portal.demo.sign_on.seed",  # Groupe Horizon signs in through the demo identity provider
     "missions.demo.catalogue.seed",
     "missions.demo.engagement.seed",
+    "missions.demo.association_workspace.seed",  # an admin account per association with sessions
     "donations.demo.giving.seed",
     "reporting.demo.reports.seed",  # last: it reports on what the others seeded
 ]
