@@ -100,7 +100,7 @@ def test_a_member_signs_in_and_confirms_attendance_of_a_past_session(
     page.wait_for_load_state()
     assert "VIR-JARDINS-01" in page.content()
     assert_accessible(page, axe_check, "the money page")
-    page.get_by_role("button", name=re.compile("^Confirm that")).click()
+    page.get_by_role("button", name=re.compile("^Confirm received")).click()
     page.wait_for_load_state()
     assert Disbursement.objects.get(association=association).received_by == member
     assert page.csp_errors == []

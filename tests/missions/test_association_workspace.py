@@ -421,3 +421,9 @@ def test_an_association_member_may_reset_their_password(client, association, mem
     response = client.post(reverse("account_reset_password"), {"email": member.email})
     assert response.status_code == 302
     assert mailoutbox and mailoutbox[-1].to == [member.email]
+
+
+def test_an_association_member_may_turn_on_two_factor_from_their_account(client, member):
+    client.force_login(member)
+    assert client.get(reverse("mfa_index")).status_code == 200
+    assert client.get(reverse("mfa_activate_totp")).status_code == 200
