@@ -427,3 +427,23 @@ def test_an_association_member_may_turn_on_two_factor_from_their_account(client,
     client.force_login(member)
     assert client.get(reverse("mfa_index")).status_code == 200
     assert client.get(reverse("mfa_activate_totp")).status_code == 200
+
+
+def test_the_volunteer_finds_the_associations_feedback_in_their_data_and_erasure_clears_it(
+    association, member, company_a, employee_a
+):
+    from missions import privacy
+
+    enrolment = _enrolment(employee_a, _session(company_a, association), S.ATTENDED)
+    service.give_volunteer_feedback(
+        user=member,
+        association_id=association.pk,
+        enrolment_id=enrolment.pk,
+        rating=4,
+        comment="Punctual and kind",
+    )
+    exported = privacy.export(employee_a)["association_feedback_received"]
+    assert [(r["rating"], r["comment"]) for r in exported] == [(4, "Punctual and kind")]
+    assert member.email not in str(exported)
+    assert privacy.erase(employee_a)["association_feedback_texts"] == 1
+    assert privacy.export(employee_a)["association_feedback_received"][0]["comment"] == ""
