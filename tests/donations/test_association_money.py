@@ -30,7 +30,8 @@ FEB = dt.datetime(2026, 2, 15, 12, tzinfo=dt.UTC)
 
 
 @pytest.fixture(autouse=True)
-def _english():
+def _english(client):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     with translation.override("en"):
         yield
 
