@@ -1,19 +1,17 @@
-"""URLs of an association's tax receipts, mounted at /association/<id:association_id>/receipts/."""
+"""URLs of the association workspace's money pages, mounted at /association/ beside the missions
+app's workspace pages (donations' own URLs live under /giving/)."""
 
 from django.urls import path
 
-from donations.views import association_receipts as views
+from donations.views import association
 
-app_name = "association_receipts"
+app_name = "donations_association"
 
 urlpatterns = [
-    path("", views.receipts_home, name="home"),
-    path("settings/", views.receipts_settings, name="settings"),
-    path("delegation/", views.receipts_delegation, name="delegation"),
-    path("issue/", views.receipts_issue, name="issue"),
-    path("issue-company/", views.receipts_issue_company, name="issue_company"),
-    path("upload/", views.receipts_upload, name="upload"),
-    path("<id:receipt_id>/", views.receipt_download, name="download"),
-    path("<id:receipt_id>/cancel/", views.receipt_cancel, name="cancel"),
-    path("summary/<year:year>/", views.receipts_summary, name="summary"),
+    path("<id:association_id>/money/", association.money, name="money"),
+    path(
+        "<id:association_id>/money/disbursements/<id:disbursement_id>/received/",
+        association.disbursement_received,
+        name="disbursement_received",
+    ),
 ]

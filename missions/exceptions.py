@@ -19,6 +19,9 @@ __all__ = [
     "IllegalTransition",
     "InvalidApprovalLink",
     "InvalidHours",
+    "InvalidInvitation",
+    "InvitationRefused",
+    "LastAdministrator",
     "LeftCompany",
     "NotAllowed",
     "NotVisible",
@@ -172,3 +175,22 @@ class SessionCancelled(EngagementError):
 class AlreadyCancelled(EngagementError):
     def default_message(self) -> str:
         return _("This session is already cancelled.")
+
+
+class InvalidInvitation(EngagementError):
+    """An association invitation link that is forged, expired, used or revoked."""
+
+    def default_message(self) -> str:
+        return _(
+            "This invitation link is invalid, has expired or has already been used: ask the "
+            "association for a new one."
+        )
+
+
+class InvitationRefused(EngagementError):
+    """An address that cannot be invited to act for an association (the message says why)."""
+
+
+class LastAdministrator(EngagementError):
+    def default_message(self) -> str:
+        return _("An association keeps at least one other active administrator: invite one first.")

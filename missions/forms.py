@@ -214,3 +214,125 @@ class SeriesForm(forms.Form):
     )
     seats = forms.IntegerField(label=gettext_lazy("Seats"), min_value=1, max_value=10000)
     place = forms.CharField(label=gettext_lazy("Place"), max_length=255, required=False)
+
+
+# The association workspace ----------------------------------------------------------------------
+
+RATING_CHOICES = [(str(n), str(n)) for n in range(5, 0, -1)]
+
+
+class InviteMemberForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[
+            ("member", _("Member (rosters and attendance)")),
+            ("admin", _("Administrator (invites others, receipts, signature)")),
+        ],
+        initial="member",
+    )
+
+
+class AdminInviteForm(InviteMemberForm):
+    """The platform admin's invitation, from the Wagtail admin: any approved association."""
+
+    association = forms.ModelChoiceField(label=_("Association"), queryset=None)
+
+    field_order = ["association", "email", "role"]
+
+    def __init__(self, *args, **kwargs):
+        from missions.models import AssociationPage
+
+        super().__init__(*args, **kwargs)
+        self.fields["association"].queryset = AssociationPage.objects.order_by("title")
+
+
+class AcceptInvitationForm(forms.Form):
+    """A new association account: names and a password (checked by Django's validators)."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    password1 = forms.CharField(
+        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label=_("Password (again)"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email: str = "", **kwargs):
+        self.email = email
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.password_validation import validate_password
+
+        data = super().clean()
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords differ."))
+        elif first:
+            user = get_user_model()(
+                email=self.email,
+                username=self.email,
+                first_name=data.get("first_name", ""),
+                last_name=data.get("last_name", ""),
+            )
+            try:
+                validate_password(first, user)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+class VolunteerFeedbackForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("How did it go with this volunteer? (5 = very well)"),
+        choices=RATING_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("A word for their CSR team (optional)"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class CompanyFeedbackForm(forms.Form):
+    company = forms.TypedChoiceField(label=_("Company"), coerce=int, choices=())
+    rating = forms.TypedChoiceField(
+        label=_("How was working with this company? (5 = very well)"),
+        choices=RATING_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, companies=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["company"].choices = [(c.pk, c.name) for c in companies]
+
+
+def attendance_marks(data, enrolment_ids) -> list:
+    """The roster form's choices: `presence-<id>` (attended / no_show / blank = unchanged) and
+    `hours-<id>`; an enrolment left blank is not part of the confirmation."""
+    from missions.services.attendance import AttendanceMark
+
+    marks = []
+    for enrolment_id in enrolment_ids:
+        presence = data.get(f"presence-{enrolment_id}", "")
+        if presence not in ("attended", "no_show"):
+            continue
+        hours = (data.get(f"hours-{enrolment_id}") or "").strip()[:12] or None
+        marks.append(
+            AttendanceMark(enrolment_id=enrolment_id, attended=presence == "attended", hours=hours)
+        )
+    return marks

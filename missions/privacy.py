@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from missions.models import CalendarFeed, Enrolment, EnrolmentEvent, Feedback, MissionSession
+from missions.models import (
+    CalendarFeed,
+    Enrolment,
+    EnrolmentEvent,
+    Feedback,
+    MissionSession,
+    VolunteerFeedback,
+)
 from missions.models.engagement import SEAT_HOLDING_STATUSES, EnrolmentStatus
 from portal.models import EmployeeProfile
 
@@ -46,6 +53,12 @@ def export(profile: EmployeeProfile) -> dict[str, list[dict]]:
         .order_by("decided_at", "pk")
     )
     feed = CalendarFeed.objects.filter(employee=profile).first()
+    # What associations said of the person (the association member who wrote it is not named).
+    about_you = (
+        VolunteerFeedback.objects.filter(enrolment__employee=profile)
+        .select_related("enrolment__session__mission__association")
+        .order_by("updated_at", "pk")
+    )
     return {
         "enrolments": [
             {
@@ -58,6 +71,7 @@ def export(profile: EmployeeProfile) -> dict[str, list[dict]]:
                 "decided_by": row.decided_by.display_name if row.decided_by else "",
                 "decided_at": row.decided_at,
                 "decision_reason": row.decision_reason,
+                "attendance_confirmed_by_the_association_at": row.association_confirmed_at,
                 "enrolled_at": row.created_at,
             }
             for row in enrolments
@@ -91,6 +105,17 @@ def export(profile: EmployeeProfile) -> dict[str, list[dict]]:
                 "given_at": row.created_at,
             }
             for row in feedback
+        ],
+        "association_feedback_received": [
+            {
+                "enrolment": row.enrolment_id,
+                "association": row.enrolment.session.mission.association.title,
+                "mission": row.enrolment.session.mission.title,
+                "rating": row.rating,
+                "comment": row.comment,
+                "at": row.updated_at,
+            }
+            for row in about_you
         ],
         # As a manager: the decisions taken (the colleague concerned is not named: their data).
         "approvals_decided": [
@@ -139,6 +164,9 @@ def erase(profile: EmployeeProfile) -> dict[str, int]:
         "decision_reasons": Enrolment.objects.filter(employee=profile)
         .exclude(decision_reason="")
         .update(decision_reason=""),
+        "association_feedback_texts": VolunteerFeedback.objects.filter(enrolment__employee=profile)
+        .exclude(comment="")
+        .update(comment=""),
         "history_notes": EnrolmentEvent.objects.filter(enrolment__employee=profile)
         .exclude(note="")
         .update(note=""),

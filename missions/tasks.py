@@ -31,3 +31,10 @@ def record_attendance_after_grace() -> int:
     from missions.services import attendance
 
     return len(attendance.record_attendance_after_grace())
+
+
+@shared_task(name="missions.send_association_invitation")
+def send_association_invitation(*, invitation_id: int) -> int:
+    from missions.services import association
+
+    return association.send_invitation(invitation_id=invitation_id)

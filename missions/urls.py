@@ -1,9 +1,10 @@
-"""URLs of the missions app that are not Wagtail pages: the feed and engagement (/engagement/)."""
+"""URLs of the missions app that are not Wagtail pages: the feed, engagement (/engagement/) and the
+association workspace (/association/)."""
 
 from django.urls import path
 
 from missions import feeds
-from missions.views import approvals, csr, employee
+from missions.views import approvals, association, csr, employee
 
 app_name = "missions"
 
@@ -38,5 +39,48 @@ urlpatterns = [
         "engagement/csr/sessions/<id:session_id>/roster.csv",
         csr.csr_roster_csv,
         name="csr_roster_csv",
+    ),
+    # The association workspace (its money pages are donations.association_urls).
+    path("association/", association.workspace_index, name="association_workspace"),
+    path(
+        "association/invitations/<str:token>/",
+        association.invitation,
+        name="association_invitation",
+    ),
+    path("association/<id:association_id>/", association.home, name="association_home"),
+    path(
+        "association/<id:association_id>/sessions/",
+        association.sessions,
+        name="association_sessions",
+    ),
+    path(
+        "association/<id:association_id>/sessions/<id:session_id>/",
+        association.session_roster,
+        name="association_session",
+    ),
+    path(
+        "association/<id:association_id>/sessions/<id:session_id>/feedback/",
+        association.company_feedback,
+        name="association_company_feedback",
+    ),
+    path(
+        "association/<id:association_id>/enrolments/<id:enrolment_id>/feedback/",
+        association.volunteer_feedback,
+        name="association_volunteer_feedback",
+    ),
+    path(
+        "association/<id:association_id>/members/",
+        association.members,
+        name="association_members",
+    ),
+    path(
+        "association/<id:association_id>/members/<id:membership_id>/revoke/",
+        association.member_revoke,
+        name="association_member_revoke",
+    ),
+    path(
+        "association/<id:association_id>/invitations/<id:invitation_id>/revoke/",
+        association.invitation_revoke,
+        name="association_invitation_revoke",
     ),
 ]

@@ -43,3 +43,39 @@ def hide_other_companies_in_explorer(parent_page, pages, request):
 @hooks.register("construct_page_chooser_queryset")
 def hide_other_companies_in_chooser(pages, request):
     return _hide_other_companies(pages, request.user)
+
+
+# ---- The platform admin invites association people (superusers only) ------------------------
+
+
+@hooks.register("register_admin_urls")
+def association_invitation_urls():
+    from django.urls import path
+
+    from missions.views.platform import invite_association_member
+
+    return [
+        path(
+            "association-invitations/",
+            invite_association_member,
+            name="missions_association_invitations",
+        )
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def association_invitations_menu_item():
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy as _
+    from wagtail.admin.menu import MenuItem
+
+    class SuperuserMenuItem(MenuItem):
+        def is_shown(self, request):
+            return request.user.is_superuser
+
+    return SuperuserMenuItem(
+        _("Association accounts"),
+        reverse("missions_association_invitations"),
+        icon_name="user",
+        order=9000,
+    )

@@ -508,6 +508,7 @@ CORDEE_DEMO_SEEDERS: list[str] = [
     "portal.demo.sign_on.seed",  # Groupe Horizon signs in through the demo identity provider
     "missions.demo.catalogue.seed",
     "missions.demo.engagement.seed",
+    "missions.demo.association_workspace.seed",  # an admin account per association with sessions
     "donations.demo.giving.seed",
     "donations.demo.leave_days.seed",  # needs the demo people's pay (or creates it)
     "donations.demo.receipts.seed",  # after giving: last year's receipts of the demo accounts

@@ -83,7 +83,12 @@ urlpatterns = [
     path("impact/", include("reporting.urls")),
     path("giving/", include("donations.urls")),
     # The association's tax receipts (its members only).
-    path("association/<id:association_id>/receipts/", include("donations.association_urls")),
+    path(
+        "association/<id:association_id>/receipts/",
+        include("donations.association_receipts_urls"),
+    ),
+    # The association workspace's money pages (its other pages are in missions.urls).
+    path("association/", include("donations.association_urls")),
 ]
 
 # The demo identity provider: demo mode and tests only (portal.checks refuses it otherwise).

@@ -139,3 +139,30 @@ def payroll_number_for(profile):
         yield profile
     finally:
         EmployeeProfile.objects.filter(pk=profile.pk).update(employee_number="")
+
+
+def make_association_member(association: AssociationPage, *, email: str | None = None, **fields):
+    """A verified account acting for `association` (admin unless role= says otherwise;
+    password: PASSWORD), with no employee profile."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+
+    from missions.models import AssociationMembership
+
+    email = (email or f"member{make_association_member.counter}@asso.example").lower()
+    make_association_member.counter += 1
+    user = get_user_model().objects.create_user(
+        username=email,
+        email=email,
+        password=PASSWORD,
+        first_name=fields.pop("first_name", ""),
+        last_name=fields.pop("last_name", ""),
+    )
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    AssociationMembership.objects.create(
+        user=user, association=association, role=fields.pop("role", "admin"), **fields
+    )
+    return user
+
+
+make_association_member.counter = 0

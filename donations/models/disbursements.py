@@ -59,6 +59,16 @@ class Disbursement(models.Model):
         related_name="+",
     )
     amount_cents = models.BigIntegerField(_("amount (cents)"))
+    # The association's confirmation, from its workspace, that the money arrived.
+    received_at = models.DateTimeField(_("receipt confirmed at"), null=True, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("receipt confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("disbursement")

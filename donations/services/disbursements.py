@@ -128,3 +128,49 @@ def finance_csv(company: Company, *, dialect: CsvDialect = FRENCH_SPREADSHEET) -
         for total in totals
     ]
     return csv_text(rows, dialect)
+
+
+class DisbursementNotPaid(GivingError):
+    pass
+
+
+@transaction.atomic
+def confirm_disbursement_received(
+    *, user, association_id: int, disbursement_id: int
+) -> Disbursement:
+    """An association member confirms that a paid disbursement reached the association.
+
+    Once only (the row is locked; a second confirmation is refused), and audited in the
+    paying company's log, which its finance page shows.
+    """
+    from missions.selectors.association_access import membership
+
+    if membership(user, association_id) is None:
+        raise PermissionError("not a member of this association")
+    disbursement = (
+        Disbursement.objects.select_for_update(of=("self",))
+        .select_related("batch__company")
+        .filter(pk=disbursement_id, association_id=association_id)
+        .first()
+    )
+    if disbursement is None:
+        raise PermissionError("no such disbursement for this association")
+    if disbursement.batch.paid_at is None:
+        raise DisbursementNotPaid(_("This payment is not marked paid by the company yet."))
+    if disbursement.received_at is not None:
+        raise BatchAlreadyPaid(_("This payment was already confirmed as received."))
+    disbursement.received_at = timezone.now()
+    disbursement.received_by = user
+    disbursement.save(update_fields=["received_at", "received_by"])
+    log_action(
+        action="disbursement.received",
+        obj=disbursement,
+        actor=user,
+        company=disbursement.batch.company,
+        data={
+            "association_id": association_id,
+            "amount_cents": disbursement.amount_cents,
+            "batch_id": disbursement.batch_id,
+        },
+    )
+    return disbursement

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -19,7 +20,7 @@ from donations.exceptions import GivingError
 from donations.forms import (
     DisbursementPaidForm,
 )
-from donations.models import DisbursementBatch
+from donations.models import Disbursement, DisbursementBatch
 from donations.services import disbursements
 from portal.calendar import company_today
 from portal.csv_export import spreadsheet_dialect
@@ -40,7 +41,10 @@ def finance(request: HttpRequest) -> HttpResponse:
         return response
     months, totals = selectors.money_by_association_month(officer.company)
     batches = DisbursementBatch.objects.filter(company=officer.company).prefetch_related(
-        "disbursements__association"
+        Prefetch(
+            "disbursements",
+            queryset=Disbursement.objects.select_related("association", "received_by"),
+        )
     )
     return render(
         request,

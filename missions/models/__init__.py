@@ -2,10 +2,16 @@
 
 - `catalogue`: causes, skills, SDGs, associations, missions (Wagtail pages) and their sessions;
 - `association_members`: the accounts of people acting for an association;
+- `association_workspace`: their invitations and their feedback on volunteers and companies;
 - `engagement`: enrolments and their life cycle, feedback, calendar feeds and session series.
 """
 
 from missions.models.association_members import AssociationMembership
+from missions.models.association_workspace import (
+    AssociationInvitation,
+    CompanyFeedback,
+    VolunteerFeedback,
+)
 from missions.models.catalogue import (
     WORK_TIME_KINDS,
     AssociationIndexPage,
@@ -38,10 +44,12 @@ __all__ = [
     "SEAT_HOLDING_STATUSES",
     "WORK_TIME_KINDS",
     "AssociationIndexPage",
+    "AssociationInvitation",
     "AssociationMembership",
     "AssociationPage",
     "CalendarFeed",
     "Cause",
+    "CompanyFeedback",
     "CompanyMissionsPage",
     "Enrolment",
     "EnrolmentEvent",
@@ -55,4 +63,5 @@ __all__ = [
     "SessionSeries",
     "Skill",
     "SustainableDevelopmentGoal",
+    "VolunteerFeedback",
 ]

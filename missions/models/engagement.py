@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -109,6 +110,18 @@ class Enrolment(models.Model):
         _("hours corrected by the employee"), default=False
     )
     survey_sent_at = models.DateTimeField(_("survey sent at"), null=True, blank=True)
+    # The association's word on attendance (its workspace), shown to the company's CSR team.
+    association_confirmed_at = models.DateTimeField(
+        _("attendance confirmed by the association at"), null=True, blank=True
+    )
+    association_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("attendance confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -32,3 +32,27 @@ def membership(user, association_id: int) -> AssociationMembership | None:
 def is_association_admin(user, association_id: int) -> bool:
     found = membership(user, association_id)
     return found is not None and found.role == AssociationMembership.Role.ADMIN
+
+
+def require_membership(user, association_id: int) -> AssociationMembership:
+    """The active membership, or 404: the workspace of an association is invisible to others.
+
+    A company's people never act for an association, whatever rows exist.
+    """
+    from django.http import Http404
+
+    from portal.tenancy import profile_of
+
+    found = membership(user, association_id)
+    if found is None or profile_of(user) is not None:
+        raise Http404
+    return found
+
+
+def require_admin_membership(user, association_id: int) -> AssociationMembership:
+    found = require_membership(user, association_id)
+    if found.role != AssociationMembership.Role.ADMIN:
+        from django.http import Http404
+
+        raise Http404
+    return found

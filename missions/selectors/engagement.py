@@ -99,7 +99,9 @@ def roster(officer: EmployeeProfile, session: MissionSession) -> QuerySet:
     """The officer's company's enrolments in one session, by status then name."""
     return (
         Enrolment.objects.filter(session=session, employee__company_id=officer.company_id)
-        .select_related("employee__user", "feedback")
+        .select_related(
+            "employee__user", "feedback", "association_confirmed_by", "association_feedback"
+        )
         .order_by("status", "employee__user__last_name", "employee__user__email")
     )
 

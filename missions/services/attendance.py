@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -182,3 +183,73 @@ def correct_own_hours(
         enrolment.hours_corrected_by_employee = True
         enrolment.save(update_fields=["hours", "hours_corrected_by_employee", "updated_at"])
         return enrolment
+
+
+@dataclass(frozen=True)
+class AttendanceMark:
+    """What an association says of one volunteer: came (hours; blank = the session's) or not."""
+
+    enrolment_id: int
+    attended: bool
+    hours: str | None = None
+
+
+def confirm_attendance_by_association(
+    *,
+    user,
+    association_id: int,
+    session_id: int,
+    marks: list[AttendanceMark],
+    now: dt.datetime | None = None,
+) -> list[int]:
+    """An association member confirms who came to one of its sessions (all or nothing).
+
+    The same transitions as the CSR officer's marking (survey, hours), with the platform as the
+    event's actor and the member recorded on the enrolment, which the CSR team's roster shows.
+    """
+    from missions.models import AssociationMembership
+
+    now = now or timezone.now()
+    confirmed = []
+    with transaction.atomic():
+        if not AssociationMembership.objects.filter(
+            user=user, association_id=association_id, is_active=True
+        ).exists():
+            raise NotAllowed
+        for mark in {m.enrolment_id: m for m in marks}.values():
+            enrolment = (
+                Enrolment.objects.select_for_update(of=("self",))
+                .select_related("session")
+                .filter(
+                    pk=mark.enrolment_id,
+                    session_id=session_id,
+                    session__mission__association_id=association_id,
+                )
+                .first()
+            )
+            if enrolment is None:
+                raise NotAllowed
+            if enrolment.session.start > now:
+                raise SessionNotOver
+            target = Status.ATTENDED if mark.attended else Status.NO_SHOW
+            if enrolment.status != target and not Enrolment.can_transition(
+                enrolment.status, target
+            ):
+                raise IllegalTransition(enrolment.status, target)
+            hours = None
+            if mark.attended and mark.hours not in (None, ""):
+                hours = _parse_hours(mark.hours, limit=enrolment.session.duration_hours)
+            enrolment.association_confirmed_at = now
+            enrolment.association_confirmed_by = user
+            if enrolment.status != target:
+                if mark.attended:
+                    _attend(enrolment, actor=None, now=now, hours=hours)
+                else:
+                    enrolment.attendance_recorded_at = now
+                    enrolment.transition_to(Status.NO_SHOW, actor=None, note="association")
+            else:
+                if hours is not None:
+                    enrolment.hours = hours
+                enrolment.save()
+            confirmed.append(enrolment.pk)
+    return confirmed

@@ -54,3 +54,18 @@ def catalogue_indexes(context) -> dict:
     if request is not None:
         setattr(request, _INDEX_CACHE_ATTR, indexes)
     return indexes
+
+
+@register.simple_tag(takes_context=True)
+def association_workspace_url(context) -> str:
+    """The workspace's URL for an association member (none for a company's people)."""
+    from django.urls import reverse
+
+    from missions.selectors.association_access import associations_of
+    from portal.tenancy import profile_of
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if profile_of(user) is not None or not associations_of(user).exists():
+        return ""
+    return reverse("missions:association_workspace")

@@ -21,6 +21,7 @@ from missions.exceptions import (
 )
 from missions.forms import CancelSessionForm, SeriesForm
 from missions.models import MissionSession
+from missions.selectors import association_workspace as association_reads
 from missions.selectors import engagement as engagement_reads
 from missions.services import (
     attendance,
@@ -169,6 +170,9 @@ def csr_roster(request, session_id: int):
             "enrolments": enrolments,
             "started": session.start <= timezone.now(),
             "can_cancel": _may_cancel(officer, session),
+            "association_feedback": association_reads.company_feedback_for(
+                company_id=officer.company_id, session=session
+            ),
         },
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django import forms
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from portal.accounts.addresses import AddressOutsideCompany, check_new_address
@@ -29,7 +30,40 @@ def passwords_refused(email: str | None) -> str | None:
     ) % {"company": sign_on.company.name, "label": sign_on.label}
 
 
+def acts_for_an_association(email: str) -> bool:
+    """Whether the address is an active association member's (their password reset works)."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(
+            email__iexact=email,
+            association_memberships__is_active=True,
+            profile__isnull=True,
+        )
+        .exists()
+    )
+
+
+def association_workspace_url(user) -> str | None:
+    """Where an association member without a company lands after signing in, else None.
+
+    Portal names no app: the workspace is found by its URL name and the reverse relation.
+    """
+    if user is None or not user.is_authenticated or hasattr(user, "profile"):
+        return None
+    if not user.association_memberships.filter(is_active=True).exists():
+        return None
+    try:
+        return reverse("missions:association_workspace")
+    except NoReverseMatch:
+        return None
+
+
 class CompanyAccountAdapter(DefaultAccountAdapter):
+    def get_login_redirect_url(self, request) -> str:
+        return association_workspace_url(request.user) or super().get_login_redirect_url(request)
+
     def pre_authenticate(self, request, **credentials) -> None:
         # Password sign-in (allauth's login form) for a company whose passwords are off.
         refusal = passwords_refused(credentials.get("email") or credentials.get("username"))
@@ -52,7 +86,7 @@ class CompanyAccountAdapter(DefaultAccountAdapter):
         refusal = passwords_refused(email)
         if refusal:
             raise forms.ValidationError(refusal, code="passwords_off")
-        if company_for_email(email) is None:
+        if company_for_email(email) is None and not acts_for_an_association(email):
             raise forms.ValidationError(
                 _(
                     "Sign-up is open to employees of the companies on Cordée. "

@@ -623,3 +623,19 @@ def demo_accounts() -> Iterator[DemoAccount]:
             )
             if profile is not None:
                 yield DemoAccount(label, spec.name, email, profile.display_name)
+    # Association workspace accounts (seeded by the missions app; found by relation names, as
+    # portal imports no app): the first few; seed_demo says how the others are named.
+    users = (
+        get_user_model()
+        .objects.filter(
+            profile__isnull=True,
+            association_memberships__is_active=True,
+            email__startswith="contact@",
+            email__endswith=".example",
+        )
+        .distinct()
+        .order_by("email")
+    )
+    for user in users[:5]:
+        association = user.association_memberships.values_list("association__title", flat=True)
+        yield DemoAccount("Association admin", "—", user.email, association.first() or "")

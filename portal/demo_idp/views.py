@@ -28,7 +28,7 @@ def sign_in(request):
         if entry is None:
             return HttpResponseBadRequest("Unknown person.")
         user = directory.subject_user(entry["email"])
-        login(request, user, backend="portal.accounts.backends.ModelBackend")
+        login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
         return redirect(next_url or "oauth2_provider:demo_idp_sign_in")
     return render(
         request,

@@ -49,6 +49,7 @@ EXPECTED_TABLES = {
     "enrolments",
     "enrolment_history",
     "feedback_given",
+    "association_feedback_received",
     "approvals_decided",
     "calendar_feed",
     # donations

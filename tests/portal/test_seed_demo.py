@@ -158,7 +158,10 @@ def test_printed_accounts_list_every_role_and_the_password(db):
     assert DEMO_TOTP_SECRET in output and "demo_totp_code" in output
     for account in demo_accounts():
         assert account.email in output
-    assert len(list(demo_accounts())) == 11
+    companies = [a for a in demo_accounts() if a.role != "Association admin"]
+    assert len(companies) == 11
+    associations = [a for a in demo_accounts() if a.role == "Association admin"]
+    assert 1 <= len(associations) <= 5 and "contact@<association slug>.example" in output
     payroll = EmployeeProfile.objects.get(user__email="payroll@horizon.example")
     assert payroll.roles == ["employee", "payroll_officer"]
 
@@ -201,3 +204,15 @@ def test_full_plan_places_managers_above_their_reports():
 
 
 GROUP_SIZE = DemoScale().group_employees
+
+
+def test_demo_association_admin_signs_in_to_the_workspace(seeded):
+    from missions.models import AssociationMembership
+
+    membership = AssociationMembership.objects.select_related("user").order_by("pk").first()
+    assert membership is not None and membership.role == "admin"
+    assert membership.user.email.startswith("contact@")
+    client = Client()
+    response = sign_in_demo(client, membership.user.email)
+    assert response["Location"] == "/association/"
+    assert client.get("/association/", follow=True).status_code == 200

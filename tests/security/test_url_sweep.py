@@ -170,6 +170,20 @@ RULES = [
     Rule(r"^engagement/approvals/link/", {"token": "forged_approval_token"}),
     Rule(r"^engagement/calendar/", {"token": "forged_calendar_token"}),
     Rule(r"^engagement/enrolments/", {"pk": "enrolment"}),
+    # The association workspace: the shared association holds B's session, enrolment and
+    # disbursement; the "association" role administers another one ("a:home_association").
+    # Invitation links are bearer URLs: the sweep sends B's real one altered.
+    Rule(r"^association/invitations/<str:token>/", {"token": "forged_invitation_token"}),
+    Rule(
+        r"^association/",
+        {
+            "association_id": ["shared:association", "a:home_association"],
+            "enrolment_id": "enrolment",
+            "membership_id": "association_membership",
+            "invitation_id": "association_invitation",
+            "disbursement_id": "disbursement",
+        },
+    ),
     Rule(r"^impact/export/", {"breakdown": ["=sites", "=departments", "=missions", "=money"]}),
     Rule(r"^profile/data/export/", {"pk": "data_export"}),
     Rule(r"^privacy/leavers/", {"pk": ["leaver", "profile"]}, data=(("confirm", "on"),)),
@@ -261,6 +275,8 @@ NAME_KEYS = {
 EXCLUDED: dict[str, str] = {}
 
 ANONYMOUS = "anonymous"
+# Not a company's person: the administrator of another association than the shared one.
+ASSOCIATION = "association"
 # Not a person: company A's identity provider, with A's SCIM bearer token on every request.
 SCIM = "scim"
 
@@ -377,7 +393,7 @@ def _with_shared(world: World) -> World:
 
     world.shared["cause"] = str(CauseFactory(name="Shared cause", slug="shared-cause").pk)
     world.shared["skill"] = str(SkillFactory(name="Shared skill", slug="shared-skill").pk)
-    for key in ("approval_token", "calendar_token"):
+    for key in ("approval_token", "calendar_token", "invitation_token"):
         real = world.b.ids[key]
         world.b.ids[f"forged_{key}"] = real[:-4] + ("AAAA" if real[-4:] != "AAAA" else "BBBB")
     world.b.ids["ct_missionpage"] = str(ContentType.objects.get_for_model(MissionPage).pk)
@@ -397,7 +413,11 @@ def client_for(world: World, role: str) -> Client:
         token = world.a.ids["scim_secret"]
         return Client(raise_request_exception=True, headers={"Authorization": f"Bearer {token}"})
     client = Client(raise_request_exception=True)
-    if role not in (ANONYMOUS, SCIM):
+    if role == ASSOCIATION:
+        from django.contrib.auth import get_user_model
+
+        client.force_login(get_user_model().objects.get(pk=world.a.ids["association_user"]))
+    elif role not in (ANONYMOUS, SCIM):
         client.force_login(world.a.people[role].user)
     return client
 
@@ -479,7 +499,7 @@ def test_every_built_path_resolves_to_its_own_pattern(world, db):
     assert wrong == []
 
 
-@pytest.mark.parametrize("role", [*ROLES, ANONYMOUS, SCIM])
+@pytest.mark.parametrize("role", [*ROLES, ANONYMOUS, SCIM, ASSOCIATION])
 def test_no_role_of_company_a_reaches_company_b_or_a_server_error(world, db, role):
     requests = [r for e in swept_endpoints() for r in requests_for(world, e)]
     findings = sweep(world, role, requests)
@@ -522,7 +542,7 @@ def _odd_requests(world: World) -> list[Request]:
     return requests
 
 
-@pytest.mark.parametrize("role", ["csr", ANONYMOUS, SCIM])
+@pytest.mark.parametrize("role", ["csr", ANONYMOUS, SCIM, ASSOCIATION])
 def test_odd_values_in_url_parameters_never_cause_a_server_error(world, db, role):
     requests = _odd_requests(world)
     # Only server errors count here: the values are A's own or nobody's.

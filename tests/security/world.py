@@ -377,6 +377,7 @@ def _build_company(name: str, slug: str, tag: str, association) -> CompanyWorld:
         payroll_run=run.pk,
         batch=batch.pk,
         leave_request=leave_request.pk,
+        disbursement=batch.disbursements.get().pk,
         report=report.pk,
         report_path=report.pdf.name,
         people_import=people_import.pk,
@@ -492,6 +493,9 @@ WATCHED_ROWS = [
     ("donations.payrollrun", "payroll_run"),
     ("donations.disbursementbatch", "batch"),
     ("donations.leavedayrequest", "leave_request"),
+    ("donations.disbursement", "disbursement"),
+    ("missions.associationmembership", "association_membership"),
+    ("missions.associationinvitation", "association_invitation"),
     ("reporting.impactreport", "report"),
     ("donations.taxreceipt", "receipt"),
     ("donations.taxreceipt", "company_receipt"),
@@ -534,6 +538,32 @@ def fingerprint(world: CompanyWorld) -> dict[str, object]:
     return state
 
 
+def _association_people(a: CompanyWorld, b: CompanyWorld, shared_association) -> None:
+    """The association workspace's tenants: the shared association (B's mission, session,
+    enrolment and disbursement are in its workspace) has a member and an invitation; A's side
+    is another association, whose administrator is the sweep's "association" role."""
+    from missions.models import AssociationMembership
+    from missions.services.association import invitation_token, invite_member
+    from tests.factories import make_association_member
+
+    home = make_association(title="Home Association")
+    home_admin = make_association_member(home, email="home-admin@home-association.example")
+    shared_member = make_association_member(
+        shared_association, email="shared-admin@shared-association.example"
+    )
+    invitation = invite_member(
+        association_id=shared_association.pk, email="invited@shared-association.example"
+    )
+    a.ids.update(home_association=str(home.pk), association_user=str(home_admin.pk))
+    b.ids.update(
+        association_membership=str(
+            AssociationMembership.objects.get(user=shared_member, association=shared_association).pk
+        ),
+        association_invitation=str(invitation.pk),
+        invitation_token=invitation_token(invitation),
+    )
+
+
 def build_world() -> World:
     """A's and B's objects (call with the clock at NOW and a writable MEDIA_ROOT)."""
     from wagtail.models import Site, Task, Workflow
@@ -546,6 +576,7 @@ def build_world() -> World:
     b = _build_company(f"{MARKER.title()} Conseil", MARKER, MARKER, association)
     from portal.fiscal import FiscalParameter
 
+    _association_people(a, b, association)
     shared = {
         "fiscal_parameter": str(FiscalParameter.objects.order_by("pk").first().pk),
         "association": str(association.pk),

@@ -71,6 +71,10 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {account.role:<15} {account.email:<{width}}  {account.company} · {account.name}"
             )
+        self.stdout.write(
+            "Association workspaces (/association/): contact@<association slug>.example for"
+            " every association with sessions."
+        )
         self.stdout.write("Wagtail admin: /admin/ (platform admin and CSR officers).")
         self.stdout.write(
             "Second factor of the platform admin, CSR officers, payroll officers and executives"
