@@ -31,3 +31,10 @@ def record_attendance_after_grace() -> int:
     from missions.services import attendance
 
     return len(attendance.record_attendance_after_grace())
+
+
+@shared_task(name="missions.send_session_message")
+def send_session_message(*, message_id: int) -> int:
+    from missions.services import session_messages
+
+    return session_messages.send(message_id=message_id)

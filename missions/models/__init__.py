@@ -2,7 +2,8 @@
 
 - `catalogue`: causes, skills, SDGs, associations, missions (Wagtail pages) and their sessions;
 - `association_members`: the accounts of people acting for an association;
-- `engagement`: enrolments and their life cycle, feedback, calendar feeds and session series.
+- `engagement`: enrolments and their life cycle, feedback, calendar feeds and session series;
+- `session_messages`: what CSR officers wrote to a session's participants.
 """
 
 from missions.models.association_members import AssociationMembership
@@ -31,6 +32,7 @@ from missions.models.engagement import (
     Feedback,
     SessionSeries,
 )
+from missions.models.session_messages import SessionMessage
 
 __all__ = [
     "QUOTA_STATUSES",
@@ -52,6 +54,7 @@ __all__ = [
     "MissionPage",
     "MissionSession",
     "MissionSessionQuerySet",
+    "SessionMessage",
     "SessionSeries",
     "Skill",
     "SustainableDevelopmentGoal",
