@@ -163,3 +163,18 @@ def approvals_waiting(officer: EmployeeProfile) -> QuerySet[Enrolment]:
     from missions.services.enrolment import pending_for
 
     return pending_for(officer)
+
+
+def platform_counts() -> dict[str, int]:
+    """What a platform admin watches: associations waiting to be vetted, live missions."""
+    from missions.models import AssociationPage, MissionPage
+
+    return {
+        "associations_to_vet": AssociationPage.objects.filter(
+            vetting_status=AssociationPage.Vetting.PENDING
+        ).count(),
+        "live_missions": MissionPage.objects.live().count(),
+        "upcoming_sessions": MissionSession.objects.not_cancelled()
+        .filter(start__gt=timezone.now())
+        .count(),
+    }
