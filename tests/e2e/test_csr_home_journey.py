@@ -9,6 +9,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
@@ -20,6 +21,16 @@ from tests.factories import make_employee, make_mission
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 S = EnrolmentStatus
 PHONE = {"width": 375, "height": 740}
+# The elements that stick out of a phone's width (outside a box that scrolls sideways).
+OVERFLOWING = """() => {
+  const width = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth <= width + 1) return [];
+  return [...document.body.querySelectorAll("*")]
+    .filter((el) => el.getBoundingClientRect().right > width + 1)
+    .filter((el) => !(el.parentElement && el.parentElement.closest(".table-scroll")))
+    .slice(0, 5)
+    .map((el) => el.tagName + "." + el.className + "#" + el.id);
+}"""
 
 
 def _phone_violations(browser, page) -> list[dict]:
@@ -38,9 +49,7 @@ def _phone_violations(browser, page) -> list[dict]:
             "async () => await axe.run(document, {resultTypes: ['violations']})"
         )
         # No sideways scrolling of the whole page on a phone: wide tables scroll in their box.
-        overflow = audited.evaluate(
-            "document.documentElement.scrollWidth > document.documentElement.clientWidth + 1"
-        )
+        overflow = audited.evaluate(OVERFLOWING)
     finally:
         context.close()
     found = [
@@ -49,7 +58,7 @@ def _phone_violations(browser, page) -> list[dict]:
         if v["impact"] in {"serious", "critical"}
     ]
     if overflow:
-        found.append({"id": "page-wider-than-phone"})
+        found.append({"id": "page-wider-than-phone", "targets": overflow})
     return found
 
 
@@ -84,18 +93,15 @@ def _world(company):
     return csr, upcoming, done, attendees
 
 
-def test_csr_officer_runs_the_day_from_the_home(browser, page, company_a, axe_check):
-    csr, upcoming, done, attendees = _world(company_a)
+def test_csr_home_leads_to_the_filtered_sessions_list(page, company_a, axe_check):
+    csr, _upcoming, _done, _attendees = _world(company_a)
     sign_in(page, csr.user.email)
-
-    # The home: its to-do says what waits, and leads to the sessions list.
     page.goto("/csr/")
     assert page.get_by_role("heading", name="CSR home").is_visible()
     assert page.locator('[data-todo="attendance"]').is_visible()
     assert page.locator('[data-todo="free_seats"]').is_visible()
     assert_accessible(page, axe_check, "the CSR home")
 
-    # Sessions list, filtered to upcoming sessions with free seats.
     page.get_by_role("link", name="Sessions", exact=True).first.click()
     page.wait_for_url(re.compile(r"/engagement/csr/sessions/"))
     page.get_by_label("Period").select_option("upcoming")
@@ -107,7 +113,10 @@ def test_csr_officer_runs_the_day_from_the_home(browser, page, company_a, axe_ch
     assert "2 / 6" in rows.first.inner_text()
     assert_accessible(page, axe_check, "the sessions list")
 
-    # Write to the participants of the upcoming session.
+
+def test_csr_officer_writes_to_the_participants(page, company_a, axe_check):
+    csr, upcoming, _done, _attendees = _world(company_a)
+    sign_in(page, csr.user.email)
     page.goto(f"/engagement/csr/sessions/{upcoming.pk}/")
     page.get_by_role("link", name="Write to the participants").click()
     assert_accessible(page, axe_check, "the message form")
@@ -121,7 +130,10 @@ def test_csr_officer_runs_the_day_from_the_home(browser, page, company_a, axe_ch
     assert set(sent) == {"reader0@alpha.example", "reader1@alpha.example"}
     assert "écrit aux participants" in sent["reader1@alpha.example"].body
 
-    # The past session's roster: hours and attendance of everyone at once.
+
+def test_csr_officer_confirms_the_roster_hours_at_once(page, company_a, axe_check):
+    csr, _upcoming, done, attendees = _world(company_a)
+    sign_in(page, csr.user.email)
     page.goto(f"/engagement/csr/sessions/{done.pk}/")
     page.get_by_role("link", name="Attendance and hours of everyone").click()
     assert_accessible(page, axe_check, "the bulk attendance form")
@@ -133,11 +145,13 @@ def test_csr_officer_runs_the_day_from_the_home(browser, page, company_a, axe_ch
     assert first.status == S.ATTENDED and first.hours == Decimal("5.00")
     assert second.status == S.NO_SHOW
 
-    # The same pages in French, and at a phone's width.
-    page.goto("/csr/")
-    page.locator("#language-select").select_option("fr")
-    page.locator(".language-switch button").click()
-    page.wait_for_load_state()
+
+def test_csr_pages_in_french_and_on_a_phone(browser, page, live_server, company_a, axe_check):
+    csr, upcoming, done, _attendees = _world(company_a)
+    sign_in(page, csr.user.email)
+    page.context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "fr", "url": live_server.url}]
+    )
     for path in (
         "/csr/",
         "/engagement/csr/sessions/?period=past",
