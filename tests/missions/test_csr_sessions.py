@@ -424,3 +424,35 @@ def test_bulk_hours_on_our_open_session_cannot_touch_another_companys_enrolment(
     client.post(reverse("missions:csr_roster_hours", args=[session.pk]), data)
     theirs.refresh_from_db()
     assert theirs.status == S.CONFIRMED
+
+
+# --- enrolments by mission -------------------------------------------------------------------
+
+
+def test_missions_page_lists_each_mission_once_with_its_next_date_and_counts(
+    client, csr_a, company_a, company_b, django_assert_max_num_queries
+):
+    mine = make_mission(company=company_a, sessions=3, title="Same title")
+    twin = make_mission(company=company_a, title="Same title")
+    shared = make_mission(visibility="all", title="Open day")
+    for session in mine.sessions.all():
+        _seat(session)
+        _seat(session)
+    _seat(shared.sessions.get(), company=company_a)
+    _seat(shared.sessions.get(), company=company_a)
+    _seat(shared.sessions.get(), company=company_b)
+    make_mission(visibility="all", title="Nobody from A")
+    make_mission(company=company_b, title="Private to B")
+    client.force_login(csr_a.user)
+    response = client.get(reverse("missions:csr_missions"))
+    missions = {m.pk: m for m in response.context["missions"]}
+    assert set(missions) == {mine.pk, twin.pk, shared.pk}
+    assert (missions[mine.pk].n_sessions, missions[mine.pk].n_enrolments) == (3, 6)
+    assert missions[mine.pk].next_start == mine.sessions.order_by("start").first().start
+    assert missions[shared.pk].n_enrolments == 2
+    body = response.content.decode()
+    assert "Private to B" not in body and "Nobody from A" not in body
+    from missions.selectors.engagement import officer_missions
+
+    with django_assert_max_num_queries(1):
+        list(officer_missions(csr_a))
