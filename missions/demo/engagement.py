@@ -18,6 +18,7 @@ from missions.models import (
     Feedback,
     MissionPage,
     MissionSession,
+    SessionMessage,
     Skill,
 )
 from missions.services import notifications
@@ -71,6 +72,59 @@ def seed_company(company: Company, *, rng: random.Random) -> None:
             _try(employee, session)
     _waitlist(company, upcoming[2:], people, rng=rng, employee=employee)
     _pending_for(manager, company, upcoming[5:], rng=rng)
+    _csr_to_do(company, people, rng=rng, now=now)
+
+
+def _csr_to_do(company, people, *, rng, now) -> None:
+    """What the CSR home shows: a session just held whose attendance waits to be recorded, and
+    a message already written to the participants of an upcoming one."""
+    csr = _persona(company, "csr")
+    if csr is None:
+        return
+    just_held = (
+        _sessions(company)
+        .filter(end__lt=now, end__gte=now - dt.timedelta(days=3), cancelled_at__isnull=True)
+        .order_by("-end")
+        .first()
+    )
+    if just_held is not None:
+        for person in rng.sample(people, k=min(len(people), 3, just_held.seats)):
+            Enrolment.objects.get_or_create(
+                employee=person,
+                session=just_held,
+                defaults={
+                    "status": S.CONFIRMED,
+                    "quota_hours": work_time_hours(
+                        session=just_held, mission=just_held.mission, company=company
+                    ),
+                },
+            )
+    written_to = (
+        Enrolment.objects.filter(
+            employee__company=company, status=S.CONFIRMED, session__start__gt=now
+        )
+        .order_by("session__start", "pk")
+        .values_list("session_id", flat=True)
+        .first()
+    )
+    if written_to is not None:
+        recipients = list(
+            Enrolment.objects.filter(
+                session_id=written_to, employee__company=company, status=S.CONFIRMED
+            )
+            .order_by("employee_id")
+            .values_list("employee_id", flat=True)
+        )
+        SessionMessage.objects.create(
+            session_id=written_to,
+            company=company,
+            sent_by=csr,
+            subject="Point de rendez-vous",
+            body="Rendez-vous à 8 h 45 devant l'entrée principale. Prévoyez des gants.",
+            recipient_ids=recipients,
+            recipient_count=len(recipients),
+            sent_at=now,
+        )
 
 
 def _try(person: EmployeeProfile, session: MissionSession, *, waitlist: bool = False):

@@ -201,3 +201,13 @@ def test_full_plan_places_managers_above_their_reports():
 
 
 GROUP_SIZE = DemoScale().group_employees
+
+
+def test_demo_csr_officer_has_a_home_with_things_to_do_and_a_message_log(seeded, client):
+    from missions.models import SessionMessage
+
+    sign_in_demo(client, f"csr@{GROUP.domain}")
+    response = client.get(reverse("csr:home"))
+    assert response.status_code == 200
+    assert response.context["todo"], "the demo CSR home has something to do"
+    assert SessionMessage.objects.filter(company__slug="horizon").exists()
