@@ -159,3 +159,10 @@ def test_admin_dashboard_of_a_platform_admin_shows_the_platform(client, site_tre
     response = client.get(reverse("wagtailadmin_home"))
     assert response.status_code == 200
     assert 'id="cordee-platform-heading"' in response.content.decode()
+
+
+def test_csr_home_needs_the_second_factor(client, csr_a, force_login_without_second_factor):
+    force_login_without_second_factor(client, csr_a.user)
+    response = client.get(reverse("csr:home"))
+    assert response.status_code == 302
+    assert "/accounts/" in response["Location"]
