@@ -166,3 +166,24 @@ def test_csr_home_needs_the_second_factor(client, csr_a, force_login_without_sec
     response = client.get(reverse("csr:home"))
     assert response.status_code == 302
     assert "/accounts/" in response["Location"]
+
+
+def test_csr_home_queries_do_not_grow_with_the_sessions(
+    client, csr_a, company_a, django_assert_max_num_queries
+):
+    def build(n):
+        for _ in range(n):
+            session = open_session(company_a, seats=3)
+            _seat(session)
+            _seat(past_session(company_a, days_ago=2), S.NO_SHOW)
+
+    client.force_login(csr_a.user)
+    build(1)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("csr:home"))
+    build(5)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(reverse("csr:home")).status_code == 200
