@@ -99,24 +99,18 @@ def _csr_to_do(company, people, *, rng, now) -> None:
                     ),
                 },
             )
-    written_to = (
-        Enrolment.objects.filter(
-            employee__company=company, status=S.CONFIRMED, session__start__gt=now
-        )
-        .order_by("session__start", "pk")
-        .values_list("session_id", flat=True)
-        .first()
-    )
+    written_to = _session_to_write_to(company, people, rng=rng, now=now)
     if written_to is not None:
         recipients = list(
             Enrolment.objects.filter(
-                session_id=written_to, employee__company=company, status=S.CONFIRMED
+                session=written_to, employee__company=company, status=S.CONFIRMED
             )
             .order_by("employee_id")
             .values_list("employee_id", flat=True)
         )
+    if written_to is not None and recipients:
         SessionMessage.objects.create(
-            session_id=written_to,
+            session=written_to,
             company=company,
             sent_by=csr,
             subject="Point de rendez-vous",
@@ -200,3 +194,33 @@ def _pending_for(manager, company, sessions, *, rng) -> None:
     work_time = [s for s in sessions if s.mission.is_work_time]
     for person, session in zip(reports, work_time, strict=False):
         _try(person, session)
+
+
+def _session_to_write_to(company, people, *, rng, now) -> MissionSession | None:
+    """An upcoming session of the company's own missions with two confirmed colleagues (seated
+    directly: in a company that asks approval, demo enrolments would still be pending)."""
+    session = (
+        _sessions(company)
+        .filter(mission__company=company, start__gt=now, cancelled_at__isnull=True)
+        .with_seats_left()
+        .filter(seats_left__gte=2)
+        .order_by("start", "pk")
+        .first()
+    )
+    if session is None:
+        return None
+    personas = {"employee", "manager", "csr", "payroll", "executive"}
+    colleagues = [
+        p
+        for p in people
+        if p.user.email.split("@")[0] not in personas
+        and not Enrolment.objects.filter(employee=p, session=session).exists()
+    ]
+    for person in rng.sample(colleagues, k=min(2, len(colleagues))):
+        Enrolment.objects.create(
+            employee=person,
+            session=session,
+            status=S.CONFIRMED,
+            quota_hours=work_time_hours(session=session, mission=session.mission, company=company),
+        )
+    return session
