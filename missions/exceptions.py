@@ -23,13 +23,16 @@ __all__ = [
     "InvitationRefused",
     "LastAdministrator",
     "LeftCompany",
+    "NoRecipients",
     "NotAllowed",
     "NotVisible",
     "QuotaExceeded",
+    "RosterNotSaved",
     "SessionCancelled",
     "SessionFull",
     "SessionNotOver",
     "SessionPast",
+    "TooManyMessages",
 ]
 
 
@@ -194,3 +197,38 @@ class InvitationRefused(EngagementError):
 class LastAdministrator(EngagementError):
     def default_message(self) -> str:
         return _("An association keeps at least one other active administrator: invite one first.")
+
+
+class NoRecipients(EngagementError):
+    def default_message(self) -> str:
+        return _(
+            "Nobody from your company is enrolled in this session: there is no one to write to."
+        )
+
+
+class TooManyMessages(EngagementError):
+    """The per-session daily limit of messages to participants is reached."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        super().__init__()
+
+    def default_message(self) -> str:
+        return _(
+            "At most %(n)d messages a day can be sent to the participants of a session; "
+            "try again tomorrow."
+        ) % {"n": self.limit}
+
+
+class RosterNotSaved(EngagementError):
+    """Some lines of a bulk attendance were refused: nothing was saved.
+
+    `errors` maps each refused enrolment id to the reason.
+    """
+
+    def __init__(self, errors: dict[int, str]):
+        self.errors = errors
+        super().__init__()
+
+    def default_message(self) -> str:
+        return _("Nothing was saved: correct the lines marked below.")

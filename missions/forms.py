@@ -336,3 +336,99 @@ def attendance_marks(data, enrolment_ids) -> list:
             AttendanceMark(enrolment_id=enrolment_id, attended=presence == "attended", hours=hours)
         )
     return marks
+
+
+class SessionListForm(forms.Form):
+    """Filters and sort of the CSR officer's sessions list (GET); bad values fall back to all."""
+
+    PERIODS = [
+        ("", gettext_lazy("All dates")),
+        ("upcoming", gettext_lazy("Upcoming")),
+        ("soon", gettext_lazy("Next two weeks")),
+        ("past", gettext_lazy("Past")),
+    ]
+    SORTS = [
+        ("start", gettext_lazy("Date, earliest first")),
+        ("-start", gettext_lazy("Date, latest first")),
+        ("fill", gettext_lazy("Fill rate, lowest first")),
+        ("-fill", gettext_lazy("Fill rate, highest first")),
+        ("mission", gettext_lazy("Mission")),
+    ]
+
+    period = forms.ChoiceField(label=gettext_lazy("Period"), choices=PERIODS, required=False)
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Mission kind"),
+        choices=[("", gettext_lazy("All kinds")), *MissionKind.choices],
+        required=False,
+    )
+    association = forms.TypedChoiceField(
+        label=gettext_lazy("Association"), coerce=int, empty_value=None, required=False
+    )
+    free_seats = forms.BooleanField(label=gettext_lazy("With free seats"), required=False)
+    attendance_missing = forms.BooleanField(
+        label=gettext_lazy("Attendance missing"), required=False
+    )
+    no_shows = forms.BooleanField(
+        label=gettext_lazy("No-shows in the last 30 days"), required=False
+    )
+    sort = forms.ChoiceField(label=gettext_lazy("Sort by"), choices=SORTS, required=False)
+
+    def __init__(self, *args, associations: list[tuple[int, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["association"].choices = [("", gettext_lazy("All associations")), *associations]
+
+    def filters(self):
+        from missions.selectors.csr import SessionFilters
+
+        if not self.is_valid():
+            return SessionFilters()
+        data = self.cleaned_data
+        return SessionFilters(
+            period=data["period"],
+            kind=data["kind"],
+            association_id=data["association"],
+            free_seats=data["free_seats"],
+            attendance_missing=data["attendance_missing"],
+            no_shows=data["no_shows"],
+            sort=data["sort"] or "start",
+        )
+
+
+class SessionMessageForm(forms.Form):
+    subject = forms.CharField(label=gettext_lazy("Subject"), max_length=150)
+    body = forms.CharField(
+        label=gettext_lazy("Message"), max_length=5000, widget=forms.Textarea(attrs={"rows": 8})
+    )
+    include_waitlisted = forms.BooleanField(
+        label=gettext_lazy("Also write to the people on the waitlist"), required=False
+    )
+
+    def clean_subject(self) -> str:
+        subject = " ".join(self.cleaned_data["subject"].split())
+        if not subject:
+            raise forms.ValidationError(gettext("Write a subject."))
+        return subject
+
+
+class RosterLineForm(forms.Form):
+    """One line of the bulk attendance: did they come, and for how long."""
+
+    ATTENDED, NO_SHOW = "attended", "no_show"
+
+    enrolment = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    outcome = forms.ChoiceField(
+        label=gettext_lazy("Attendance"),
+        choices=[(ATTENDED, gettext_lazy("Attended")), (NO_SHOW, gettext_lazy("No-show"))],
+        widget=forms.RadioSelect,
+    )
+    hours = forms.DecimalField(
+        label=gettext_lazy("Hours"),
+        min_value=0,
+        max_digits=6,
+        decimal_places=2,
+        required=False,
+        localize=True,
+    )
+
+
+RosterFormSet = forms.formset_factory(RosterLineForm, extra=0, max_num=500, validate_max=True)

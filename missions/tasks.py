@@ -38,3 +38,10 @@ def send_association_invitation(*, invitation_id: int) -> int:
     from missions.services import association
 
     return association.send_invitation(invitation_id=invitation_id)
+
+
+@shared_task(name="missions.send_session_message")
+def send_session_message(*, message_id: int) -> int:
+    from missions.services import session_messages
+
+    return session_messages.send(message_id=message_id)

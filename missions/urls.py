@@ -29,7 +29,18 @@ urlpatterns = [
         name="csr_mission_csv",
     ),
     path("engagement/csr/missions/<id:mission_id>/series/", csr.csr_series, name="csr_series"),
+    path("engagement/csr/sessions/", csr.csr_sessions, name="csr_sessions"),
     path("engagement/csr/sessions/<id:session_id>/", csr.csr_roster, name="csr_roster"),
+    path(
+        "engagement/csr/sessions/<id:session_id>/message/",
+        csr.csr_session_message,
+        name="csr_session_message",
+    ),
+    path(
+        "engagement/csr/sessions/<id:session_id>/hours/",
+        csr.csr_roster_hours,
+        name="csr_roster_hours",
+    ),
     path(
         "engagement/csr/sessions/<id:session_id>/cancel/",
         csr.csr_cancel_session,

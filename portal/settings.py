@@ -494,6 +494,7 @@ CORDEE_MFA_PROTECTED_VIEW_MODULES = [
     "donations.views.finance",
     "donations.views.rules",
     "reporting.views.impact",
+    "reporting.views.csr",  # the CSR home: the company's to-do and figures
     "missions.views.csr",
     # People and personal data of the whole company: the HR import, SCIM tokens, leavers.
     "portal.views.people",

@@ -81,6 +81,7 @@ urlpatterns = [
     path("", include(("portal.privacy.urls", "portal"))),
     path("", include("missions.urls")),
     path("impact/", include("reporting.urls")),
+    path("csr/", include("reporting.csr_urls")),
     path("giving/", include("donations.urls")),
     # The association's tax receipts (its members only).
     path(

@@ -140,3 +140,23 @@ class ImpactReport(models.Model):
 
     def filename(self) -> str:
         return f"impact-{self.company.slug}-{self.period_start:%Y%m%d}-{self.period_end:%Y%m%d}.pdf"
+
+
+class FeedbackReadMark(models.Model):
+    """When a CSR officer last marked their company's feedback as read (their to-do's "feedback
+    to read" counts what came after, within the last 30 days)."""
+
+    profile = models.OneToOneField(
+        "portal.EmployeeProfile",
+        verbose_name=_("CSR officer"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    read_at = models.DateTimeField(_("feedback read up to"))
+
+    class Meta:
+        verbose_name = _("feedback read mark")
+        verbose_name_plural = _("feedback read marks")
+
+    def __str__(self) -> str:
+        return f"{self.profile_id} · {self.read_at:%Y-%m-%d %H:%M}"

@@ -153,3 +153,12 @@ def report_file_of(report: ImpactReport):
         # Lost from the storage (e.g. missing when the archives moved): as good as not built.
         logger.error("Impact report %s: its file %s is missing", report.pk, report.pdf.name)
         raise ReportNotReady(report.pk) from None
+
+
+def mark_feedback_read(*, officer, now=None) -> None:
+    """The officer has read their company's feedback up to now: the to-do line goes away."""
+    from reporting.models import FeedbackReadMark
+
+    FeedbackReadMark.objects.update_or_create(
+        profile=officer, defaults={"read_at": now or timezone.now()}
+    )

@@ -18,6 +18,7 @@ from missions.models import (
     Feedback,
     MissionPage,
     MissionSession,
+    SessionMessage,
     Skill,
 )
 from missions.services import notifications
@@ -71,6 +72,53 @@ def seed_company(company: Company, *, rng: random.Random) -> None:
             _try(employee, session)
     _waitlist(company, upcoming[2:], people, rng=rng, employee=employee)
     _pending_for(manager, company, upcoming[5:], rng=rng)
+    _csr_to_do(company, people, rng=rng, now=now)
+
+
+def _csr_to_do(company, people, *, rng, now) -> None:
+    """What the CSR home shows: a session just held whose attendance waits to be recorded, and
+    a message already written to the participants of an upcoming one."""
+    csr = _persona(company, "csr")
+    if csr is None:
+        return
+    just_held = (
+        _sessions(company)
+        .filter(end__lt=now, end__gte=now - dt.timedelta(days=3), cancelled_at__isnull=True)
+        .order_by("-end")
+        .first()
+    )
+    if just_held is not None:
+        for person in rng.sample(people, k=min(len(people), 3, just_held.seats)):
+            Enrolment.objects.get_or_create(
+                employee=person,
+                session=just_held,
+                defaults={
+                    "status": S.CONFIRMED,
+                    "quota_hours": work_time_hours(
+                        session=just_held, mission=just_held.mission, company=company
+                    ),
+                },
+            )
+    written_to = _session_to_write_to(company, people, rng=rng, now=now)
+    if written_to is not None:
+        recipients = list(
+            Enrolment.objects.filter(
+                session=written_to, employee__company=company, status=S.CONFIRMED
+            )
+            .order_by("employee_id")
+            .values_list("employee_id", flat=True)
+        )
+    if written_to is not None and recipients:
+        SessionMessage.objects.create(
+            session=written_to,
+            company=company,
+            sent_by=csr,
+            subject="Point de rendez-vous",
+            body="Rendez-vous à 8 h 45 devant l'entrée principale. Prévoyez des gants.",
+            recipient_ids=recipients,
+            recipient_count=len(recipients),
+            sent_at=now,
+        )
 
 
 def _try(person: EmployeeProfile, session: MissionSession, *, waitlist: bool = False):
@@ -146,3 +194,33 @@ def _pending_for(manager, company, sessions, *, rng) -> None:
     work_time = [s for s in sessions if s.mission.is_work_time]
     for person, session in zip(reports, work_time, strict=False):
         _try(person, session)
+
+
+def _session_to_write_to(company, people, *, rng, now) -> MissionSession | None:
+    """An upcoming session of the company's own missions with two confirmed colleagues (seated
+    directly: in a company that asks approval, demo enrolments would still be pending)."""
+    session = (
+        _sessions(company)
+        .filter(mission__company=company, start__gt=now, cancelled_at__isnull=True)
+        .with_seats_left()
+        .filter(seats_left__gte=2)
+        .order_by("start", "pk")
+        .first()
+    )
+    if session is None:
+        return None
+    personas = {"employee", "manager", "csr", "payroll", "executive"}
+    colleagues = [
+        p
+        for p in people
+        if p.user.email.split("@")[0] not in personas
+        and not Enrolment.objects.filter(employee=p, session=session).exists()
+    ]
+    for person in rng.sample(colleagues, k=min(2, len(colleagues))):
+        Enrolment.objects.create(
+            employee=person,
+            session=session,
+            status=S.CONFIRMED,
+            quota_hours=work_time_hours(session=session, mission=session.mission, company=company),
+        )
+    return session

@@ -3,7 +3,8 @@
 - `catalogue`: causes, skills, SDGs, associations, missions (Wagtail pages) and their sessions;
 - `association_members`: the accounts of people acting for an association;
 - `association_workspace`: their invitations and their feedback on volunteers and companies;
-- `engagement`: enrolments and their life cycle, feedback, calendar feeds and session series.
+- `engagement`: enrolments and their life cycle, feedback, calendar feeds and session series;
+- `session_messages`: what CSR officers wrote to a session's participants.
 """
 
 from missions.models.association_members import AssociationMembership
@@ -37,6 +38,7 @@ from missions.models.engagement import (
     Feedback,
     SessionSeries,
 )
+from missions.models.session_messages import SessionMessage
 
 __all__ = [
     "QUOTA_STATUSES",
@@ -60,6 +62,7 @@ __all__ = [
     "MissionPage",
     "MissionSession",
     "MissionSessionQuerySet",
+    "SessionMessage",
     "SessionSeries",
     "Skill",
     "SustainableDevelopmentGoal",

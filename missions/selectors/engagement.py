@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from missions.models import Enrolment, EnrolmentStatus, Feedback, MissionPage, MissionSession
@@ -114,17 +115,45 @@ def mission_enrolments(officer: EmployeeProfile, mission: MissionPage) -> QueryS
     )
 
 
-def officer_missions(officer: EmployeeProfile) -> QuerySet:
-    """Missions the officer follows: their company's, and open ones their people enrolled in."""
+def officer_missions(officer: EmployeeProfile, *, now: dt.datetime | None = None) -> QuerySet:
+    """Missions the officer follows: their company's, and open ones their people enrolled in;
+    each once (filtered by subquery, not by a join that repeats a mission per enrolment), with
+    its number of sessions, next session and the company's enrolments."""
+    now = now or timezone.now()
+    enrolled_in = Enrolment.objects.filter(employee__company_id=officer.company_id).values(
+        "session__mission_id"
+    )
+    sessions = MissionSession.objects.filter(mission=OuterRef("pk")).order_by()
+    company_enrolments = (
+        Enrolment.objects.filter(
+            session__mission=OuterRef("pk"), employee__company_id=officer.company_id
+        )
+        .exclude(status__in=(Status.CANCELLED, Status.DECLINED, Status.EXPIRED))
+        .order_by()
+        .values("session__mission")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         visible_missions_for_company(officer.company_id)
-        .filter(
-            Q(company_id=officer.company_id)
-            | Q(sessions__enrolments__employee__company_id=officer.company_id)
+        .filter(Q(company_id=officer.company_id) | Q(id__in=enrolled_in))
+        .annotate(
+            n_sessions=Coalesce(
+                Subquery(
+                    sessions.values("mission").annotate(n=Count("pk")).values("n"),
+                    output_field=IntegerField(),
+                ),
+                0,
+            ),
+            next_start=Subquery(
+                sessions.filter(start__gt=now, cancelled_at__isnull=True)
+                .order_by("start")
+                .values("start")[:1]
+            ),
+            n_enrolments=Coalesce(Subquery(company_enrolments, output_field=IntegerField()), 0),
         )
-        .distinct()
         .select_related("association")
-        .order_by("title")
+        .order_by("title", "association__title", "id")
     )
 
 

@@ -253,3 +253,65 @@ def confirm_attendance_by_association(
                 enrolment.save()
             confirmed.append(enrolment.pk)
     return confirmed
+
+
+# Statuses a bulk attendance line may start from: a seat that was (or should have been) used.
+ROSTER_STATUSES = (Status.CONFIRMED, Status.ATTENDED, Status.NO_SHOW)
+
+
+def record_roster(
+    *,
+    officer: EmployeeProfile,
+    session_id: int,
+    lines: dict[int, tuple[bool, object]],
+    now: dt.datetime | None = None,
+) -> list[int]:
+    """Confirm or correct a whole roster at once: `lines` maps an enrolment id to
+    (attended, hours); hours are ignored for a no-show and default to the session's length.
+
+    All or nothing: every line is checked, and if any is refused `RosterNotSaved` says which
+    and why, and nothing is written (the e-mails of the lines already done go with the rollback).
+    Returns the ids of the enrolments that changed.
+    """
+    from missions.exceptions import EngagementError, RosterNotSaved
+
+    now = now or timezone.now()
+    changed: list[int] = []
+    errors: dict[int, str] = {}
+    with transaction.atomic():
+        for enrolment_id, (attended, hours) in lines.items():
+            try:
+                if _record_line(officer, session_id, enrolment_id, attended, hours, now):
+                    changed.append(enrolment_id)
+            except EngagementError as error:
+                # Checks come before writes in a line, so a refused line wrote nothing itself.
+                errors[enrolment_id] = error.message
+        if errors:
+            raise RosterNotSaved(errors)
+    return changed
+
+
+def _record_line(officer, session_id: int, enrolment_id: int, attended: bool, hours, now) -> bool:
+    enrolment = _officer_enrolment(officer, enrolment_id)
+    if enrolment.session_id != session_id:
+        raise NotAllowed
+    if enrolment.session.start > now:
+        raise SessionNotOver
+    if enrolment.status not in ROSTER_STATUSES:
+        raise IllegalTransition(enrolment.status, Status.ATTENDED if attended else Status.NO_SHOW)
+    if not attended:
+        if enrolment.status == Status.NO_SHOW:
+            return False
+        enrolment.attendance_recorded_at = now
+        enrolment.transition_to(Status.NO_SHOW, actor=officer)
+        return True
+    limit = enrolment.session.duration_hours
+    value = limit if hours in (None, "") else _parse_hours(hours, limit=limit)
+    if enrolment.status == Status.ATTENDED:
+        if enrolment.hours == value:
+            return False
+        enrolment.hours = value
+        enrolment.save(update_fields=["hours", "updated_at"])
+        return True
+    _attend(enrolment, actor=officer, now=now, hours=value)
+    return True

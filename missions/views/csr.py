@@ -7,6 +7,7 @@ from itertools import chain
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,14 +19,24 @@ from missions.exceptions import (
     EngagementError,
     NotAllowed,
     NotVisible,
+    RosterNotSaved,
 )
-from missions.forms import CancelSessionForm, SeriesForm
+from missions.forms import (
+    CancelSessionForm,
+    RosterFormSet,
+    RosterLineForm,
+    SeriesForm,
+    SessionListForm,
+    SessionMessageForm,
+)
 from missions.models import MissionSession
 from missions.selectors import association_workspace as association_reads
+from missions.selectors import csr as csr_reads
 from missions.selectors import engagement as engagement_reads
 from missions.services import (
     attendance,
     series,
+    session_messages,
 )
 from missions.services import sessions as sessions_service
 from portal.csv_export import csv_response, spreadsheet_dialect
@@ -173,6 +184,7 @@ def csr_roster(request, session_id: int):
             "association_feedback": association_reads.company_feedback_for(
                 company_id=officer.company_id, session=session
             ),
+            "sent_messages": csr_reads.messages_of(officer, session),
         },
     )
 
@@ -255,4 +267,121 @@ def csr_series(request, mission_id: int):
         return redirect(NS + "csr_mission", mission.pk)
     return render(
         request, "missions/engagement/csr_series.html", {"mission": mission, "form": form}
+    )
+
+
+SESSIONS_PER_PAGE = 25
+
+
+@login_required
+def csr_sessions(request):
+    """Every session the officer's company sees, with seats, waitlist and fill rate; filtered."""
+    officer = require_csr_officer(request.user)
+    form = SessionListForm(
+        request.GET or None, associations=csr_reads.associations_of_sessions(officer)
+    )
+    sessions = csr_reads.filtered_sessions(officer, form.filters())
+    page = Paginator(sessions, SESSIONS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "missions/engagement/csr_sessions.html",
+        {"form": form, "page": page, "query": query.urlencode(), "now": timezone.now()},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def csr_session_message(request, session_id: int):
+    """Write to the officer's company's participants of one session."""
+    officer, session = _officer_session(request, session_id)
+    form = SessionMessageForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sent = session_messages.message_participants(
+                officer=officer, session_id=session.pk, **form.cleaned_data
+            )
+        except NotAllowed:
+            raise Http404 from None
+        except EngagementError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "Message queued for %(n)d person.",
+                    "Message queued for %(n)d people.",
+                    sent.recipient_count,
+                )
+                % {"n": sent.recipient_count},
+            )
+            return redirect(NS + "csr_roster", session.pk)
+    return render(
+        request,
+        "missions/engagement/csr_session_message.html",
+        {
+            "session": session,
+            "mission": session.mission,
+            "form": form,
+            "limit": session_messages.daily_limit(),
+            "sent_messages": csr_reads.messages_of(officer, session),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def csr_roster_hours(request, session_id: int):
+    """Confirm or correct the attendance and hours of the whole roster at once."""
+    officer, session = _officer_session(request, session_id)
+    enrolments = [
+        e
+        for e in engagement_reads.roster(officer, session)
+        if e.status in attendance.ROSTER_STATUSES
+    ]
+    initial = [
+        {
+            "enrolment": e.pk,
+            "outcome": RosterLineForm.NO_SHOW if e.status == "no_show" else RosterLineForm.ATTENDED,
+            "hours": e.hours if e.hours is not None else session.duration_hours,
+        }
+        for e in enrolments
+    ]
+    formset = RosterFormSet(request.POST or None, initial=initial, prefix="roster")
+    line_errors: dict[int, str] = {}
+    if request.method == "POST" and formset.is_valid():
+        lines = {
+            f.cleaned_data["enrolment"]: (
+                f.cleaned_data["outcome"] == RosterLineForm.ATTENDED,
+                f.cleaned_data["hours"],
+            )
+            for f in formset
+            if f.cleaned_data
+        }
+        try:
+            changed = attendance.record_roster(officer=officer, session_id=session.pk, lines=lines)
+        except RosterNotSaved as error:
+            line_errors = error.errors
+            messages.error(request, error.message)
+        except EngagementError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("%(n)d line(s) saved.") % {"n": len(changed)})
+            return redirect(NS + "csr_roster", session.pk)
+    by_id = {e.pk: e for e in enrolments}
+    rows = []
+    for form in formset:
+        enrolment_id = parse_id(str(form["enrolment"].value() or ""))
+        rows.append((form, by_id.get(enrolment_id), line_errors.get(enrolment_id)))
+    return render(
+        request,
+        "missions/engagement/csr_roster_hours.html",
+        {
+            "session": session,
+            "mission": session.mission,
+            "formset": formset,
+            "rows": rows,
+            "started": session.start <= timezone.now(),
+        },
     )

@@ -216,3 +216,13 @@ def test_demo_association_admin_signs_in_to_the_workspace(seeded):
     response = sign_in_demo(client, membership.user.email)
     assert response["Location"] == "/association/"
     assert client.get("/association/", follow=True).status_code == 200
+
+
+def test_demo_csr_officer_has_a_home_with_things_to_do_and_a_message_log(seeded, client):
+    from missions.models import SessionMessage
+
+    sign_in_demo(client, f"csr@{GROUP.domain}")
+    response = client.get(reverse("csr:home"))
+    assert response.status_code == 200
+    assert response.context["todo"], "the demo CSR home has something to do"
+    assert SessionMessage.objects.filter(company__slug="horizon").exists()
