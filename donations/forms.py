@@ -374,3 +374,22 @@ class GivingSettingsForm(forms.Form):
 def _is_whole(text: str) -> bool:
     # ASCII only: "²".isdigit() is true, and int("²") raises.
     return text.isascii() and text.isdigit()
+
+
+class FiscalYearFiguresForm(forms.Form):
+    """The turnover and tax due of one fiscal year, for the mécénat ledger (both optional)."""
+
+    turnover = EurosField(
+        label=_("Turnover excluding tax (€)"),
+        required=False,
+        max_digits=15,
+        min_value=Decimal(0),
+        help_text=_("Sets the cap: the higher of the fixed amount and the turnover share."),
+    )
+    tax_due = EurosField(
+        label=_("Corporate tax due before the reduction (€)"),
+        required=False,
+        max_digits=15,
+        min_value=Decimal(0),
+        help_text=_("The reduction above it carries forward; blank: assumed fully used."),
+    )

@@ -4,12 +4,14 @@
 - `gifts`: donations (payroll or card), card payment attempts, Stripe events, matching;
 - `refunds`: partial or full refunds of card gifts, and disputes (chargebacks);
 - `company_gifts`: the company's own gifts (skills sponsorship, leave days, grants, votes);
-- `disbursements`: what is paid to each association, and the audit log of the money.
+- `disbursements`: what is paid to each association, and the audit log of the money;
+- `ledger`: the turnover and tax due the company enters for its mécénat ledger.
 """
 
 from donations.models.company_gifts import CompanyGift
 from donations.models.disbursements import AuditEntry, Disbursement, DisbursementBatch
 from donations.models.gifts import Donation, Match, MatchingPolicy, PaymentAttempt, StripeEvent
+from donations.models.ledger import CompanyFiscalYear
 from donations.models.payroll import (
     CONSENT_TEXT_VERSION,
     GivingSettings,
@@ -24,6 +26,7 @@ from donations.models.refunds import Dispute, Refund
 __all__ = [
     "CONSENT_TEXT_VERSION",
     "AuditEntry",
+    "CompanyFiscalYear",
     "CompanyGift",
     "Disbursement",
     "DisbursementBatch",
