@@ -183,6 +183,7 @@ RULES = [
     Rule(r"^giving/payroll/", {"pk": "payroll_run"}),
     Rule(r"^giving/finance/batches/", {"pk": "batch"}),
     Rule(r"^giving/rules/matching/", {"pk": "policy"}),
+    Rule(r"^people/pay/grades/", {"pk": "pay_grade"}),
     Rule(r"^giving/refunds/", {"pk": "donation"}),
     Rule(
         r"^_util/authenticate_with_password/",
