@@ -475,9 +475,11 @@ CORDEE_DEMO_SEEDERS: list[str] = [
     "missions.demo.catalogue.seed_site_tree",  # first: companies get their section in the tree
     "portal.demo.people.seed",
     "portal.demo.sign_on.seed",  # Groupe Horizon signs in through the demo identity provider
+    "portal.demo.pay.seed",  # pay grades, for the skills-sponsorship valuation
     "missions.demo.catalogue.seed",
     "missions.demo.engagement.seed",
     "donations.demo.giving.seed",
+    "donations.demo.ledger.seed",  # after engagement and giving: values their skills hours
     "reporting.demo.reports.seed",  # last: it reports on what the others seeded
 ]
 
