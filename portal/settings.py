@@ -168,6 +168,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "portal.purge_expired_leavers",
         "schedule": 24 * 3600,
     },
+    # Mécénat ledger: attended skills-sponsorship hours become gifts in kind (idempotent).
+    "donations-value-skills-sponsorship": {
+        "task": "donations.value_skills_sponsorship",
+        "schedule": 24 * 3600,
+    },
 }
 # Days a leaver may still sign in (statements, their data) before the account is deactivated.
 CORDEE_LEAVER_GRACE_DAYS = env.int("CORDEE_LEAVER_GRACE_DAYS", default=30)

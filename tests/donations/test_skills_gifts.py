@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from donations.models import CompanyGift
 from donations.services.skills_gifts import sync_skills_sponsorship_gifts
@@ -103,3 +104,25 @@ def test_a_no_show_loses_its_gift_and_other_missions_or_companies_give_none(comp
     enrolment.save()
     assert sync_skills_sponsorship_gifts(company=company).cancelled == 1
     assert not CompanyGift.objects.filter(status="active").exists()
+
+
+def test_the_daily_task_values_every_company_s_recent_hours(company):
+    from donations.tasks import value_skills_sponsorship
+
+    person = make_employee(company)
+    # A session a few days before the test clock, whatever the clock says.
+    mission = make_mission(
+        company=company,
+        association=make_association(),
+        kind=MissionKind.SKILLS_SPONSORSHIP,
+        start=timezone.now() - dt.timedelta(days=3),
+    )
+    Enrolment.objects.create(
+        employee=person,
+        session=mission.sessions.get(),
+        status=EnrolmentStatus.ATTENDED,
+        hours=Decimal(4),
+    )
+    assert value_skills_sponsorship() == 1
+    assert value_skills_sponsorship() == 0
+    assert CompanyGift.objects.get().amount_cents == 20_000
