@@ -473,6 +473,9 @@ CORDEE_MFA_PROTECTED_VIEW_MODULES = [
     "portal.views.people",
     "portal.scim.views.csr",
     "portal.views.privacy",
+    # The mécénat ledger (the company's tax position) and salary data.
+    "donations.views.ledger",
+    "portal.views.pay",
 ]
 
 # Called in order by `manage.py seed_demo`; each app seeds its own demo data (idempotently).

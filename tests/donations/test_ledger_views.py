@@ -107,3 +107,14 @@ def test_figures_entered_by_another_company_never_change_this_ledger(
     page = client.get(reverse("donations:ledger_year", args=[2026]))
     assert page.context["p"].turnover_cents is None
     assert page.context["p"].cap_cents == 2_000_000
+
+
+def test_the_ledger_and_salary_data_ask_for_the_second_factor(
+    client, executive_a, csr_a, force_login_without_second_factor
+):
+    force_login_without_second_factor(client, executive_a.user)
+    response = client.get(reverse("donations:ledger_year", args=[2026]))
+    assert response.status_code == 302 and "/accounts/2fa/" in response["Location"]
+    force_login_without_second_factor(client, csr_a.user)
+    response = client.get(reverse("pay_data"))
+    assert response.status_code == 302 and "/accounts/2fa/" in response["Location"]
