@@ -34,7 +34,7 @@ from django.db.models.functions import TruncMonth
 
 from donations.models import CompanyFiscalYear, CompanyGift, Match
 from portal.calendar import add_months, fiscal_year_of, fiscal_year_start
-from portal.fiscal import FiscalKey, Rule, rule
+from portal.fiscal import FiscalKey, MissingFiscalRule, Rule, rule
 from portal.models import Company
 
 MATCHING = "matching"
@@ -408,13 +408,20 @@ def ledger_history(company: Company, year: int) -> list[YearPosition]:
     history = []
     for y in range(first, year + 1):
         start, end = fiscal_year_dates(company, y)
+        try:
+            rules = ledger_rules(end)
+        except MissingFiscalRule:
+            if y == year:
+                raise
+            # A year before the rules table starts (before 2020): the chain starts after it.
+            continue
         all_gifts, helping = gifts.get(y, (0, 0))
         entered = figures.get(y)
         position = YearPosition(
             year=y,
             start=start,
             end=end,
-            rules=ledger_rules(end),
+            rules=rules,
             gifts_cents=all_gifts,
             helping_cents=helping,
             turnover_cents=entered.turnover_cents if entered else None,

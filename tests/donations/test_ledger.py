@@ -294,3 +294,9 @@ def test_the_ledger_reads_a_fixed_number_of_queries_whatever_the_gifts(
         _match(company, association, 10, dt.datetime(2026, 1 + i % 12, 3, tzinfo=dt.UTC))
     with django_assert_max_num_queries(20):
         company_ledger(company, 2026)
+
+
+def test_gifts_of_years_before_the_rules_table_do_not_stop_later_ledgers(company, association):
+    _gift(company, association, 500, dt.date(2018, 5, 1))  # no 40 % rule before 2020
+    _gift(company, association, 1_000, dt.date(2026, 5, 1))
+    assert company_ledger(company, 2026).position.gifts_cents == 1_000 * EURO

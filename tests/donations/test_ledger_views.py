@@ -118,3 +118,34 @@ def test_the_ledger_and_salary_data_ask_for_the_second_factor(
     force_login_without_second_factor(client, csr_a.user)
     response = client.get(reverse("pay_data"))
     assert response.status_code == 302 and "/accounts/2fa/" in response["Location"]
+
+
+def test_revaluing_turns_the_year_s_skills_hours_into_gifts_in_kind(client, csr_a, company_a):
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from donations.models import CompanyGift
+    from missions.models import Enrolment, EnrolmentStatus, MissionKind
+    from tests.factories import make_mission
+
+    person = make_employee(company_a)
+    mission = make_mission(
+        company=company_a,
+        kind=MissionKind.SKILLS_SPONSORSHIP,
+        start=timezone.now() - dt.timedelta(hours=30),
+    )
+    Enrolment.objects.create(
+        employee=person,
+        session=mission.sessions.get(),
+        status=EnrolmentStatus.ATTENDED,
+        hours=Decimal(3),
+    )
+    client.force_login(csr_a.user)
+    year = timezone.localdate().year  # company_a's fiscal year starts in January
+    response = client.post(reverse("donations:ledger_revalue", args=[year]))
+    assert response.status_code == 302
+    gift = CompanyGift.objects.get(company=company_a)
+    assert (gift.kind, gift.nature, gift.employee) == ("skills", "in_kind", person)
+    page = client.get(reverse("donations:ledger_year", args=[year]))
+    assert page.context["p"].gifts_cents == gift.amount_cents
