@@ -497,3 +497,22 @@ class DonorAddressForm(forms.Form):
     postcode = forms.CharField(label=_("Postcode"), max_length=10)
     city = forms.CharField(label=_("City"), max_length=100)
     country = forms.CharField(label=_("Country"), max_length=60, initial="France")
+
+
+class FiscalYearFiguresForm(forms.Form):
+    """The turnover and tax due of one fiscal year, for the mécénat ledger (both optional)."""
+
+    turnover = EurosField(
+        label=_("Turnover excluding tax (€)"),
+        required=False,
+        max_digits=15,
+        min_value=Decimal(0),
+        help_text=_("Sets the cap: the higher of the fixed amount and the turnover share."),
+    )
+    tax_due = EurosField(
+        label=_("Corporate tax due before the reduction (€)"),
+        required=False,
+        max_digits=15,
+        min_value=Decimal(0),
+        help_text=_("The reduction above it carries forward; blank: assumed fully used."),
+    )

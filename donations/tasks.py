@@ -48,3 +48,25 @@ def send_payroll_run_emails(*, run_id: int) -> int:
     from donations.services import notifications
 
     return notifications.send_payroll_run(run_id=run_id)
+
+
+@shared_task(name="donations.value_skills_sponsorship")
+def value_skills_sponsorship() -> int:
+    """Daily: every company's attended skills-sponsorship hours of the last 13 months as gifts.
+
+    Idempotent (a gift whose hours and pay did not change is left as it is); the window covers
+    the previous fiscal year until its accounts close, and attendance corrected late.
+    """
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from donations.services.skills_gifts import sync_skills_sponsorship_gifts
+    from portal.models import Company
+
+    since = timezone.now() - dt.timedelta(days=400)
+    changed = 0
+    for company in Company.objects.order_by("pk"):
+        result = sync_skills_sponsorship_gifts(company=company, start=since)
+        changed += result.recorded + result.revalued + result.cancelled
+    return changed

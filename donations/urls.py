@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from donations.views import finance, giving, leave_days, payroll, receipts, rules, webhooks
+from donations.views import (
+    finance,
+    giving,
+    leave_days,
+    ledger,
+    payroll,
+    receipts,
+    rules,
+    webhooks,
+)
 
 app_name = "donations"
 
@@ -49,6 +58,12 @@ urlpatterns = [
     path("finance/", finance.finance, name="finance"),
     path("finance/disburse/", finance.disbursement_create, name="disbursement_create"),
     path("finance/batches/<id:pk>/paid/", finance.disbursement_paid, name="disbursement_paid"),
+    # The mécénat ledger (CSR officers and executives), per fiscal year.
+    path("ledger/", ledger.ledger, name="ledger"),
+    path("ledger/<year:year>/", ledger.ledger, name="ledger_year"),
+    path("ledger/<year:year>/figures/", ledger.ledger_figures, name="ledger_figures"),
+    path("ledger/<year:year>/revalue/", ledger.ledger_revalue, name="ledger_revalue"),
+    path("ledger/<year:year>/ledger.csv", ledger.ledger_csv, name="ledger_csv"),
     path("rules/matching/", rules.policy_list, name="rules_policies"),
     path("rules/matching/new/", rules.policy_create, name="rules_policy_create"),
     path("rules/matching/<id:pk>/", rules.policy_edit, name="rules_policy_edit"),

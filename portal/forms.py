@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from portal.inputs import validate_single_line
+from portal.inputs import validate_date_in_range, validate_single_line
 from portal.models import EmployeeProfile
 
 
@@ -103,3 +105,68 @@ class NotificationPreferencesForm(forms.ModelForm):
     class Meta:
         model = EmployeeProfile
         fields = ["notify_reminders", "notify_approval_requests", "notify_campaign_news"]
+
+
+class PayGradeForm(forms.Form):
+    """A salary band: its name, average monthly gross and employer contributions rate."""
+
+    name = forms.CharField(label=_("Name"), max_length=80, validators=[validate_single_line])
+    monthly_gross = forms.DecimalField(
+        label=_("Monthly gross salary (€)"),
+        min_value=Decimal("0.01"),
+        max_digits=11,
+        decimal_places=2,
+        localize=True,
+    )
+    employer_contributions_percent = forms.DecimalField(
+        label=_("Employer contributions (% of gross)"),
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+        max_digits=5,
+        decimal_places=2,
+        initial=Decimal("45.00"),
+        localize=True,
+    )
+
+    def cleaned_data_for_service(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "name": data["name"],
+            "monthly_gross_cents": int(data["monthly_gross"] * 100),
+            "employer_contributions_percent": data["employer_contributions_percent"],
+        }
+
+
+class PayAssignmentForm(forms.Form):
+    person = forms.CharField(
+        label=_("Employee number or e-mail"), max_length=254, validators=[validate_single_line]
+    )
+    grade = forms.ModelChoiceField(label=_("Pay grade"), queryset=None)
+    valid_from = forms.DateField(
+        label=_("Applies from"),
+        validators=[validate_date_in_range],
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, company, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["grade"].queryset = company.pay_grades.all()
+
+
+class SalaryFileUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Salary file (CSV)"),
+        help_text=_(
+            "Columns: Matricule (or E-mail), Salaire brut mensuel, Charges patronales "
+            "mensuelles, Date d'effet (English names accepted). Amounts like 3250,00; dates as "
+            "DD/MM/YYYY. A file with one error writes nothing."
+        ),
+    )
+
+    MAX_BYTES = 20 * 1024 * 1024
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 20 MB."))
+        return upload

@@ -643,6 +643,24 @@ class EmployeePay(models.Model):
     )
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Who set this row (an assignment to a grade, or the salary file's uploader): salary data is
+    # sensitive, so every row says where it came from.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("set by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    upload = models.ForeignKey(
+        "SalaryUpload",
+        verbose_name=_("salary file"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="rows",
+    )
 
     class Meta:
         verbose_name = _("employee pay")
@@ -665,6 +683,39 @@ class EmployeePay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.profile} · {self.valid_from:%Y-%m-%d}"
+
+
+class SalaryUpload(models.Model):
+    """One salary file applied by a CSR or payroll officer: the audit of who uploaded what.
+
+    The file itself is not kept (salaries are sensitive); its hash, name and counts are, and the
+    `EmployeePay` rows it wrote point back here.
+    """
+
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.CASCADE, related_name="salary_uploads"
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    lines = models.PositiveIntegerField(_("lines"), default=0)
+    created = models.PositiveIntegerField(_("rows added"), default=0)
+    replaced = models.PositiveIntegerField(_("rows replaced"), default=0)
+
+    class Meta:
+        verbose_name = _("salary file")
+        verbose_name_plural = _("salary files")
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.company} · {self.file_name}"
 
 
 from portal.fiscal import FiscalParameter  # noqa: E402,F401  (the model lives beside its rules)

@@ -189,6 +189,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "portal.purge_expired_leavers",
         "schedule": 24 * 3600,
     },
+    # Mécénat ledger: attended skills-sponsorship hours become gifts in kind (idempotent).
+    "donations-value-skills-sponsorship": {
+        "task": "donations.value_skills_sponsorship",
+        "schedule": 24 * 3600,
+    },
 }
 # Days a leaver may still sign in (statements, their data) before the account is deactivated.
 CORDEE_LEAVER_GRACE_DAYS = env.int("CORDEE_LEAVER_GRACE_DAYS", default=30)
@@ -500,6 +505,9 @@ CORDEE_MFA_PROTECTED_VIEW_MODULES = [
     "portal.views.people",
     "portal.scim.views.csr",
     "portal.views.privacy",
+    # The mécénat ledger (the company's tax position) and salary data.
+    "donations.views.ledger",
+    "portal.views.pay",
 ]
 
 # Called in order by `manage.py seed_demo`; each app seeds its own demo data (idempotently).
@@ -507,12 +515,14 @@ CORDEE_DEMO_SEEDERS: list[str] = [
     "missions.demo.catalogue.seed_site_tree",  # first: companies get their section in the tree
     "portal.demo.people.seed",
     "portal.demo.sign_on.seed",  # Groupe Horizon signs in through the demo identity provider
+    "portal.demo.pay.seed",  # pay grades, for the skills-sponsorship valuation
     "missions.demo.catalogue.seed",
     "missions.demo.engagement.seed",
     "missions.demo.association_workspace.seed",  # an admin account per association with sessions
     "donations.demo.giving.seed",
     "donations.demo.leave_days.seed",  # needs the demo people's pay (or creates it)
-    "donations.demo.receipts.seed",  # after giving: last year's receipts of the demo accounts
+    "donations.demo.ledger.seed",  # after engagement and giving: values their skills hours
+    "donations.demo.receipts.seed",  # after giving and ledger: last year's receipts
     "reporting.demo.reports.seed",  # last: it reports on what the others seeded
 ]
 

@@ -19,6 +19,7 @@ from portal.admin_scope import external_link_chooser
 from portal.media import public_media_urlpatterns
 from portal.operations import health, metrics
 from portal.scim.views import csr as scim_csr
+from portal.views import pay
 from portal.views.people import people_import, people_import_confirm, people_import_preview
 from portal.views.profile import profile
 from portal.views.public import brand_css, set_language
@@ -77,6 +78,12 @@ urlpatterns = [
     path("people/import/", people_import, name="people_import"),
     path("people/import/<id:pk>/", people_import_preview, name="people_import_preview"),
     path("people/import/<id:pk>/confirm/", people_import_confirm, name="people_import_confirm"),
+    # Salary data for skills-sponsorship valuation (CSR and payroll officers).
+    path("people/pay/", pay.pay_data, name="pay_data"),
+    path("people/pay/grades/new/", pay.pay_grade_create, name="pay_grade_create"),
+    path("people/pay/grades/<id:pk>/", pay.pay_grade_edit, name="pay_grade_edit"),
+    path("people/pay/assign/", pay.pay_assign, name="pay_assign"),
+    path("people/pay/upload/", pay.salary_upload, name="salary_upload"),
     # Personal data: /profile/data/ (export, erasure) and a CSR officer's /privacy/leavers/.
     path("", include(("portal.privacy.urls", "portal"))),
     path("", include("missions.urls")),

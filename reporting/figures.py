@@ -92,6 +92,12 @@ def company_contribution(kpis: dict, management_costs_cents: int | None) -> Brea
                 _("%(amount)s of skills sponsorship valued at cost (time)"),
             ),
             Part(
+                "company_gifts",
+                # Reports archived before company gifts existed have no such figure.
+                kpis.get("company_gifts_cents", 0),
+                _("%(amount)s of other company gifts (grants, staff votes, leave days)"),
+            ),
+            Part(
                 "management_costs",
                 management_costs_cents or 0,
                 _("%(amount)s of management costs")

@@ -121,7 +121,7 @@ TILES = [
         "skills_valuation_cents",
         gettext_lazy("Skills sponsorship value"),
         "money",
-        gettext_lazy("hours times the hourly rate"),
+        gettext_lazy("hours at cost price (pay data or the hourly rate)"),
     ),
     (
         "donations_cents",

@@ -106,10 +106,11 @@ def _methodology() -> list[tuple[str, str]]:
         (
             _("Skills sponsorship value"),
             _(
-                "Hours of skills-sponsorship missions times the company's hourly valuation rate "
-                "(%(rate)s an hour), which stands for the employees' cost of an hour of work "
-                "(LBG/B4SI values time at cost). This is a valuation of time given, not money "
-                "paid."
+                "Hours of skills-sponsorship missions valued at cost price (LBG/B4SI values "
+                "time at cost): each person's gross salary and employer contributions on the "
+                "session's day, pro rata of the hours, the salary capped at 3 times the monthly "
+                "social-security ceiling; without pay data, the company's hourly valuation rate "
+                "(%(rate)s an hour). This is a valuation of time given, not money paid."
             ),
         ),
         (
@@ -131,8 +132,9 @@ def _methodology() -> list[tuple[str, str]]:
             _("Company contribution"),
             _(
                 "LBG/B4SI inputs of the company: matching gifts (cash), plus skills sponsorship "
-                "valued at cost (time), plus management costs. Other volunteering on work time "
-                "(citizen days, solidarity leave) is reported in hours and not valued."
+                "valued at cost (time), plus the company's other gifts (grants, staff votes, "
+                "leave days), plus management costs. Other volunteering on work time (citizen "
+                "days, solidarity leave) is reported in hours and not valued."
             ),
         ),
         (

@@ -6,6 +6,7 @@
 - `company_gifts`: the company's own gifts (skills sponsorship, leave days, grants, votes);
 - `leave_days`: employees' leave-day donation requests (loi 2024-344);
 - `disbursements`: what is paid to each association, and the audit log of the money;
+- `ledger`: the turnover and tax due the company enters for its mécénat ledger;
 - `receipts`: tax receipts, their numbering, the associations' receipt settings, donors' addresses.
 """
 
@@ -13,6 +14,7 @@ from donations.models.company_gifts import CompanyGift
 from donations.models.disbursements import AuditEntry, Disbursement, DisbursementBatch
 from donations.models.gifts import Donation, Match, MatchingPolicy, PaymentAttempt, StripeEvent
 from donations.models.leave_days import LeaveDayRequest
+from donations.models.ledger import CompanyFiscalYear
 from donations.models.payroll import (
     CONSENT_TEXT_VERSION,
     GivingSettings,
@@ -35,6 +37,7 @@ __all__ = [
     "CONSENT_TEXT_VERSION",
     "DELEGATION_TEXT_VERSION",
     "AuditEntry",
+    "CompanyFiscalYear",
     "CompanyGift",
     "Disbursement",
     "DisbursementBatch",

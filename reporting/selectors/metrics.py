@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from donations.selectors.company_gifts import SKILLS_GIFT_KIND, company_gifts_total_cents
 from donations.selectors.giving import (
     CARD_GIFTS,
     PAYROLL_GIFTS,
@@ -38,6 +39,7 @@ from missions.selectors.engagement import feedback_of
 from portal.db_routing import reads_from_replica
 from portal.models import Company
 from portal.people.employment import employed_during
+from portal.people.pay import skills_valuation_total_cents
 from reporting.periods import Period
 
 HOURS = Coalesce(
@@ -90,6 +92,19 @@ def attended(company: Company, start: dt.datetime, end: dt.datetime):
 def _money_queries(company: Company, start: dt.datetime, end: dt.datetime):
     donations = counted_gifts(company=company, start=start, end=end)
     return donations, active_matches_of_gifts(gifts=donations)
+
+
+def _skills_valuation(company: Company, enrolments) -> int:
+    """Attended skills-sponsorship hours at cost price: each person's pay on the session's day
+    (capped at 3 x PSS), or the company's flat hourly rate for people without pay data."""
+    tz = ZoneInfo(company.time_zone)
+    items = [
+        (employee_id, hours, start.astimezone(tz).date())
+        for employee_id, hours, start in enrolments.filter(
+            session__mission__kind=MissionKind.SKILLS_SPONSORSHIP, hours__gt=0
+        ).values_list("employee_id", "hours", "session__start")
+    ]
+    return skills_valuation_total_cents(company, items)
 
 
 # --------------------------------------------------------------------------------------------
@@ -183,7 +198,13 @@ def _kpis(company: Company, period: Period) -> dict:
         "quota_use_rate": _ratio(work_time_days, quota_days),
         "skills_hours": as_hours(skills),
         "hourly_valuation_cents": company.hourly_valuation_cents,
-        "skills_valuation_cents": skills * company.hourly_valuation_cents // 100,
+        "skills_valuation_cents": _skills_valuation(company, enrolments),
+        "company_gifts_cents": company_gifts_total_cents(
+            company=company,
+            start=period.start,
+            end=period.end,
+            exclude_kinds=(SKILLS_GIFT_KIND,),
+        ),
         "payroll_cents": money["payroll"],
         "card_cents": money["card"],
         "donations_cents": money["donations"],

@@ -106,8 +106,14 @@ def test_every_total_in_the_pdf_is_the_sum_of_its_parts(impact_data, language):
     for total, parts in found:
         assert total == sum(parts), (total, parts)
     totals = {total: parts for total, parts in found}
-    contribution = k["matches_cents"] + k["skills_valuation_cents"] + 123_456
-    assert totals[contribution] == [k["matches_cents"], k["skills_valuation_cents"], 123_456]
+    gifts = k["company_gifts_cents"]  # grants, votes, leave days (none here)
+    contribution = k["matches_cents"] + k["skills_valuation_cents"] + gifts + 123_456
+    assert totals[contribution] == [
+        k["matches_cents"],
+        k["skills_valuation_cents"],
+        gifts,
+        123_456,
+    ]
     assert totals[k["donations_cents"]] == [k["payroll_cents"], k["card_cents"]]
     assert totals[k["total_to_associations_cents"]] == [k["donations_cents"], k["matches_cents"]]
     # Employees' gifts are leverage: never a part of the company contribution.
@@ -126,10 +132,9 @@ def test_without_management_costs_the_report_says_none_were_entered(impact_data,
     for total, parts in equations(text, language):
         assert total == sum(parts)
     k = report.metrics["kpis"]
-    contribution = k["matches_cents"] + k["skills_valuation_cents"]
-    assert (contribution, [k["matches_cents"], k["skills_valuation_cents"], 0]) in equations(
-        text, language
-    )
+    contribution = k["matches_cents"] + k["skills_valuation_cents"] + k["company_gifts_cents"]
+    parts = [k["matches_cents"], k["skills_valuation_cents"], k["company_gifts_cents"], 0]
+    assert (contribution, parts) in equations(text, language)
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
@@ -197,4 +202,10 @@ def test_a_breakdown_total_is_the_sum_of_its_parts_by_construction():
         gifts = figures.employee_gifts(kpis)
     assert contribution.total == 1_665_800 + 110_500 + 50_000
     assert gifts.total == 1_678_145
-    assert [p.key for p in contribution.parts] == ["matching", "skills", "management_costs"]
+    # A snapshot without company gifts (archived before they existed) counts them as zero.
+    assert [p.key for p in contribution.parts] == [
+        "matching",
+        "skills",
+        "company_gifts",
+        "management_costs",
+    ]

@@ -290,6 +290,42 @@ def _build_company(name: str, slug: str, tag: str, association) -> CompanyWorld:
     )
     people_import_fingerprint = people_imports.preview_file(company, hr_file).fingerprint
 
+    # Salary data and the mécénat ledger: a pay grade with the tag, an assignment, a salary
+    # file, the fiscal year's figures and a company gift (skills sponsorship in kind).
+    from donations.models import CompanyFiscalYear
+    from donations.services.company_gifts import record_company_gift
+    from portal.models import EmployeePay, PayGrade
+    from portal.people.salaries import apply_salary_file
+
+    pay_grade = PayGrade.objects.create(
+        company=company, name=f"{tag.title()} grade", monthly_gross_cents=345_600
+    )
+    EmployeePay.objects.create(
+        profile=employee, valid_from=dt.date(2026, 1, 1), grade=pay_grade, source="grade"
+    )
+    apply_salary_file(
+        company=company,
+        user=csr.user,
+        name=f"{tag}-salaries.csv",
+        data=(
+            "Matricule;Brut;Charges patronales;Date d'effet\n"
+            f"{tag.upper()}-M1;7654,32;3210;01/01/2026\n"
+        ).encode(),
+    )
+    fiscal_year = CompanyFiscalYear.objects.create(
+        company=company, year=2026, turnover_cents=98_765_432_100, tax_due_cents=1_234_500
+    )
+    record_company_gift(
+        company=company,
+        association=association,
+        kind="skills",
+        amount_cents=77_700,
+        given_on=dt.date(2026, 3, 2),
+        source_reference=f"skills:{tag}",
+        employee=employee,
+        description=f"{tag.title()} skills gift",
+    )
+
     # Media: an image and a document with tags, in the company's collection.
     collection = _company_collection(company)
     image = get_image_model()(
@@ -406,6 +442,8 @@ def _build_company(name: str, slug: str, tag: str, association) -> CompanyWorld:
         social_token=social_token.pk,
         group=(company.csr_group_id or Group.objects.get(name__icontains=company.name).pk),
         statement_year=2026,
+        pay_grade=pay_grade.pk,
+        fiscal_year=fiscal_year.pk,
     )
     # SCIM: the company's provisioning token and the IdP's link to the employee.
     scim_token, scim_secret = create_token(company=company, label=f"{tag} identity provider")
@@ -500,6 +538,8 @@ WATCHED_ROWS = [
     ("donations.taxreceipt", "receipt"),
     ("donations.taxreceipt", "company_receipt"),
     ("portal.peopleimport", "people_import"),
+    ("portal.paygrade", "pay_grade"),
+    ("donations.companyfiscalyear", "fiscal_year"),
     ("wagtailimages.image", "image"),
     ("wagtaildocs.document", "document"),
     ("wagtailcore.collection", "collection"),
