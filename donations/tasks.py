@@ -48,3 +48,11 @@ def send_payroll_run_emails(*, run_id: int) -> int:
     from donations.services import notifications
 
     return notifications.send_payroll_run(run_id=run_id)
+
+
+@shared_task(name="donations.send_campaign_launch_emails")
+def send_campaign_launch_emails(*, campaign_id: int) -> int:
+    """One task per launched campaign: every employee with campaign news on hears of it once."""
+    from donations.services import notifications
+
+    return notifications.send_campaign_launch(campaign_id=campaign_id)

@@ -3,10 +3,12 @@
 - `payroll`: giving settings, round-up associations, pledges and their allocations, payroll runs;
 - `gifts`: donations (payroll or card), card payment attempts, Stripe events, matching;
 - `refunds`: partial or full refunds of card gifts, and disputes (chargebacks);
+- `campaigns`: giving and volunteering campaigns (dates, goal, match terms overriding the policy);
 - `company_gifts`: the company's own gifts (skills sponsorship, leave days, grants, votes);
 - `disbursements`: what is paid to each association, and the audit log of the money.
 """
 
+from donations.models.campaigns import Campaign
 from donations.models.company_gifts import CompanyGift
 from donations.models.disbursements import AuditEntry, Disbursement, DisbursementBatch
 from donations.models.gifts import Donation, Match, MatchingPolicy, PaymentAttempt, StripeEvent
@@ -24,6 +26,7 @@ from donations.models.refunds import Dispute, Refund
 __all__ = [
     "CONSENT_TEXT_VERSION",
     "AuditEntry",
+    "Campaign",
     "CompanyGift",
     "Disbursement",
     "DisbursementBatch",
