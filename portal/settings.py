@@ -462,6 +462,7 @@ CORDEE_MFA_PROTECTED_VIEW_MODULES = [
     "donations.views.payroll",
     "donations.views.finance",
     "donations.views.rules",
+    "donations.views.campaigns_csr",  # campaigns set company money (match terms, budgets)
     "reporting.views.impact",
     "missions.views.csr",
     # People and personal data of the whole company: the HR import, SCIM tokens, leavers.

@@ -114,10 +114,12 @@ def _volunteering_progress(campaign: Campaign) -> CampaignProgress:
         session__start__gte=start,
         session__start__lt=end,
     ).aggregate(
-        hours=Coalesce(Sum("hours"), Decimal(0)),
+        attended_hours=Coalesce(Sum("hours"), Decimal(0)),
         volunteers=Count("employee", distinct=True, filter=Q(hours__gt=0)),
     )
-    return CampaignProgress(campaign, hours=totals["hours"], volunteers=totals["volunteers"])
+    return CampaignProgress(
+        campaign, hours=totals["attended_hours"], volunteers=totals["volunteers"]
+    )
 
 
 def progress_of(campaign: Campaign) -> CampaignProgress:
