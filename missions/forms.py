@@ -214,3 +214,16 @@ class SeriesForm(forms.Form):
     )
     seats = forms.IntegerField(label=gettext_lazy("Seats"), min_value=1, max_value=10000)
     place = forms.CharField(label=gettext_lazy("Place"), max_length=255, required=False)
+
+
+class EmployeeSkillsForm(forms.Form):
+    skills = forms.TypedMultipleChoiceField(
+        label=_("The skills I can offer"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args, skills=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["skills"].choices = [(s.pk, s.name) for s in skills]

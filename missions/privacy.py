@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from missions.models import CalendarFeed, Enrolment, EnrolmentEvent, Feedback, MissionSession
+from missions.models import (
+    CalendarFeed,
+    EmployeeSkill,
+    Enrolment,
+    EnrolmentEvent,
+    Feedback,
+    MissionSession,
+)
 from missions.models.engagement import SEAT_HOLDING_STATUSES, EnrolmentStatus
 from portal.models import EmployeeProfile
 
@@ -105,6 +112,12 @@ def export(profile: EmployeeProfile) -> dict[str, list[dict]]:
         "calendar_feed": (
             [{"created_at": feed.created_at, "active": True}] if feed is not None else []
         ),
+        "skills": [
+            {"skill": name}
+            for name in EmployeeSkill.objects.filter(employee=profile)
+            .order_by("skill__name")
+            .values_list("skill__name", flat=True)
+        ],
     }
 
 
@@ -143,4 +156,5 @@ def erase(profile: EmployeeProfile) -> dict[str, int]:
         .exclude(note="")
         .update(note=""),
         "calendar_feed": CalendarFeed.objects.filter(employee=profile).delete()[0],
+        "skills": EmployeeSkill.objects.filter(employee=profile).delete()[0],
     }

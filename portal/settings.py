@@ -482,6 +482,17 @@ CORDEE_DEMO_SEEDERS: list[str] = [
     "reporting.demo.reports.seed",  # last: it reports on what the others seeded
 ]
 
+# The signed-in employee's home page, in display order: each builder returns a panel or None
+# (portal/home.py states the contract). The staff votes' panel goes after the campaigns.
+CORDEE_HOME_PANELS: list[str] = [
+    "missions.views.home.next_sessions_panel",
+    "missions.views.home.hours_panel",
+    "donations.views.home.giving_panel",
+    "donations.views.home.campaigns_panel",
+    # "…views.home.open_votes_panel",  (issue 14 item 6: staff votes, wired at merge)
+    "donations.views.home.suggested_missions_panel",
+]
+
 # Logs go to stderr: JSON lines (one object a record, with the request id) by default in
 # production, readable text in development and tests. LOG_FORMAT=json|text overrides.
 LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG or TESTING else "json")

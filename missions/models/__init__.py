@@ -2,6 +2,7 @@
 
 - `catalogue`: causes, skills, SDGs, associations, missions (Wagtail pages) and their sessions;
 - `association_members`: the accounts of people acting for an association;
+- `employee_skills`: the skills an employee says they have (mission suggestions);
 - `engagement`: enrolments and their life cycle, feedback, calendar feeds and session series.
 """
 
@@ -20,6 +21,7 @@ from missions.models.catalogue import (
     Skill,
     SustainableDevelopmentGoal,
 )
+from missions.models.employee_skills import EmployeeSkill
 from missions.models.engagement import (
     QUOTA_STATUSES,
     REOPENABLE_STATUSES,
@@ -43,6 +45,7 @@ __all__ = [
     "CalendarFeed",
     "Cause",
     "CompanyMissionsPage",
+    "EmployeeSkill",
     "Enrolment",
     "EnrolmentEvent",
     "EnrolmentStatus",
