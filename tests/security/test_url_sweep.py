@@ -183,6 +183,7 @@ RULES = [
     Rule(r"^giving/payroll/", {"pk": "payroll_run"}),
     Rule(r"^giving/finance/batches/", {"pk": "batch"}),
     Rule(r"^giving/rules/matching/", {"pk": "policy"}),
+    Rule(r"^giving/campaigns/", {"pk": "campaign"}),
     Rule(r"^giving/refunds/", {"pk": "donation"}),
     Rule(
         r"^_util/authenticate_with_password/",
