@@ -10,6 +10,7 @@
 
 from donations.selectors.campaigns import (
     CampaignProgress,
+    campaign_results,
     campaigns_between,
     campaigns_of,
     open_campaigns,
@@ -50,6 +51,7 @@ __all__ = [
     "CampaignProgress",
     "GivingSummary",
     "active_matches",
+    "campaign_results",
     "campaigns_between",
     "campaigns_of",
     "card_associations",

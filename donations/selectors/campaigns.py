@@ -131,3 +131,29 @@ def progress_of(campaign: Campaign) -> CampaignProgress:
 def progress_of_all(campaigns) -> list[CampaignProgress]:
     """Progress of a few campaigns (two or three queries each: lists show a handful)."""
     return [progress_of(c) for c in campaigns]
+
+
+def campaign_results(company: Company, *, start: dt.date, end: dt.date) -> list[dict]:
+    """The results of the company's launched campaigns that ran in [start, end), as plain data
+    (the impact report stores it in its snapshot): hours in hundredths, money in cents."""
+    rows = []
+    for progress in progress_of_all(campaigns_between(company, start=start, end=end)):
+        campaign = progress.campaign
+        rows.append(
+            {
+                "title": campaign.title,
+                "kind": campaign.kind,
+                "starts_on": campaign.starts_on.isoformat(),
+                "ends_on": campaign.ends_on.isoformat(),
+                "goal_cents": campaign.goal_cents,
+                "goal_hours": campaign.goal_hours,
+                "gifts_cents": progress.gifts_cents,
+                "matched_cents": progress.matched_cents,
+                "raised_cents": progress.raised_cents,
+                "donors": progress.donors,
+                "centihours": int(progress.hours * 100),
+                "volunteers": progress.volunteers,
+                "percent": progress.percent,
+            }
+        )
+    return rows
