@@ -479,6 +479,7 @@ CORDEE_DEMO_SEEDERS: list[str] = [
     "missions.demo.catalogue.seed",
     "missions.demo.engagement.seed",
     "donations.demo.giving.seed",
+    "donations.demo.campaigns.seed",  # a running Christmas collection and a volunteering month
     "reporting.demo.reports.seed",  # last: it reports on what the others seeded
 ]
 
