@@ -168,6 +168,9 @@ def test_campaign_cap_reached_matches_the_rest_then_nothing_not_the_policy(
     assert campaign.match_spent_cents == 10_000
     policy.refresh_from_db()
     assert policy.spent_cents == 0
+    from donations.services.reconcile import reconcile
+
+    assert reconcile() == []
 
 
 # Outside the campaign: the policy ---------------------------------------------------------------
@@ -387,3 +390,41 @@ def test_volunteering_campaign_counts_attended_hours_of_its_missions(company_a, 
         )
     progress = progress_of(campaign)
     assert (progress.hours, progress.volunteers, progress.percent) == (Decimal("7.5"), 1, 37)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_campaign_matches_never_exceed_its_budget(company_a, associations):
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL")
+    campaign = create_campaign(
+        company=company_a,
+        terms=giving_terms(associations[:1], company_a, match_budget_cents=5000),
+    )
+    launch_campaign(campaign=campaign)
+    donors = [make_employee(company_a) for _ in range(8)]
+    gifts = [card_donation(d, associations[0], 1000, when=timezone.now()) for d in donors]
+    barrier = threading.Barrier(len(gifts))
+
+    def confirm(donation):
+        try:
+            barrier.wait()
+            match_donation(donation)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=confirm, args=(g,)) for g in gifts]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    campaign.refresh_from_db()
+    total = sum(Match.objects.filter(campaign=campaign).values_list("amount_cents", flat=True))
+    assert total == campaign.match_spent_cents == 5000
+    from donations.services.reconcile import reconcile
+
+    assert reconcile() == []
