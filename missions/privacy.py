@@ -112,7 +112,7 @@ def export(profile: EmployeeProfile) -> dict[str, list[dict]]:
         "calendar_feed": (
             [{"created_at": feed.created_at, "active": True}] if feed is not None else []
         ),
-        "skills": [
+        "skills_offered": [
             {"skill": name}
             for name in EmployeeSkill.objects.filter(employee=profile)
             .order_by("skill__name")
@@ -156,5 +156,5 @@ def erase(profile: EmployeeProfile) -> dict[str, int]:
         .exclude(note="")
         .update(note=""),
         "calendar_feed": CalendarFeed.objects.filter(employee=profile).delete()[0],
-        "skills": EmployeeSkill.objects.filter(employee=profile).delete()[0],
+        "skills_offered": EmployeeSkill.objects.filter(employee=profile).delete()[0],
     }

@@ -51,6 +51,7 @@ EXPECTED_TABLES = {
     "feedback_given",
     "approvals_decided",
     "calendar_feed",
+    "skills_offered",
     # donations
     "pledges",
     "payroll_deductions",
