@@ -20,7 +20,7 @@ from donations.models import (
 from donations.services.pledges import PledgeTerms
 from donations.services.rules import MAX_RATIO_TERM, PolicyTerms
 from portal.inputs import validate_date_in_range
-from portal.money import cents_from_decimal, cents_to_decimal
+from portal.money import cents_from_decimal, cents_to_decimal, format_money
 
 
 class EurosField(forms.DecimalField):
@@ -112,12 +112,44 @@ class PledgeForm(forms.Form):
 
 class CardDonationForm(forms.Form):
     association = forms.TypedChoiceField(label=_("Association"), coerce=int)
-    amount = EurosField(label=_("Amount (€)"), min_value=Decimal("1"), max_value=Decimal("10000"))
+    # One click on a suggested amount, or any amount typed below (the typed one wins).
+    suggested = forms.TypedChoiceField(
+        label=_("Suggested amounts"),
+        coerce=int,
+        required=False,
+        widget=forms.RadioSelect,
+        empty_value=None,
+    )
+    amount = EurosField(
+        label=_("Other amount (€)"),
+        min_value=Decimal("1"),
+        max_value=Decimal("10000"),
+        required=False,
+    )
     cover_fees = forms.BooleanField(label=_("I also cover the processing fees"), required=False)
 
-    def __init__(self, *args, associations=(), **kwargs):
+    def __init__(self, *args, associations=(), suggested_cents=(), currency="EUR", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["association"].choices = [(a.pk, a.title) for a in associations]
+        self.fields["suggested"].choices = [
+            (cents, format_money(cents, currency)) for cents in suggested_cents
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("amount") and not self.has_error("amount"):
+            if data.get("suggested"):
+                data["amount"] = data["suggested"]
+            else:
+                self.add_error("amount", _("Choose or type an amount."))
+        return data
+
+
+class CardMatchQuery(forms.Form):
+    """The live match asked by the card form's script: which association, how much."""
+
+    association = forms.IntegerField(min_value=1)
+    amount = EurosField(min_value=Decimal("1"), max_value=Decimal("10000"))
 
 
 class OpenRunForm(forms.Form):
@@ -516,3 +548,130 @@ class FiscalYearFiguresForm(forms.Form):
         min_value=Decimal(0),
         help_text=_("The reduction above it carries forward; blank: assumed fully used."),
     )
+
+
+class CampaignForm(forms.Form):
+    """A giving or volunteering campaign as a CSR officer sets it (`services.campaigns` checks)."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[
+            ("giving", _("Giving campaign (gifts to associations)")),
+            ("volunteering", _("Volunteering campaign (hours on missions)")),
+        ],
+        widget=forms.RadioSelect,
+        initial="giving",
+    )
+    title = forms.CharField(label=_("Title"), max_length=120)
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    starts_on = forms.DateField(
+        label=_("First day"),
+        validators=[validate_date_in_range],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    ends_on = forms.DateField(
+        label=_("Last day (included)"),
+        validators=[validate_date_in_range],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    associations = forms.TypedMultipleChoiceField(
+        label=_("Associations of a giving campaign"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    goal_amount = EurosField(
+        label=_("Goal in money, gifts and matches together (optional)"), required=False
+    )
+    match_ratio_numerator = forms.IntegerField(
+        label=_("Company gives"),
+        min_value=1,
+        max_value=MAX_RATIO_TERM,
+        initial=2,
+        help_text=_("For 2:1, the company gives 2 for every 1 an employee gives."),
+    )
+    match_ratio_denominator = forms.IntegerField(
+        label=_("For every"), min_value=1, max_value=MAX_RATIO_TERM, initial=1
+    )
+    employee_cap = EurosField(
+        label=_("Match cap per employee"),
+        required=False,
+        min_value=Decimal("0"),
+        help_text=_("The most one employee's gifts can be matched during the campaign."),
+    )
+    match_budget = EurosField(
+        label=_("Match budget"),
+        required=False,
+        min_value=Decimal("0"),
+        help_text=_(
+            "The most the company matches during the campaign. Zero: the campaign matches "
+            "nothing itself and the standing matching policy applies."
+        ),
+    )
+    missions = forms.TypedMultipleChoiceField(
+        label=_("Missions of a volunteering campaign"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    goal_hours = forms.IntegerField(
+        label=_("Goal in hours volunteered (optional)"),
+        min_value=1,
+        max_value=1_000_000,
+        required=False,
+    )
+
+    def __init__(self, *args, currency: str, associations=(), missions=(), campaign=None, **kw):
+        if campaign is not None:
+            kw.setdefault("initial", initial_from_campaign(campaign))
+        super().__init__(*args, **kw)
+        for name in ("goal_amount", "employee_cap", "match_budget"):
+            self.fields[name].label = f"{self.fields[name].label} ({currency})"
+        self.fields["associations"].choices = [(a.pk, a.title) for a in associations]
+        self.fields["missions"].choices = [(m.pk, m.title) for m in missions]
+
+    def terms(self):
+        from donations.services.campaigns import CampaignTerms
+
+        data = self.cleaned_data
+        return CampaignTerms(
+            kind=data["kind"],
+            title=data["title"],
+            description=data.get("description") or "",
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            association_ids=frozenset(data.get("associations") or ()),
+            mission_ids=frozenset(data.get("missions") or ()),
+            goal_cents=data.get("goal_amount"),
+            goal_hours=data.get("goal_hours"),
+            match_ratio_numerator=data["match_ratio_numerator"],
+            match_ratio_denominator=data["match_ratio_denominator"],
+            employee_cap_cents=data.get("employee_cap") or 0,
+            match_budget_cents=data.get("match_budget") or 0,
+        )
+
+
+def initial_from_campaign(campaign) -> dict:
+    def euros(cents):
+        return None if cents is None else cents_to_decimal(cents)
+
+    return {
+        "kind": campaign.kind,
+        "title": campaign.title,
+        "description": campaign.description,
+        "starts_on": campaign.starts_on,
+        "ends_on": campaign.ends_on,
+        "associations": [a.pk for a in campaign.associations.all()],
+        "missions": [m.pk for m in campaign.missions.all()],
+        "goal_amount": euros(campaign.goal_cents),
+        "goal_hours": campaign.goal_hours,
+        "match_ratio_numerator": campaign.match_ratio_numerator,
+        "match_ratio_denominator": campaign.match_ratio_denominator,
+        "employee_cap": euros(campaign.employee_cap_cents),
+        "match_budget": euros(campaign.match_budget_cents),
+    }

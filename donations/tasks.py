@@ -70,3 +70,11 @@ def value_skills_sponsorship() -> int:
         result = sync_skills_sponsorship_gifts(company=company, start=since)
         changed += result.recorded + result.revalued + result.cancelled
     return changed
+
+
+@shared_task(name="donations.send_campaign_launch_emails")
+def send_campaign_launch_emails(*, campaign_id: int) -> int:
+    """One task per launched campaign: every employee with campaign news on hears of it once."""
+    from donations.services import notifications
+
+    return notifications.send_campaign_launch(campaign_id=campaign_id)

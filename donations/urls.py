@@ -3,6 +3,8 @@
 from django.urls import path
 
 from donations.views import (
+    campaigns,
+    campaigns_csr,
     finance,
     giving,
     leave_days,
@@ -23,6 +25,12 @@ urlpatterns = [
     path("give/<id:pk>/pay/", giving.card_pay, name="card_pay"),
     path("give/<id:pk>/done/", giving.card_done, name="card_done"),
     path("give/<id:pk>/demo-pay/", giving.card_pay_simulated, name="card_pay_simulated"),
+    path("give/match/", giving.card_match, name="card_match"),
+    path("campaigns/", campaigns.campaign_list, name="campaigns"),
+    path("campaigns/new/", campaigns_csr.campaign_create, name="campaign_create"),
+    path("campaigns/<id:pk>/", campaigns.campaign_detail, name="campaign"),
+    path("campaigns/<id:pk>/edit/", campaigns_csr.campaign_edit, name="campaign_edit"),
+    path("campaigns/<id:pk>/launch/", campaigns_csr.campaign_launch, name="campaign_launch"),
     path("statement/<year:year>/", giving.statement, name="statement"),
     path("receipts/", receipts.my_receipts, name="receipts"),
     path("receipts/<id:pk>/", receipts.my_receipt_download, name="receipt_download"),

@@ -432,3 +432,16 @@ class RosterLineForm(forms.Form):
 
 
 RosterFormSet = forms.formset_factory(RosterLineForm, extra=0, max_num=500, validate_max=True)
+
+
+class EmployeeSkillsForm(forms.Form):
+    skills = forms.TypedMultipleChoiceField(
+        label=_("The skills I can offer"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args, skills=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["skills"].choices = [(s.pk, s.name) for s in skills]

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from missions.models import (
     CalendarFeed,
+    EmployeeSkill,
     Enrolment,
     EnrolmentEvent,
     Feedback,
@@ -130,6 +131,12 @@ def export(profile: EmployeeProfile) -> dict[str, list[dict]]:
         "calendar_feed": (
             [{"created_at": feed.created_at, "active": True}] if feed is not None else []
         ),
+        "skills_offered": [
+            {"skill": name}
+            for name in EmployeeSkill.objects.filter(employee=profile)
+            .order_by("skill__name")
+            .values_list("skill__name", flat=True)
+        ],
     }
 
 
@@ -171,4 +178,5 @@ def erase(profile: EmployeeProfile) -> dict[str, int]:
         .exclude(note="")
         .update(note=""),
         "calendar_feed": CalendarFeed.objects.filter(employee=profile).delete()[0],
+        "skills_offered": EmployeeSkill.objects.filter(employee=profile).delete()[0],
     }

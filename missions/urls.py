@@ -4,7 +4,7 @@ association workspace (/association/)."""
 from django.urls import path
 
 from missions import feeds
-from missions.views import approvals, association, csr, employee
+from missions.views import approvals, association, csr, employee, skills
 
 app_name = "missions"
 
@@ -19,6 +19,7 @@ urlpatterns = [
     path("engagement/enrolments/<id:pk>/feedback/", employee.give_feedback, name="feedback"),
     path("engagement/approvals/", approvals.approvals, name="approvals"),
     path("engagement/approvals/link/<str:token>/", approvals.approval_link, name="approval_link"),
+    path("engagement/skills/", skills.my_skills, name="my_skills"),
     path("engagement/calendar/", employee.calendar_settings, name="calendar"),
     path("engagement/calendar/<str:token>.ics", employee.calendar_feed_view, name="calendar_feed"),
     path("engagement/csr/", csr.csr_missions, name="csr_missions"),

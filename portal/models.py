@@ -484,6 +484,18 @@ class HomePage(CachedRestrictionsMixin, Page):
     class Meta:
         verbose_name = _("home page")
 
+    def get_context(self, request, *args, **kwargs):
+        """Signed in with a profile: the personal home's panels; else the public home."""
+        from portal.home import home_panels
+        from portal.tenancy import profile_of
+
+        context = super().get_context(request, *args, **kwargs)
+        profile = profile_of(request.user)
+        context["home_panels"] = (
+            home_panels(request=request, profile=profile) if profile is not None else None
+        )
+        return context
+
 
 class PersonalDataExport(models.Model):
     """A zip of everything Cordée holds on one person, for that person only, for a few days."""

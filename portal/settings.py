@@ -498,6 +498,7 @@ CORDEE_MFA_PROTECTED_VIEW_MODULES = [
     "donations.views.payroll",
     "donations.views.finance",
     "donations.views.rules",
+    "donations.views.campaigns_csr",  # campaigns set company money (match terms, budgets)
     "reporting.views.impact",
     "reporting.views.csr",  # the CSR home: the company's to-do and figures
     "missions.views.csr",
@@ -523,7 +524,19 @@ CORDEE_DEMO_SEEDERS: list[str] = [
     "donations.demo.leave_days.seed",  # needs the demo people's pay (or creates it)
     "donations.demo.ledger.seed",  # after engagement and giving: values their skills hours
     "donations.demo.receipts.seed",  # after giving and ledger: last year's receipts
+    "donations.demo.campaigns.seed",  # a running Christmas collection and a volunteering month
     "reporting.demo.reports.seed",  # last: it reports on what the others seeded
+]
+
+# The signed-in employee's home page, in display order: each builder returns a panel or None
+# (portal/home.py states the contract). The staff votes' panel goes after the campaigns.
+CORDEE_HOME_PANELS: list[str] = [
+    "missions.views.home.next_sessions_panel",
+    "missions.views.home.hours_panel",
+    "donations.views.home.giving_panel",
+    "donations.views.home.campaigns_panel",
+    # "…views.home.open_votes_panel",  (issue 14 item 6: staff votes, wired at merge)
+    "donations.views.home.suggested_missions_panel",
 ]
 
 # Logs go to stderr: JSON lines (one object a record, with the request id) by default in

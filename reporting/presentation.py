@@ -347,6 +347,44 @@ def association_rows(metrics: dict) -> list[dict]:
     ]
 
 
+def campaign_rows(metrics: dict) -> list[dict]:
+    """The campaigns of the period in words; a snapshot archived before campaigns has none."""
+    money = money_formatter(metrics["currency"])
+    rows = []
+    for row in metrics.get("campaigns", []):
+        if row["kind"] == "giving":
+            result = _("%(raised)s raised (%(gifts)s given, %(matched)s matched)") % {
+                "raised": money(row["raised_cents"]),
+                "gifts": money(row["gifts_cents"]),
+                "matched": money(row["matched_cents"]),
+            }
+            people = ngettext("%(n)s donor", "%(n)s donors", row["donors"]) % {
+                "n": fmt_int(row["donors"])
+            }
+            goal = money(row["goal_cents"]) if row["goal_cents"] else ""
+        else:
+            result = fmt_hours(row["centihours"] / 100)
+            people = ngettext("%(n)s volunteer", "%(n)s volunteers", row["volunteers"]) % {
+                "n": fmt_int(row["volunteers"])
+            }
+            goal = fmt_hours(row["goal_hours"]) if row["goal_hours"] else ""
+        rows.append(
+            {
+                **row,
+                "dates": _("%(start)s to %(end)s")
+                % {
+                    "start": f"{dt.date.fromisoformat(row['starts_on']):%d/%m/%Y}",
+                    "end": f"{dt.date.fromisoformat(row['ends_on']):%d/%m/%Y}",
+                },
+                "result_text": result,
+                "people_text": people,
+                "goal_text": goal,
+                "percent_text": "" if row["percent"] is None else f"{row['percent']} %",
+            }
+        )
+    return rows
+
+
 # CSV exports: slug → (metrics key, [(column header, row key, kind)])
 BREAKDOWNS = {
     "kinds": (

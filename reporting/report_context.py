@@ -351,6 +351,7 @@ def report_context(*, metrics: dict, colour: str) -> dict:
             for row in metrics["hours_by_kind"]
         ],
         "department_rows": [group_row(row) for row in metrics["by_department"]],
+        "campaign_rows": presentation.campaign_rows(metrics),
         "site_rows": [group_row(row) for row in metrics["by_site"]],
         "month_total": {
             "hours": fmt_hours(sum(row["hours"] for row in metrics["by_month"])),

@@ -3,6 +3,7 @@
 - `payroll`: giving settings, round-up associations, pledges and their allocations, payroll runs;
 - `gifts`: donations (payroll or card), card payment attempts, Stripe events, matching;
 - `refunds`: partial or full refunds of card gifts, and disputes (chargebacks);
+- `campaigns`: giving and volunteering campaigns (dates, goal, match terms overriding the policy);
 - `company_gifts`: the company's own gifts (skills sponsorship, leave days, grants, votes);
 - `leave_days`: employees' leave-day donation requests (loi 2024-344);
 - `disbursements`: what is paid to each association, and the audit log of the money;
@@ -10,6 +11,7 @@
 - `receipts`: tax receipts, their numbering, the associations' receipt settings, donors' addresses.
 """
 
+from donations.models.campaigns import Campaign
 from donations.models.company_gifts import CompanyGift
 from donations.models.disbursements import AuditEntry, Disbursement, DisbursementBatch
 from donations.models.gifts import Donation, Match, MatchingPolicy, PaymentAttempt, StripeEvent
@@ -37,6 +39,7 @@ __all__ = [
     "CONSENT_TEXT_VERSION",
     "DELEGATION_TEXT_VERSION",
     "AuditEntry",
+    "Campaign",
     "CompanyFiscalYear",
     "CompanyGift",
     "Disbursement",

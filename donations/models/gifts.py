@@ -182,8 +182,22 @@ class Match(models.Model):
     donation = models.OneToOneField(
         Donation, verbose_name=_("donation"), on_delete=models.PROTECT, related_name="match"
     )
+    # Exactly one of the two: the standing policy, or the campaign that overrode it.
     policy = models.ForeignKey(
-        MatchingPolicy, verbose_name=_("policy"), on_delete=models.PROTECT, related_name="matches"
+        MatchingPolicy,
+        verbose_name=_("policy"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="matches",
+    )
+    campaign = models.ForeignKey(
+        "Campaign",
+        verbose_name=_("campaign"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="matches",
     )
     company = models.ForeignKey(
         "portal.Company", verbose_name=_("company"), on_delete=models.PROTECT, related_name="+"
@@ -217,6 +231,11 @@ class Match(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(condition=Q(amount_cents__gt=0), name="match_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(policy__isnull=False, campaign__isnull=True)
+                | Q(policy__isnull=True, campaign__isnull=False),
+                name="match_policy_or_campaign",
+            ),
             models.CheckConstraint(
                 condition=Q(status="active") | Q(status="reversed", reversed_at__isnull=False),
                 name="match_reversal_dated",

@@ -1,5 +1,6 @@
 """Reads of the donations app, also what other apps import (`from donations import selectors`).
 
+- `campaigns`: campaigns of a company, those open today, and their progress;
 - `giving`: gift history, runs, counted gifts and active matches, money per association and month;
 - `refunds`: refunded and disputed amounts per association (the money trail);
 - `rules`: the CSR officers' matching policies, fixed-pledge bounds and card refunds;
@@ -7,6 +8,15 @@
   summary, missing pledgers, a refused file's errors.
 """
 
+from donations.selectors.campaigns import (
+    CampaignProgress,
+    campaign_results,
+    campaigns_between,
+    campaigns_of,
+    open_campaigns,
+    progress_of,
+    progress_of_all,
+)
 from donations.selectors.giving import (
     AssociationMonth,
     AssociationTotal,
@@ -38,8 +48,12 @@ __all__ = [
     "AssociationMonth",
     "AssociationRefunds",
     "AssociationTotal",
+    "CampaignProgress",
     "GivingSummary",
     "active_matches",
+    "campaign_results",
+    "campaigns_between",
+    "campaigns_of",
     "card_associations",
     "card_donations_of",
     "counted_donations",
@@ -48,11 +62,14 @@ __all__ = [
     "fixed_pledges_outside",
     "gifts_of",
     "money_by_association_month",
+    "open_campaigns",
     "open_dispute",
     "owed_donations",
     "owed_matches",
     "policies_of",
     "policy_summary",
+    "progress_of",
+    "progress_of_all",
     "refund_requests",
     "refunds_by_association",
     "round_up_associations",

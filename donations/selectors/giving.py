@@ -289,3 +289,20 @@ def _spread_payments(rows, totals: dict[int, AssociationTotal]) -> None:
             in_batches -= row.in_unpaid_batches_cents
         months[-1].paid_cents += paid
         months[-1].in_unpaid_batches_cents += in_batches
+
+
+def gift_causes(profile: EmployeeProfile, *, limit: int = 50) -> dict[int, tuple[str, str]]:
+    """Causes of the associations the employee gave to (counted gifts, the latest first), each
+    with the association's name: why a mission of that cause is suggested to them."""
+    from missions.models import AssociationPage
+
+    through = AssociationPage.causes.through
+    recent = (
+        Donation.objects.filter(donor=profile, status=Donation.Status.SUCCEEDED)
+        .order_by("-occurred_at")
+        .values("association_id")[:limit]
+    )
+    rows = through.objects.filter(associationpage_id__in=recent).values_list(
+        "cause_id", "associationpage__title"
+    )
+    return {cause: ("gave", title) for cause, title in rows}

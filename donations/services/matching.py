@@ -3,18 +3,26 @@
 The policy row is the budget lock: every match or reversal takes `select_for_update` on it, so
 concurrent confirmations are serialised and `spent_cents` (bounded by a database check) can
 never pass the budget.
+
+A launched giving campaign overrides the policy for card gifts to one of its associations made
+between its dates (company time zone): its ratio, its per-employee cap and its budget apply, its
+row is the lock, and the match names the campaign instead of the policy. Payroll round-up gifts
+keep the policy (a standing pledge is not a campaign gift, and the payroll SQL path stays one
+statement). Once a campaign's cap is reached the gift is not matched by the policy either: the
+campaign's terms replace the policy's while it runs, they do not add to them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
-from donations.models import Donation, Match, MatchingPolicy
+from donations.models import Campaign, Donation, Match, MatchingPolicy
 from donations.services.audit import log_action
 from donations.services.bulk import insert_rows
 from portal.calendar import company_date, local_date
@@ -41,6 +49,91 @@ def policy_for(donation: Donation, *, day: dt.date | None = None) -> MatchingPol
         .order_by("-period_start")
         .first()
     )
+
+
+def campaign_for(
+    donation: Donation, *, day: dt.date | None = None, cache: dict | None = None
+) -> Campaign | None:
+    """The launched giving campaign whose terms match this gift, if one runs on its day."""
+    if donation.source != Donation.Source.CARD or donation.amount_cents <= 0:
+        return None
+    day = day or _company_day(donation)
+    key = (donation.company_id, day, donation.association_id, donation.currency)
+    if cache is not None and key in cache:
+        return cache[key]
+    campaign = (
+        Campaign.objects.filter(
+            company_id=donation.company_id,
+            kind=Campaign.Kind.GIVING,
+            launched_at__isnull=False,
+            starts_on__lte=day,
+            ends_on__gte=day,
+            match_budget_cents__gt=0,
+            currency=donation.currency,
+            associations=donation.association_id,
+        )
+        .order_by("-starts_on", "-id")
+        .first()
+    )
+    if cache is not None:
+        cache[key] = campaign
+    return campaign
+
+
+def wanted_campaign_match_cents(campaign: Campaign, amount_cents: int) -> int:
+    return amount_cents * campaign.match_ratio_numerator // campaign.match_ratio_denominator
+
+
+def _used_by_employee(**match_filter) -> defaultdict[int, int]:
+    return defaultdict(
+        int,
+        Match.objects.filter(status=Match.Status.ACTIVE, **match_filter)
+        .values("employee_id")
+        .annotate(total=Sum(F("amount_cents") - F("reversed_cents")))
+        .values_list("employee_id", "total"),
+    )
+
+
+def _match_under_campaign(campaign_id: int, items: list[Donation]) -> list[Match]:
+    """Match these gifts under the campaign's terms, its row locked (the budget lock)."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
+    zones: dict[int, str] = {}
+    # Read again under the lock: an officer may have just changed the dates.
+    items = [d for d in items if campaign.runs_on(_company_day(d, zones))]
+    already = set(
+        Match.objects.filter(donation_id__in=[d.pk for d in items]).values_list(
+            "donation_id", flat=True
+        )
+    )
+    used = _used_by_employee(campaign=campaign)
+    left_budget = campaign.match_budget_cents - campaign.match_spent_cents
+    new: list[Match] = []
+    for donation in items:
+        if donation.pk in already:
+            continue
+        wanted = wanted_campaign_match_cents(campaign, donation.amount_cents)
+        amount = min(wanted, campaign.employee_cap_cents - used[donation.donor_id], left_budget)
+        if amount <= 0:
+            continue
+        used[donation.donor_id] += amount
+        left_budget -= amount
+        new.append(
+            Match(
+                donation=donation,
+                campaign=campaign,
+                company_id=donation.company_id,
+                employee_id=donation.donor_id,
+                association_id=donation.association_id,
+                amount_cents=amount,
+                currency=donation.currency,
+                is_partial=amount < wanted,
+            )
+        )
+    if new:
+        insert_rows(Match, new)
+        campaign.match_spent_cents = campaign.match_budget_cents - left_budget
+        campaign.save(update_fields=["match_spent_cents"])
+    return new
 
 
 def _eligible(policy: MatchingPolicy, donation: Donation, scope: dict) -> bool:
@@ -97,12 +190,17 @@ def match_donations(donations: list[Donation]) -> list[Match]:
     leaves less than the ratio asks; nothing is created when nothing is left.
     """
     by_policy: dict[int, list[Donation]] = defaultdict(list)
+    by_campaign: dict[int, list[Donation]] = defaultdict(list)
     policies: dict[int, MatchingPolicy] = {}
     # A payroll run's donations share company and day: one policy lookup for all of them.
     found: dict[tuple[int, dt.date], MatchingPolicy | None] = {}
+    campaigns: dict = {}
     zones: dict[int, str] = {}
     for donation in donations:
         key = (donation.company_id, _company_day(donation, zones))
+        if campaign := campaign_for(donation, day=key[1], cache=campaigns):
+            by_campaign[campaign.pk].append(donation)
+            continue
         if key not in found:
             found[key] = policy_for(donation, day=key[1])
         policy = found[key]
@@ -111,6 +209,8 @@ def match_donations(donations: list[Donation]) -> list[Match]:
             by_policy[policy.pk].append(donation)
     created: list[Match] = []
     with transaction.atomic():
+        for campaign_id, items in sorted(by_campaign.items()):
+            created.extend(_match_under_campaign(campaign_id, items))
         for policy_id, items in by_policy.items():
             policy = MatchingPolicy.objects.select_for_update().get(pk=policy_id)
             # Read again under the lock: an officer may have just shortened the period.
@@ -236,13 +336,16 @@ def reverse_match_to(
 ) -> int:
     """Bring the match's reversed part up to `reversed_cents` (never down); returns the change.
 
-    The policy row is locked first (the budget lock), then the match: what is reversed goes back
-    to the budget and to the employee's cap. Calling it again with the same target changes nothing.
+    The policy row (or the campaign's, for a campaign match) is locked first (the budget lock),
+    then the match: what is reversed goes back to the budget and to the employee's cap. Calling it
+    again with the same target changes nothing.
     """
     with transaction.atomic():
         match = Match.objects.filter(donation=donation).first()
         if match is None:
             return 0
+        if match.campaign_id:
+            return _reverse_campaign_match(match, reversed_cents, when=when, actor=actor)
         policy = MatchingPolicy.objects.select_for_update().get(pk=match.policy_id)
         match = Match.objects.select_for_update().get(pk=match.pk)
         target = min(max(reversed_cents, 0), match.amount_cents)
@@ -265,6 +368,32 @@ def reverse_match_to(
             company=policy.company,
             data={"amount_cents": delta, "reversed_cents": target},
         )
+    return delta
+
+
+def _reverse_campaign_match(match: Match, reversed_cents: int, *, when, actor) -> int:
+    campaign = Campaign.objects.select_for_update().get(pk=match.campaign_id)
+    match = Match.objects.select_for_update().get(pk=match.pk)
+    target = min(max(reversed_cents, 0), match.amount_cents)
+    delta = target - match.reversed_cents
+    if delta <= 0:
+        return 0
+    match.reversed_cents = target
+    fields = ["reversed_cents"]
+    if target == match.amount_cents:
+        match.status = Match.Status.REVERSED
+        match.reversed_at = when or timezone.now()
+        fields += ["status", "reversed_at"]
+    match.save(update_fields=fields)
+    campaign.match_spent_cents -= delta
+    campaign.save(update_fields=["match_spent_cents"])
+    log_action(
+        action="match.reversed" if target == match.amount_cents else "match.partly_reversed",
+        obj=match,
+        actor=actor,
+        company=campaign.company,
+        data={"amount_cents": delta, "reversed_cents": target, "campaign": campaign.pk},
+    )
     return delta
 
 
@@ -309,3 +438,99 @@ def estimate_match_cents(donations: list[Donation]) -> int:
             left_budget -= amount
             total += amount
     return total
+
+
+@dataclass(frozen=True)
+class MatchTerms:
+    """What the company would add to one more card gift now: the ratio and what is left of the
+    employee's cap and of the budget (the smaller of the two), and the campaign if one applies."""
+
+    numerator: int
+    denominator: int
+    left_cents: int
+    campaign: Campaign | None = None
+
+    def match_cents(self, amount_cents: int) -> int:
+        if amount_cents <= 0:
+            return 0
+        return max(0, min(amount_cents * self.numerator // self.denominator, self.left_cents))
+
+    def as_dict(self) -> dict:
+        return {
+            "num": self.numerator,
+            "den": self.denominator,
+            "left": self.left_cents,
+            "campaign": self.campaign.title if self.campaign else "",
+        }
+
+
+def card_match_terms(
+    *, donor, association_ids: list[int], when: dt.datetime | None = None
+) -> dict[int, MatchTerms]:
+    """The terms match_donations would apply to a card gift by `donor` to each association now.
+
+    The same rules as the webhook's match (campaign first, else the policy's eligibility, cap
+    and budget), read without locks: the card form shows it, the webhook recomputes it.
+    Associations whose gift would not be matched are left out.
+    """
+    when = when or timezone.now()
+    company = donor.company
+    day = company_date(company, when)
+    terms: dict[int, MatchTerms] = {}
+    campaigns = (
+        Campaign.objects.filter(
+            company=company,
+            kind=Campaign.Kind.GIVING,
+            launched_at__isnull=False,
+            starts_on__lte=day,
+            ends_on__gte=day,
+            match_budget_cents__gt=0,
+            currency=company.currency,
+            associations__in=association_ids,
+        )
+        .distinct()
+        .order_by("-starts_on", "-id")
+        .prefetch_related("associations")
+    )
+    for campaign in campaigns:
+        used = _used_by_employee(campaign=campaign, employee=donor)[donor.pk]
+        left = max(
+            0,
+            min(
+                campaign.employee_cap_cents - used,
+                campaign.match_budget_cents - campaign.match_spent_cents,
+            ),
+        )
+        for association in campaign.associations.all():
+            if association.pk in association_ids and association.pk not in terms:
+                terms[association.pk] = MatchTerms(
+                    campaign.match_ratio_numerator, campaign.match_ratio_denominator, left, campaign
+                )
+    probe = Donation(
+        company_id=company.pk,
+        donor=donor,
+        occurred_at=when,
+        currency=company.currency,
+        source=Donation.Source.CARD,
+        amount_cents=1,
+    )
+    rest = [pk for pk in association_ids if pk not in terms]
+    policy = policy_for(probe, day=day) if rest else None
+    if policy is None:
+        return terms
+    scope = _scope(policy, set(rest))
+    used = _used_by_employee(policy=policy, employee=donor)[donor.pk]
+    left = max(
+        0,
+        min(
+            policy.employee_yearly_cap_cents - used,
+            policy.yearly_budget_cents - policy.spent_cents,
+        ),
+    )
+    for association_id in rest:
+        probe.association_id = association_id
+        if _eligible(policy, probe, scope):
+            terms[association_id] = MatchTerms(
+                policy.ratio_numerator, policy.ratio_denominator, left
+            )
+    return terms

@@ -289,6 +289,50 @@ def send_payroll_run(*, run_id: int) -> int:
     return sent
 
 
+def enqueue_campaign_launch(*, campaign_id: int) -> None:
+    if is_suppressed():
+        return
+    from donations import tasks
+
+    transaction.on_commit(lambda: tasks.send_campaign_launch_emails.delay(campaign_id=campaign_id))
+
+
+def send_campaign_launch(*, campaign_id: int) -> int:
+    """Tell the company's employees (campaign news on, in post) of a launched campaign, each in
+    their language; chunked by profile id and resumable, so a retried task sends no duplicate."""
+    from donations.models import Campaign
+    from donations.services.campaigns import recipients_filter
+    from portal.calendar import company_today
+
+    campaign = Campaign.objects.select_related("company").filter(pk=campaign_id).first()
+    if campaign is None or not campaign.is_launched:
+        return 0
+    company = campaign.company
+    people = (
+        EmployeeProfile.objects.filter(recipients_filter(company, company_today(company)))
+        .exclude(user__email="")
+        .select_related("user")
+        .order_by("pk")
+    )
+    context = {
+        "campaign": campaign,
+        "currency": campaign.currency,
+        "campaign_url": absolute(reverse("donations:campaign", kwargs={"pk": campaign.pk})),
+    }
+    sent = 0
+    last = campaign.announced_through
+    with mailers.default as connection:
+        while chunk := list(people.filter(pk__gt=last)[:RUN_CHUNK]):
+            last = chunk[-1].pk
+            messages = [
+                _message("campaign_launched", p, {**context, "employee": p}, company=company)
+                for p in chunk
+            ]
+            sent += connection.send_messages(messages) or 0
+            Campaign.objects.filter(pk=campaign.pk).update(announced_through=last)
+    return sent
+
+
 def _message(kind: str, profile: EmployeeProfile, context: dict, *, company) -> EmailMessage:
     # Dates in the company's time zone, words and amounts in the reader's language.
     with translation.override(language_of(profile)), timezone.override(company.time_zone):

@@ -39,6 +39,7 @@ def reconcile(
     problems: list[Problem] = []
     problems += _association_balances()
     problems += _matches_within_limits()
+    problems += _campaign_matches_within_limits()
     problems += _card_payments_have_one_donation()
     problems += _payroll_runs_balance()
     problems += _pledge_shares()
@@ -215,6 +216,38 @@ def _matches_within_limits() -> list[Problem]:
     )
     for match_id in refunded.values_list("pk", flat=True):
         problems.append(Problem("refund", f"match {match_id} stays active on a refunded donation"))
+    return problems
+
+
+def _campaign_matches_within_limits() -> list[Problem]:
+    """A campaign's matches: its budget row, its per-employee cap and its ratio, as a policy's."""
+    from donations.models import Campaign
+    from donations.services.matching import wanted_campaign_match_cents
+
+    problems = []
+    for campaign in Campaign.objects.filter(matches__isnull=False).distinct():
+        active = Match.objects.filter(campaign=campaign, status=Match.Status.ACTIVE)
+        total = active.aggregate(t=Sum(F("amount_cents") - F("reversed_cents")))["t"] or 0
+        if total != campaign.match_spent_cents or total > campaign.match_budget_cents:
+            problems.append(
+                Problem(
+                    "campaign budget",
+                    f"campaign {campaign.pk}: matches sum to {total}, the row says "
+                    f"{campaign.match_spent_cents} of {campaign.match_budget_cents}",
+                )
+            )
+        for employee, t in active.values_list("employee_id").annotate(
+            t=Sum(F("amount_cents") - F("reversed_cents"))
+        ):
+            if t > campaign.employee_cap_cents:
+                problems.append(
+                    Problem("campaign cap", f"campaign {campaign.pk}, employee {employee}: {t}")
+                )
+        for match in active.select_related("donation").iterator():
+            if match.amount_cents > wanted_campaign_match_cents(
+                campaign, match.donation.amount_cents
+            ):
+                problems.append(Problem("campaign ratio", f"match {match.pk} is above the ratio"))
     return problems
 
 

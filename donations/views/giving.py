@@ -21,14 +21,17 @@ from donations import selectors
 from donations.exceptions import GivingError
 from donations.forms import (
     CardDonationForm,
+    CardMatchQuery,
     PledgeForm,
 )
 from donations.models import DonorAddress, PaymentAttempt
 from donations.payments import get_provider
+from donations.selectors import card_form
 from donations.selectors import leave_days as leave_reads
 from donations.selectors import payroll as payroll_reads
 from donations.selectors import receipts as receipt_reads
 from donations.services import cards, pledges, statements
+from donations.services.matching import card_match_terms
 from portal.money import cents_from_decimal
 from portal.tenancy import require_profile
 
@@ -115,9 +118,12 @@ def pledge_stop(request: HttpRequest) -> HttpResponse:
 @login_required
 def card_donation(request: HttpRequest) -> HttpResponse:
     profile = require_profile(request.user)
+    associations = list(selectors.card_associations())
     form = CardDonationForm(
         request.POST or None,
-        associations=selectors.card_associations(),
+        associations=associations,
+        suggested_cents=card_form.SUGGESTED_CENTS,
+        currency=profile.company.currency,
         initial={"association": request.GET.get("association")},
     )
     if request.method == "POST" and form.is_valid():
@@ -132,7 +138,42 @@ def card_donation(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             return redirect("donations:card_pay", pk=attempt.pk)
-    return render(request, "donations/card_form.html", {"form": form})
+    choices = card_form.card_choices(donor=profile, associations=associations)
+    return render(
+        request,
+        "donations/card_form.html",
+        {
+            "form": form,
+            "choices": choices,
+            "terms": card_form.card_form_data(choices),
+            "tax": card_form.tax_note(choices),
+            "company": profile.company,
+            "currency": profile.company.currency,
+            "fee": card_form.processing_fee_terms(),
+        },
+    )
+
+
+@login_required
+def card_match(request: HttpRequest) -> JsonResponse:
+    """The company's match of a gift now, by the webhook's rules (the form's script asks it)."""
+    profile = require_profile(request.user)
+    query = CardMatchQuery(request.GET)
+    if not query.is_valid():
+        return JsonResponse({"errors": query.errors.get_json_data()}, status=400)
+    association_id, amount = query.cleaned_data["association"], query.cleaned_data["amount"]
+    if not selectors.card_associations().filter(pk=association_id).exists():
+        raise Http404
+    terms = card_match_terms(donor=profile, association_ids=[association_id]).get(association_id)
+    match = terms.match_cents(amount) if terms else 0
+    return JsonResponse(
+        {
+            "amount_cents": amount,
+            "match_cents": match,
+            "total_cents": amount + match,
+            "campaign": terms.campaign.title if terms and terms.campaign else "",
+        }
+    )
 
 
 def _own_attempt(request: HttpRequest, pk: int) -> PaymentAttempt:

@@ -4,7 +4,8 @@
 - `association_members`: the accounts of people acting for an association;
 - `association_workspace`: their invitations and their feedback on volunteers and companies;
 - `engagement`: enrolments and their life cycle, feedback, calendar feeds and session series;
-- `session_messages`: what CSR officers wrote to a session's participants.
+- `session_messages`: what CSR officers wrote to a session's participants;
+- `employee_skills`: the skills an employee says they have (mission suggestions).
 """
 
 from missions.models.association_members import AssociationMembership
@@ -27,6 +28,7 @@ from missions.models.catalogue import (
     Skill,
     SustainableDevelopmentGoal,
 )
+from missions.models.employee_skills import EmployeeSkill
 from missions.models.engagement import (
     QUOTA_STATUSES,
     REOPENABLE_STATUSES,
@@ -53,6 +55,7 @@ __all__ = [
     "Cause",
     "CompanyFeedback",
     "CompanyMissionsPage",
+    "EmployeeSkill",
     "Enrolment",
     "EnrolmentEvent",
     "EnrolmentStatus",

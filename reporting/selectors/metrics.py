@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from donations.selectors.campaigns import campaign_results
 from donations.selectors.company_gifts import SKILLS_GIFT_KIND, company_gifts_total_cents
 from donations.selectors.giving import (
     CARD_GIFTS,
@@ -613,4 +614,5 @@ def company_metrics(*, company: Company, period: Period) -> dict:
         "top_missions": _top_missions(enrolments),
         "satisfaction_distribution": distribution,
         "quotes": quotes,
+        "campaigns": campaign_results(company, start=period.start, end=period.end),
     }

@@ -76,6 +76,7 @@ def dashboard(request):
                 :PAST_REPORTS_SHOWN
             ],
             "associations": presentation.association_rows(metrics),
+            "campaigns": presentation.campaign_rows(metrics),
         },
     )
 

@@ -67,3 +67,32 @@ def test_demo_receipts_are_issued_for_last_year_and_idempotent(site_tree):
     count = receipts.count()
     seed_receipts(scale=scale)
     assert TaxReceipt.objects.count() == count
+
+
+def test_demo_campaigns_run_and_match_at_their_ratio(site_tree):
+    from donations.demo.campaigns import seed as seed_campaigns
+    from donations.demo.giving import seed as seed_giving
+    from donations.models import Campaign
+    from donations.selectors import open_campaigns, progress_of
+    from missions.demo.catalogue import seed as seed_missions
+    from portal.demo.people import seed as seed_people
+    from portal.models import Company
+
+    scale = DemoScale.named("small")
+    seed_people(scale=scale)
+    seed_missions(scale=scale)
+    seed_giving(scale=scale)
+    seed_campaigns(scale=scale)
+    company = Company.objects.order_by("pk").first()
+    kinds = sorted(c.kind for c in open_campaigns(company))
+    assert kinds == ["giving", "volunteering"]
+    christmas = Campaign.objects.get(company=company, kind="giving")
+    matches = list(Match.objects.filter(campaign=christmas).select_related("donation"))
+    assert matches and all(m.amount_cents == 2 * m.donation.amount_cents for m in matches)
+    christmas.refresh_from_db()
+    assert christmas.match_spent_cents == sum(m.amount_cents for m in matches)
+    assert progress_of(christmas).raised_cents > 0
+    assert reconcile() == []
+    counts = (Campaign.objects.count(), Match.objects.count())
+    seed_campaigns(scale=scale)
+    assert (Campaign.objects.count(), Match.objects.count()) == counts

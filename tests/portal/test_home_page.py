@@ -92,7 +92,8 @@ def test_home_and_association_index_run_a_constant_number_of_queries(
     for _ in range(count):
         make_mission(causes=causes)
     client.force_login(employee_a.user)
-    with django_assert_max_num_queries(16):
+    # Signed in, the home adds the employee's panels (portal/home.py): seven queries or so.
+    with django_assert_max_num_queries(25):
         assert client.get("/").status_code == 200
     with django_assert_max_num_queries(16):
         assert client.get(site_tree["associations"].url).status_code == 200

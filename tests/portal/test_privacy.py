@@ -52,6 +52,7 @@ EXPECTED_TABLES = {
     "association_feedback_received",
     "approvals_decided",
     "calendar_feed",
+    "skills_offered",
     # donations
     "pledges",
     "payroll_deductions",

@@ -209,6 +209,7 @@ RULES = [
     Rule(r"^giving/finance/batches/", {"pk": "batch"}),
     Rule(r"^giving/rules/matching/", {"pk": "policy"}),
     Rule(r"^people/pay/grades/", {"pk": "pay_grade"}),
+    Rule(r"^giving/campaigns/", {"pk": "campaign"}),
     Rule(r"^giving/refunds/", {"pk": "donation"}),
     Rule(r"^giving/leave-days/", {"pk": "leave_request"}),
     Rule(

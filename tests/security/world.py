@@ -140,6 +140,7 @@ def _build_company(name: str, slug: str, tag: str, association) -> CompanyWorld:
     )
 
     from donations.models import Donation, MatchingPolicy
+    from donations.services.campaigns import CampaignTerms, create_campaign, launch_campaign
     from donations.services.cards import pay_simulated, start_card_donation
     from donations.services.disbursements import create_disbursement_batch
     from donations.services.payroll import import_net_pay, open_payroll_run
@@ -241,6 +242,21 @@ def _build_company(name: str, slug: str, tag: str, association) -> CompanyWorld:
         period_end=dt.date(2027, 1, 1),
         currency="EUR",
     )
+    campaign = create_campaign(
+        company=company,
+        terms=CampaignTerms(
+            kind="giving",
+            title=f"{tag} campaign",
+            description=f"{tag} campaign text",
+            starts_on=NOW.date() - dt.timedelta(days=3),
+            ends_on=NOW.date() + dt.timedelta(days=30),
+            association_ids=frozenset({association.pk}),
+            goal_cents=100_000,
+            match_budget_cents=10_000,
+            employee_cap_cents=5_000,
+        ),
+    )
+    launch_campaign(campaign=campaign)
     attempt = start_card_donation(donor=employee, association_id=association.pk, amount_cents=4_200)
     pay_simulated(attempt=attempt)
     attempt.refresh_from_db()
@@ -409,6 +425,7 @@ def _build_company(name: str, slug: str, tag: str, association) -> CompanyWorld:
         payment=attempt.pk,
         donation=donation.pk,
         policy=policy.pk,
+        campaign=campaign.pk,
         pledge=pledge.pk,
         payroll_run=run.pk,
         batch=batch.pk,
@@ -528,6 +545,7 @@ WATCHED_ROWS = [
     ("donations.paymentattempt", "payment"),
     ("donations.donation", "donation"),
     ("donations.matchingpolicy", "policy"),
+    ("donations.campaign", "campaign"),
     ("donations.payrollrun", "payroll_run"),
     ("donations.disbursementbatch", "batch"),
     ("donations.leavedayrequest", "leave_request"),
