@@ -63,3 +63,10 @@ def leave_days_for_payroll(company: Company, month: dt.date) -> QuerySet[LeaveDa
         .select_related("employee__user", "association")
         .order_by("employee__employee_number", "decided_on", "id")
     )
+
+
+def leave_requests_waiting(company: Company) -> int:
+    """How many leave-day offers of the company wait for HR's decision (the CSR to-do)."""
+    return LeaveDayRequest.objects.filter(
+        company=company, status=LeaveDayRequest.Status.REQUESTED
+    ).count()

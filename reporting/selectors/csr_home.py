@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from donations.selectors import giving as giving_reads
+from donations.selectors import leave_days as leave_reads
 from missions.selectors import csr as csr_reads
 from portal.calendar import company_today
 from portal.models import EmployeeProfile
@@ -144,6 +145,18 @@ def payroll_run_of_the_month(ctx: TodoContext) -> list[TodoItem]:
     return [TodoItem("payroll", text, url)]
 
 
+def leave_days_to_decide(ctx: TodoContext) -> list[TodoItem]:
+    n = leave_reads.leave_requests_waiting(ctx.officer.company)
+    if not n:
+        return []
+    text = ngettext(
+        "%(n)d leave-day offer waits for a decision.",
+        "%(n)d leave-day offers wait for a decision.",
+        n,
+    ) % {"n": n}
+    return [TodoItem("leave_days", text, reverse("donations:leave_requests"), n)]
+
+
 TODO_PROVIDERS: list[Callable[[TodoContext], list[TodoItem]]] = [
     approvals_waiting,
     free_seats_soon,
@@ -151,7 +164,7 @@ TODO_PROVIDERS: list[Callable[[TodoContext], list[TodoItem]]] = [
     no_shows,
     feedback_to_read,
     payroll_run_of_the_month,
-    # At merge: the providers of "associations proposed by employees" and "leave-day requests".
+    leave_days_to_decide,
 ]
 
 
@@ -239,9 +252,29 @@ def tools() -> list[tuple[str, list[Tool]]]:
                     _("Ratios, caps and budgets of the company's matching."),
                 ),
                 Tool(
+                    _("Campaigns"),
+                    reverse("donations:campaigns"),
+                    _("Giving and volunteering campaigns: dates, goal, match, launch e-mail."),
+                ),
+                Tool(
+                    _("Leave-day offers"),
+                    reverse("donations:leave_requests"),
+                    _("Accept or refuse the days employees give to associations."),
+                ),
+                Tool(
                     _("Finance"),
                     reverse("donations:finance"),
                     _("What is owed to associations, and disbursements."),
+                ),
+                Tool(
+                    _("Mécénat ledger"),
+                    reverse("donations:ledger"),
+                    _("The company's gifts, cap, reduction and carry-forwards (form 2069-RCI)."),
+                ),
+                Tool(
+                    _("Company tax receipts"),
+                    reverse("donations:company_receipts"),
+                    _("The associations' receipts for the company's gifts (Cerfa 16216)."),
                 ),
             ],
         ),
@@ -252,6 +285,11 @@ def tools() -> list[tuple[str, list[Tool]]]:
                     _("HR import"),
                     reverse("people_import"),
                     _("Update employees from the HR file."),
+                ),
+                Tool(
+                    _("Pay grades and salaries"),
+                    reverse("pay_data"),
+                    _("What an hour of each person costs, for skills sponsorship and leave days."),
                 ),
                 Tool(
                     _("People"),
