@@ -1,10 +1,9 @@
 """Per-area HTTP policies that settings alone cannot express."""
 
 from django.conf import settings
-from django.core.exceptions import BadRequest, DisallowedHost, SuspiciousOperation
+from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseNotFound
 
-from portal import page_cache
 from portal.downloads import FILE_CONTENT_SECURITY_POLICY
 from portal.inputs import MAX_ID
 
@@ -112,34 +111,3 @@ def _too_large(text: str) -> bool:
         and digits.isdigit()
         and (int(digits) > MAX_ID)
     )
-
-
-class CachedSiteMiddleware:
-    """Wagtail's site of the request, with its specific root page, from the cache.
-
-    Wagtail reads it with one query per request (and another for the home page's own type);
-    both change only when an editor changes a site or the home page, which bumps the cache
-    (portal/page_cache.py). Only a host that `ALLOWED_HOSTS` accepts is cached.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        try:
-            host = request.get_host()
-        except DisallowedHost:
-            return self.get_response(request)
-        request._wagtail_site = page_cache.site_for(
-            host, request.get_port(), lambda: _site_with_specific_root(request)
-        )
-        return self.get_response(request)
-
-
-def _site_with_specific_root(request):
-    from wagtail.models import Site
-
-    site = Site._find_for_request(request)
-    if site is not None:
-        site.root_page = site.root_page.specific
-    return site

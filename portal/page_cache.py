@@ -77,7 +77,41 @@ def site_for(hostname: str, port: int, compute: Callable[[], Any]) -> Any:
     return cached(f"site:{hostname}:{port}", compute)
 
 
+def _cache_wagtail_site_lookup() -> None:
+    """Wagtail's site of a request, with its specific root page, from the cache.
+
+    Wagtail reads it with one query per page request (and another for the home page's own
+    type); both change only when an editor changes a site or the home page, which bumps the
+    cache. Wagtail still looks the site up lazily (`Site.find_for_request` keeps it on the
+    request); only its lookup is wrapped, and only for a host `ALLOWED_HOSTS` accepts.
+    """
+    from django.core.exceptions import DisallowedHost
+    from wagtail.models import Site
+
+    find = Site._find_for_request
+    if getattr(find, "cordee_cached", False):
+        return
+
+    def with_specific_root(request):
+        site = find(request)
+        if site is not None:
+            site.root_page = site.root_page.specific
+        return site
+
+    def cached_find(request):
+        try:
+            host = request.get_host()
+        except DisallowedHost:
+            return find(request)
+        return site_for(host, request.get_port(), lambda: with_specific_root(request))
+
+    cached_find.cordee_cached = True
+    Site._find_for_request = staticmethod(cached_find)
+
+
 def _connect() -> None:
+    _cache_wagtail_site_lookup()
+
     from wagtail.models import Page, PageViewRestriction, Site
     from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 

@@ -258,7 +258,7 @@ def test_hr_synced_fields_are_read_only_when_a_directory_feeds_them(
     EmployeeProfile.objects.filter(pk=employee_b.pk).update(department="Ventes", site="Lyon")
     boss = make_employee(company_b, first_name="Chloé")
     page = csr_b_client.get(f"/admin/people/edit/{employee_b.pk}/").content.decode()
-    assert "change it there" in page
+    assert "modifiez-le là-bas" in page  # the admin speaks French by default
     response = csr_b_client.post(
         f"/admin/people/edit/{employee_b.pk}/",
         {

@@ -48,6 +48,7 @@ RULES = [
     Rule(r"^django-admin/taggit/", {"object_id": "tag"}),
     Rule(r"^django-admin/account/", {"object_id": "email_address"}),
     Rule(r"^django-admin/mfa/", {"object_id": "authenticator"}),
+    Rule(r"^accounts/2fa/webauthn/keys/", {"pk": "passkey"}),
     Rule(r"^django-admin/socialaccount/socialapp/", {"object_id": "social_app"}),
     Rule(r"^django-admin/socialaccount/socialaccount/", {"object_id": "social_account"}),
     Rule(r"^django-admin/socialaccount/socialtoken/", {"object_id": "social_token"}),

@@ -373,6 +373,11 @@ def _build_company(name: str, slug: str, tag: str, association) -> CompanyWorld:
     authenticator = Authenticator.objects.create(
         user=csr.user, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
     )
+    # A passkey (its edit and remove pages take its id), of someone who never signs in here:
+    # these stand-in data are no real credential.
+    passkey = Authenticator.objects.create(
+        user=leaver.user, type=Authenticator.Type.WEBAUTHN, data={"name": f"{tag} key"}
+    )
     social_app = SocialApp.objects.create(
         provider="openid_connect",
         provider_id=f"{tag}-idp",
@@ -451,6 +456,7 @@ def _build_company(name: str, slug: str, tag: str, association) -> CompanyWorld:
         csr_user=csr.user.pk,
         email_address=EmailAddress.objects.get(user=employee.user).pk,
         authenticator=authenticator.pk,
+        passkey=passkey.pk,
         social_app=social_app.pk,
         saml_org=saml_app.client_id,
         sign_on=sign_on.pk,
