@@ -49,7 +49,7 @@ class PledgeForm(forms.Form):
     consent = forms.BooleanField(
         label=_(
             "I agree that my employer deducts this amount from my net pay each month and gives it "
-            "to the associations chosen below, until I change or stop my pledge."
+            "to the associations chosen above, until I change or stop my pledge."
         ),
         required=True,
     )
