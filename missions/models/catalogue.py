@@ -480,9 +480,7 @@ class MissionPage(Page):
         context["share_url"] = request.build_absolute_uri(self.url or "/")
         # Share buttons only for missions open to everyone: a company-private mission's link
         # leads strangers to a 404, and its title is the company's business.
-        context["shareable"] = (
-            not context["is_preview"] and self.visibility == self.Visibility.ALL
-        )
+        context["shareable"] = not context["is_preview"] and self.visibility == self.Visibility.ALL
         return context
 
     def upcoming_sessions(self):
