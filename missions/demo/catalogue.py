@@ -30,6 +30,7 @@ from missions.models import (
     SustainableDevelopmentGoal,
 )
 from missions.services.catalogue import ensure_site_tree
+from portal.calendar import is_french_public_holiday
 from portal.demo.people import GROUP, SEED, SME, DemoScale, current_scale
 from portal.models import Company
 
@@ -740,7 +741,7 @@ def plan_missions(*, count: int, associations: list[AssociationPage]) -> list[Mi
     approved = [a for a in associations if a.vetting_status == "approved"] or associations
     cause_slugs = {a.pk: [c.slug for c in a.causes.all()] for a in approved}
     kind_weights = {C: 35, S: 30, V: 25, L: 10}
-    plans, slugs = [], set()
+    plans, slugs, titles, shown = [], set(), set(), set()
     for i in range(count):
         share = i / max(count, 1)
         company = None if share < 0.6 else GROUP.slug if share < 0.85 else SME.slug
@@ -755,10 +756,20 @@ def plan_missions(*, count: int, associations: list[AssociationPage]) -> list[Mi
         cause = rng.choice(cause_slugs[association.pk] or list(TEMPLATES))
         kind = rng.choices(list(kind_weights), weights=list(kind_weights.values()))[0]
         options = [t for t in TEMPLATES[cause] if t[0] == kind] or TEMPLATES[cause]
-        kind, title, summary, skills, may_be_remote = rng.choice(options)
+        # The same mission twice at one association reads as a duplicate in the catalogue:
+        # another of the cause's missions, else another association's.
+        fresh = [t for t in options if (t[1], association.slug) not in titles] or [
+            t for t in TEMPLATES[cause] if (t[1], association.slug) not in titles
+        ]
+        if not fresh:
+            association, cause, fresh = _unused_template(approved, cause_slugs, titles, rng)
+        kind, title, summary, skills, may_be_remote = rng.choice(fresh)
+        titles.add((title, association.slug))
         remote = may_be_remote and rng.random() < 0.5
         city = ABROAD.get(title) or ("" if remote else association.city)
         slug = slugify(f"{title}-{association.slug}")[:70].rstrip("-")
+        title = _distinct_title(title, city=city, association=association, taken=shown)
+        shown.add(title)
         base, n = slug, 1
         while slug in slugs:
             n += 1
@@ -781,6 +792,29 @@ def plan_missions(*, count: int, associations: list[AssociationPage]) -> list[Mi
             )
         )
     return plans
+
+
+def _distinct_title(title: str, *, city: str, association: AssociationPage, taken: set) -> str:
+    """The template's title, with its place or association when another mission has it: eight
+    cards reading "Maraude du soir" look like one mission listed eight times."""
+    for candidate in (
+        title,
+        f"{title} à {city}" if city else f"{title} à distance",
+        f"{title} avec {association.title}",
+    ):
+        if candidate not in taken:
+            return candidate
+    return f"{title} avec {association.title} ({city or 'à distance'})"
+
+
+def _unused_template(approved, cause_slugs, titles, rng):
+    """An association, one of its causes and the mission templates it does not offer yet."""
+    for association in rng.sample(approved, k=len(approved)):
+        for cause in cause_slugs[association.pk] or list(TEMPLATES):
+            fresh = [t for t in TEMPLATES[cause] if (t[1], association.slug) not in titles]
+            if fresh:
+                return association, cause, fresh
+    raise ValueError("More demo missions than templates: add templates or associations.")
 
 
 def plan_sessions(
@@ -813,8 +847,20 @@ def plan_sessions(
             else:
                 day += dt.timedelta(days=(5 - day.weekday()) % 7)  # a Saturday morning
                 start, end = _at(day, 10), _at(day, 12, 30)
+        start, end = _clear_of_holidays(start, end)
         sessions.append((start, end, rng.randint(low, high)))
     return sessions
+
+
+def _clear_of_holidays(start: dt.datetime, end: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """The session a week later while it touches a public holiday: nobody volunteers on
+    Christmas Day (a week later keeps the weekday each kind of mission is held on)."""
+    while any(
+        is_french_public_holiday(start.date() + dt.timedelta(days=n))
+        for n in range((end.date() - start.date()).days + 1)
+    ):
+        start, end = start + dt.timedelta(days=7), end + dt.timedelta(days=7)
+    return start, end
 
 
 def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:

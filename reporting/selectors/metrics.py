@@ -510,18 +510,26 @@ def _feedback_details(enrolments) -> tuple[list[dict], list[dict]]:
             mission=F("enrolment__session__mission__title"),
             association=F("enrolment__session__mission__association__title"),
         )
-        .order_by("-satisfaction", "-pk")[:QUOTE_LIMIT]
+        .order_by("-satisfaction", "-pk")
     )
-    quotes = [
-        {
-            "text": row["comment"].strip(),
-            "satisfaction": row["satisfaction"],
-            "kind_label": str(kinds.get(row["kind"], "")),
-            "mission": row["mission"],
-            "association": row["association"],
-        }
-        for row in quoted
-    ]
+    # The same words twice in a report read as a copy: each comment is quoted once.
+    quotes, seen = [], set()
+    for row in quoted[: QUOTE_LIMIT * 20]:
+        text = row["comment"].strip()
+        if not text or " ".join(text.casefold().split()) in seen:
+            continue
+        seen.add(" ".join(text.casefold().split()))
+        quotes.append(
+            {
+                "text": text,
+                "satisfaction": row["satisfaction"],
+                "kind_label": str(kinds.get(row["kind"], "")),
+                "mission": row["mission"],
+                "association": row["association"],
+            }
+        )
+        if len(quotes) == QUOTE_LIMIT:
+            break
     return distribution, quotes
 
 
