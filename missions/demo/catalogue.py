@@ -80,6 +80,37 @@ CAUSES = {
     ),
 }
 
+# slug: (English name, English description)
+CAUSES_EN = {
+    "education": ("Education", "Success at school, reading, guidance for young people."),
+    "environment": (
+        "Environment",
+        "Biodiversity, climate, clean natural spaces, reuse.",
+    ),
+    "health": ("Health", "Prevention, support for patients and carers."),
+    "inclusion": (
+        "Inclusion and fighting exclusion",
+        "Back to work, housing, support for people in hardship.",
+    ),
+    "digital-inclusion": (
+        "Digital inclusion",
+        "Access to digital tools and online procedures for everyone.",
+    ),
+    "culture": ("Culture", "Access to culture, heritage, the arts."),
+    "humanitarian": (
+        "Humanitarian aid",
+        "Emergencies, access to water, international solidarity.",
+    ),
+    "animal-welfare": ("Animal welfare", "Shelters, adoption, wildlife."),
+    "food-aid": ("Food aid", "Collection, distribution, fighting food waste."),
+    "disability": ("Disability", "Inclusion of people with disabilities."),
+    "elderly": ("Intergenerational solidarity", "Breaking the isolation of older people."),
+    "gender-equality": (
+        "Gender equality",
+        "Access to jobs and responsibilities, fighting violence against women.",
+    ),
+}
+
 SKILLS = [
     "Gestion de projet",
     "Comptabilité et finance",
@@ -103,6 +134,30 @@ SKILLS = [
     "Levée de fonds",
     "Pédagogie",
 ]
+
+SKILLS_EN = {
+    "Gestion de projet": "Project management",
+    "Comptabilité et finance": "Accounting and finance",
+    "Droit": "Law",
+    "Communication": "Communication",
+    "Graphisme": "Graphic design",
+    "Développement web": "Web development",
+    "Data et analyse": "Data and analytics",
+    "Marketing digital": "Digital marketing",
+    "Ressources humaines": "Human resources",
+    "Coaching et mentorat": "Coaching and mentoring",
+    "Langues étrangères": "Foreign languages",
+    "Bricolage et travaux": "DIY and repairs",
+    "Jardinage": "Gardening",
+    "Cuisine": "Cooking",
+    "Animation d'ateliers": "Running workshops",
+    "Logistique": "Logistics",
+    "Photographie et vidéo": "Photography and video",
+    "Stratégie": "Strategy",
+    "Cybersécurité": "Cybersecurity",
+    "Levée de fonds": "Fundraising",
+    "Pédagogie": "Teaching",
+}
 
 # city: (postcode, department code used in RNA numbers)
 CITIES = {
@@ -626,20 +681,35 @@ def ensure_causes() -> dict[str, Cause]:
     goals = {g.number: g for g in SustainableDevelopmentGoal.objects.all()}
     causes = {c.slug: c for c in Cause.objects.filter(slug__in=CAUSES)}
     for slug, (name, description, sdgs) in CAUSES.items():
+        name_en, description_en = CAUSES_EN[slug]
         if slug not in causes:
-            cause = Cause(slug=slug, name=name, description=description)
+            cause = Cause(
+                slug=slug,
+                name=name,
+                name_en=name_en,
+                description=description,
+                description_en=description_en,
+            )
             cause.sdgs.set([goals[n] for n in sdgs if n in goals])
             cause.save()
             causes[slug] = cause
+        elif not causes[slug].name_en:  # a demo seeded before causes had English names
+            Cause.objects.filter(pk=causes[slug].pk).update(
+                name_en=name_en, description_en=description_en
+            )
     return causes
 
 
 def ensure_skills() -> dict[str, Skill]:
     skills = {s.slug: s for s in Skill.objects.all()}
-    missing = [Skill(name=name, slug=slugify(name)) for name in SKILLS]
+    missing = [Skill(name=name, name_en=SKILLS_EN[name], slug=slugify(name)) for name in SKILLS]
     missing = [s for s in missing if s.slug not in skills]
     for skill in Skill.objects.bulk_create(missing):
         skills[skill.slug] = skill
+    for name in SKILLS:  # a demo seeded before skills had English names
+        skill = skills.get(slugify(name))
+        if skill is not None and not skill.name_en:
+            Skill.objects.filter(pk=skill.pk).update(name_en=SKILLS_EN[name])
     return skills
 
 

@@ -322,11 +322,12 @@ def _cause_and_sdg_breakdowns(mission_hours, association_money) -> tuple[list, l
 
     cause_hours = _allocate(mission_hours, mission_causes)
     cause_money = _allocate(association_money, association_causes)
-    names = dict(
-        Cause.objects.filter(
+    names = {
+        cause.pk: cause.localized_name
+        for cause in Cause.objects.filter(
             pk__in=(set(cause_hours) | set(cause_money)) - {UNCLASSIFIED}
-        ).values_list("pk", "name")
-    )
+        ).only("pk", "name", "name_en")
+    }
     by_cause = [
         {
             "key": str(key),
