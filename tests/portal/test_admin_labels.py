@@ -234,3 +234,22 @@ def test_listings_show_booleans_as_words(admin_client, company_a, url_name):
     texts = [re.sub(r"<[^>]+>|\s+", " ", cell).strip() for cell in cells]
     assert not [t for t in texts if t in ("True", "False")]
     assert "Display name" not in html and "Display Name" not in html
+
+
+@pytest.mark.parametrize(
+    "make_form",
+    [
+        lambda: __import__("donations.forms").forms.MatchingPolicyForm(currency="EUR"),
+        lambda: __import__("donations.forms").forms.GivingSettingsForm(currency="EUR"),
+        lambda: __import__("donations.forms").forms.RoundUpAssociationsForm(),
+    ],
+    ids=["matching policy", "pledge bounds", "round-up associations"],
+)
+@pytest.mark.django_db
+def test_csr_giving_forms_explain_every_field_in_french(make_form):
+    catalogue = french_catalogue()
+    with translation.override("fr"):
+        form = make_form()
+        for name, field in form.fields.items():
+            assert field.help_text, name
+            assert is_translated(field.help_text, catalogue), (name, field.help_text)
