@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -34,7 +35,7 @@ def with_yes_no_columns(model: type[models.Model], names: list) -> list:
 def _field(model: type[models.Model], name: str):
     try:
         return model._meta.get_field(name)
-    except models.FieldDoesNotExist:
+    except FieldDoesNotExist:
         return None
 
 

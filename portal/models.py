@@ -394,6 +394,9 @@ class EmployeeProfile(models.Model):
     def display_name(self) -> str:
         return self.user.get_full_name() or self.user.email
 
+    # Listings (the admin's People) name the column after this, not "Display name".
+    display_name.fget.short_description = _("name")
+
     def employed_on(self, day) -> bool:
         """Whether the person was on the payroll on `day` (no dates: always)."""
         if self.hire_date and day < self.hire_date:

@@ -17,7 +17,6 @@ from wagtail import hooks
 from wagtail.admin.api.views import PagesAdminAPIViewSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
-from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.views.generic.usage import UsageView
@@ -179,7 +178,7 @@ class EmployeeProfileViewSet(ModelViewSet):
     list_display = with_yes_no_columns(
         EmployeeProfile,
         [
-            Column("display_name", label=_("Name"), accessor="display_name"),
+            "display_name",
             "department",
             "site",
             "manager",

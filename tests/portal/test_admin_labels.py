@@ -253,3 +253,18 @@ def test_csr_giving_forms_explain_every_field_in_french(make_form):
         for name, field in form.fields.items():
             assert field.help_text, name
             assert is_translated(field.help_text, catalogue), (name, field.help_text)
+
+
+@pytest.mark.django_db
+def test_people_listing_names_its_first_column_and_links_to_each_person(admin_client, company_a):
+    from tests.factories import make_employee
+
+    person = make_employee(company_a, first_name="Inès", last_name="Morel")
+    admin_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "fr"
+    html = admin_client.get(reverse("people:index")).content.decode()
+    headers = [
+        re.sub(r"<[^>]+>|\s+", " ", h).strip()
+        for h in re.findall(r"<th[^>]*>(.*?)</th>", html, flags=re.S)
+    ]
+    assert "Nom" in headers, headers
+    assert reverse("people:edit", args=[person.pk]) in html
