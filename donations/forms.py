@@ -55,7 +55,7 @@ class PledgeForm(forms.Form):
     consent = forms.BooleanField(
         label=_(
             "I agree that my employer deducts this amount from my net pay each month and gives it "
-            "to the associations chosen below, until I change or stop my pledge."
+            "to the associations chosen above, until I change or stop my pledge."
         ),
         required=True,
     )
@@ -236,6 +236,7 @@ class RoundUpAssociationsForm(forms.Form):
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
         required=False,
+        help_text=_("The associations your people may choose for their monthly round-up."),
     )
 
     def __init__(self, *args, choices=(), **kwargs):
@@ -278,7 +279,11 @@ class MatchingPolicyForm(forms.Form):
         help_text=_("For 2:1, the company gives 2 for every 1 an employee gives."),
     )
     ratio_denominator = forms.IntegerField(
-        label=_("For every"), min_value=1, max_value=MAX_RATIO_TERM, initial=1
+        label=_("For every"),
+        min_value=1,
+        max_value=MAX_RATIO_TERM,
+        initial=1,
+        help_text=_("For 1:2, the company gives 1 for every 2 an employee gives."),
     )
     employee_cap = EurosField(
         help_text=_("The most one employee's gifts can be matched over the whole period.")
@@ -293,6 +298,7 @@ class MatchingPolicyForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
         initial=[SOURCE_PAYROLL, SOURCE_CARD],
+        help_text=_("Which gifts the company matches: the monthly round-up, card gifts, or both."),
     )
     causes = forms.TypedMultipleChoiceField(
         label=_("Only associations serving these causes"),
@@ -315,6 +321,7 @@ class MatchingPolicyForm(forms.Form):
         label=_("First day"),
         validators=[validate_date_in_range],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("The first day whose gifts this policy matches."),
     )
     period_end = forms.DateField(
         label=_("Ends before (first day no longer covered)"),
@@ -342,7 +349,7 @@ class MatchingPolicyForm(forms.Form):
             "currency": currency
         }
         self.fields["budget"].label = _("Company budget (%(currency)s)") % {"currency": currency}
-        self.fields["causes"].choices = [(c.pk, c.name) for c in causes]
+        self.fields["causes"].choices = [(c.pk, c.localized_name) for c in causes]
         self.fields["associations"].choices = [(a.pk, a.title) for a in associations]
 
     def terms(self) -> PolicyTerms:
@@ -388,8 +395,12 @@ def initial_from_policy(policy: MatchingPolicy) -> dict:
 
 
 class GivingSettingsForm(forms.Form):
-    fixed_min = EurosField()
-    fixed_max = EurosField()
+    fixed_min = EurosField(
+        help_text=_("The least an employee may pledge as a fixed amount each month.")
+    )
+    fixed_max = EurosField(
+        help_text=_("The most an employee may pledge as a fixed amount each month.")
+    )
 
     def __init__(self, *args, currency: str, bounds: GivingSettings | None = None, **kwargs):
         if bounds is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.formats import localize
 from django.utils.translation import gettext as _
 
 __all__ = [
@@ -77,7 +78,12 @@ class QuotaExceeded(EngagementError):
         return _(
             "This session needs %(needed)s hours of work time but only %(left)s hours "
             "(%(days)s days) are left in your yearly quota."
-        ) % {"needed": self.hours_needed, "left": self.hours_left, "days": self.days_left}
+        ) % {
+            # "7,00" in French: the message is read in the reader's language, decimals too.
+            "needed": localize(self.hours_needed),
+            "left": localize(self.hours_left),
+            "days": localize(self.days_left),
+        }
 
 
 class CutoffPassed(EngagementError):

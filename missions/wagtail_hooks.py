@@ -6,9 +6,13 @@ from functools import reduce
 from operator import or_
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
-from missions.models import CompanyMissionsPage
+from missions.models import Cause, CompanyMissionsPage, Skill
+from portal.admin_labels import AddLabelMixin
 from portal.tenancy import company_of
 
 
@@ -79,3 +83,24 @@ def association_invitations_menu_item():
         icon_name="user",
         order=9000,
     )
+
+
+# ---- Causes and skills (snippets) --------------------------------------------------------------
+
+
+class CauseViewSet(AddLabelMixin, SnippetViewSet):
+    model = Cause
+    icon = "tag"
+    add_item_label = _("Add a cause")
+    list_display = ["name", "name_en", "slug"]
+
+
+class SkillViewSet(AddLabelMixin, SnippetViewSet):
+    model = Skill
+    icon = "tag"
+    add_item_label = _("Add a skill")
+    list_display = ["name", "name_en", "slug"]
+
+
+register_snippet(CauseViewSet)
+register_snippet(SkillViewSet)

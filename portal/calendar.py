@@ -73,3 +73,28 @@ def fiscal_year_bounds(company: Company, moment: dt.datetime) -> tuple[dt.dateti
         start_of_day(start, company.time_zone),
         start_of_day(add_months(start, 12), company.time_zone),
     )
+
+
+def easter_sunday(year: int) -> dt.date:
+    """Easter Sunday of `year` in the Gregorian calendar (the anonymous Gregorian algorithm)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    m = (32 + 2 * e + 2 * i - h - k) % 7
+    n = (h + m - 7 * ((a + 11 * h + 19 * m) // 433) + 90) // 25
+    p = (h + m - 7 * ((a + 11 * h + 19 * m) // 433) + 33 * n + 19) % 32
+    return dt.date(year, n, p)
+
+
+def french_public_holidays(year: int) -> frozenset[dt.date]:
+    """The eleven public holidays of metropolitan France (Code du travail, art. L3133-1)."""
+    easter = easter_sunday(year)
+    fixed = [(1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25)]
+    movable = [easter + dt.timedelta(days=n) for n in (1, 39, 50)]  # Monday, Ascension, Whit
+    return frozenset([dt.date(year, m, d) for m, d in fixed] + movable)
+
+
+def is_french_public_holiday(day: dt.date) -> bool:
+    return day in french_public_holidays(day.year)

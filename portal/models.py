@@ -30,16 +30,27 @@ class Company(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     currency = models.CharField(
-        _("currency"), max_length=3, default="EUR", validators=[CURRENCY_VALIDATOR]
+        _("currency"),
+        max_length=3,
+        default="EUR",
+        validators=[CURRENCY_VALIDATOR],
+        help_text=_("Three-letter ISO code (EUR): gifts, payroll and reports are kept in it."),
     )
     fiscal_year_start_month = models.PositiveSmallIntegerField(
         _("fiscal year start month"),
+        help_text=_("Quotas, budgets and reports count years from this month."),
         default=1,
         validators=[MinValueValidator(1), MaxValueValidator(12)],
     )
-    time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Paris")
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="Europe/Paris",
+        help_text=_("An IANA name such as Europe/Paris: days and months are read on this clock."),
+    )
     yearly_quota_days = models.DecimalField(
         _("yearly work-time quota (days)"),
+        help_text=_("Work days each employee may give to missions on work time each fiscal year."),
         max_digits=5,
         decimal_places=1,
         default=Decimal("2.0"),
@@ -47,21 +58,35 @@ class Company(models.Model):
     )
     hours_per_day = models.DecimalField(
         _("hours per work day"),
+        help_text=_(
+            "Turns the quota in days into hours; a longer session counts at most this per day."
+        ),
         max_digits=4,
         decimal_places=2,
         default=Decimal("7.00"),
         validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("24"))],
     )
     approval_required = models.BooleanField(
-        _("work-time missions need manager approval"), default=True
+        _("work-time missions need manager approval"),
+        default=True,
+        help_text=_(
+            "On: a manager approves each work-time enrolment before the seat is confirmed."
+        ),
     )
     hourly_valuation_cents = models.BigIntegerField(
         _("hourly valuation of skills sponsorship (cents)"),
+        help_text=_(
+            "In cents of the company's currency, per hour: values skills sponsorship in reports."
+        ),
         default=5000,
         validators=[MinValueValidator(0)],
     )
     brand_colour = models.CharField(
         _("brand colour"),
+        help_text=_(
+            "The colour of buttons and links for your people; made darker if needed so "
+            "that white text on it stays readable."
+        ),
         max_length=7,
         default="#1f5f8b",
         validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("A colour such as #1f5f8b."))],
@@ -200,7 +225,11 @@ class CompanySignOn(models.Model):
     """
 
     company = models.OneToOneField(
-        Company, verbose_name=_("company"), on_delete=models.CASCADE, related_name="sign_on"
+        Company,
+        verbose_name=_("company"),
+        on_delete=models.CASCADE,
+        related_name="sign_on",
+        help_text=_("The company whose people sign in through this provider."),
     )
     social_app = models.OneToOneField(
         "socialaccount.SocialApp",
@@ -275,7 +304,12 @@ class EmployeeProfile(models.Model):
     company = models.ForeignKey(
         Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="employees"
     )
-    employee_number = models.CharField(_("employee number"), max_length=40, blank=True)
+    employee_number = models.CharField(
+        _("employee number"),
+        max_length=40,
+        blank=True,
+        help_text=_("The payroll identifier: payroll files match people on it."),
+    )
     department = models.CharField(_("department"), max_length=120, blank=True)
     site = models.CharField(_("site"), max_length=120, blank=True)
     manager = models.ForeignKey(
@@ -285,9 +319,20 @@ class EmployeeProfile(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="reports",
+        help_text=_("Approves this person's work-time enrolments when approval is needed."),
     )
-    is_csr_officer = models.BooleanField(_("CSR officer"), default=False)
-    is_executive = models.BooleanField(_("executive"), default=False)
+    is_csr_officer = models.BooleanField(
+        _("CSR officer"),
+        default=False,
+        help_text=_(
+            "Runs the programme: missions, rules, enrolments, giving and the admin of this company."
+        ),
+    )
+    is_executive = models.BooleanField(
+        _("executive"),
+        default=False,
+        help_text=_("Sees the impact dashboard and downloads the impact report."),
+    )
     language = models.CharField(
         _("language"),
         max_length=10,
@@ -300,7 +345,12 @@ class EmployeeProfile(models.Model):
         default=False,
         help_text=_("Runs the monthly payroll round-up and the money trail, without CSR rights."),
     )
-    hire_date = models.DateField(_("hire date"), null=True, blank=True)
+    hire_date = models.DateField(
+        _("hire date"),
+        null=True,
+        blank=True,
+        help_text=_("The first day of employment; blank if unknown."),
+    )
     leave_date = models.DateField(
         _("leave date"),
         null=True,
@@ -352,6 +402,9 @@ class EmployeeProfile(models.Model):
     @property
     def display_name(self) -> str:
         return self.user.get_full_name() or self.user.email
+
+    # Listings (the admin's People) name the column after this, not "Display name".
+    display_name.fget.short_description = _("name")
 
     def employed_on(self, day) -> bool:
         """Whether the person was on the payroll on `day` (no dates: always)."""
@@ -477,12 +530,24 @@ class HomePage(CachedRestrictionsMixin, Page):
 
     intro = models.CharField(_("intro"), max_length=300, blank=True)
     body = RichTextField(_("body"), blank=True)
+    intro = models.CharField(
+        _("intro"),
+        max_length=300,
+        blank=True,
+        help_text=_("The welcome line under the title of the home page."),
+    )
+    body = RichTextField(
+        _("body"),
+        blank=True,
+        help_text=_("Text shown below the welcome, above the next missions."),
+    )
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
     max_count = 1
 
     class Meta:
         verbose_name = _("home page")
+        verbose_name_plural = _("home pages")
 
     def get_context(self, request, *args, **kwargs):
         """Signed in with a profile: the personal home's panels; else the public home."""

@@ -36,6 +36,7 @@ from portal.accounts.onboarding import (
     taken_domains,
 )
 from portal.accounts.sign_on_admin import SignOnViewSet
+from portal.admin_labels import AddLabelMixin, with_yes_no_columns
 from portal.admin_scope import CHOOSE, hide_other_companies_pages
 from portal.media_collections import scope_to_collections
 from portal.models import DOMAIN_VALIDATOR, Company, CompanyRules, EmployeeProfile
@@ -189,7 +190,16 @@ class EmployeeProfileViewSet(ModelViewSet):
     edit_view_class = PeopleEditView
     history_view_class = PeopleHistoryView
     usage_view_class = PeopleUsageView
-    list_display = ["display_name", "department", "site", "manager", "is_csr_officer"]
+    list_display = with_yes_no_columns(
+        EmployeeProfile,
+        [
+            "display_name",
+            "department",
+            "site",
+            "manager",
+            "is_csr_officer",
+        ],
+    )
     list_filter = ["is_csr_officer", "is_executive", "is_payroll_officer"]
     search_fields = ["user__email", "user__first_name", "user__last_name", "department", "site"]
     search_backend_name = None  # plain database lookups, scoped by the queryset above
@@ -294,7 +304,7 @@ class CompanyEditView(generic.EditView):
         return company
 
 
-class CompanyViewSet(ModelViewSet):
+class CompanyViewSet(AddLabelMixin, ModelViewSet):
     """Only superusers hold company permissions (CSR groups never get them)."""
 
     model = Company
@@ -307,7 +317,8 @@ class CompanyViewSet(ModelViewSet):
     copy_view_enabled = False
     add_view_class = CompanyCreateView
     edit_view_class = CompanyEditView
-    list_display = ["name", "slug", "currency", "approval_required"]
+    add_item_label = _("Add a company")
+    list_display = with_yes_no_columns(Company, ["name", "slug", "currency", "approval_required"])
     search_fields = ["name", "slug", "domains__domain"]
     search_backend_name = None
     edit_handler = ObjectList(
@@ -446,7 +457,9 @@ class CompanyRulesViewSet(ModelViewSet):
     index_view_class = CompanyRulesIndexView
     edit_view_class = CompanyRulesEditView
     history_view_class = CompanyRulesHistoryView
-    list_display = ["name", "yearly_quota_days", "approval_required"]
+    list_display = with_yes_no_columns(
+        CompanyRules, ["name", "yearly_quota_days", "approval_required"]
+    )
     search_fields = None
     edit_handler = ObjectList(
         [
@@ -454,13 +467,7 @@ class CompanyRulesViewSet(ModelViewSet):
             FieldPanel("approval_required"),
             FieldPanel("hourly_valuation"),
             FieldPanel("fiscal_year_start_month"),
-            FieldPanel(
-                "brand_colour",
-                help_text=_(
-                    "The colour of buttons and links for your people; made darker if needed so "
-                    "that white text on it stays readable."
-                ),
-            ),
+            FieldPanel("brand_colour"),
         ],
         base_form_class=CompanyRulesForm,
     )

@@ -30,6 +30,7 @@ from missions.models import (
     SustainableDevelopmentGoal,
 )
 from missions.services.catalogue import ensure_site_tree
+from portal.calendar import is_french_public_holiday
 from portal.demo.people import GROUP, SEED, SME, DemoScale, current_scale
 from portal.models import Company
 
@@ -79,6 +80,37 @@ CAUSES = {
     ),
 }
 
+# slug: (English name, English description)
+CAUSES_EN = {
+    "education": ("Education", "Success at school, reading, guidance for young people."),
+    "environment": (
+        "Environment",
+        "Biodiversity, climate, clean natural spaces, reuse.",
+    ),
+    "health": ("Health", "Prevention, support for patients and carers."),
+    "inclusion": (
+        "Inclusion and fighting exclusion",
+        "Back to work, housing, support for people in hardship.",
+    ),
+    "digital-inclusion": (
+        "Digital inclusion",
+        "Access to digital tools and online procedures for everyone.",
+    ),
+    "culture": ("Culture", "Access to culture, heritage, the arts."),
+    "humanitarian": (
+        "Humanitarian aid",
+        "Emergencies, access to water, international solidarity.",
+    ),
+    "animal-welfare": ("Animal welfare", "Shelters, adoption, wildlife."),
+    "food-aid": ("Food aid", "Collection, distribution, fighting food waste."),
+    "disability": ("Disability", "Inclusion of people with disabilities."),
+    "elderly": ("Intergenerational solidarity", "Breaking the isolation of older people."),
+    "gender-equality": (
+        "Gender equality",
+        "Access to jobs and responsibilities, fighting violence against women.",
+    ),
+}
+
 SKILLS = [
     "Gestion de projet",
     "Comptabilité et finance",
@@ -102,6 +134,30 @@ SKILLS = [
     "Levée de fonds",
     "Pédagogie",
 ]
+
+SKILLS_EN = {
+    "Gestion de projet": "Project management",
+    "Comptabilité et finance": "Accounting and finance",
+    "Droit": "Law",
+    "Communication": "Communication",
+    "Graphisme": "Graphic design",
+    "Développement web": "Web development",
+    "Data et analyse": "Data and analytics",
+    "Marketing digital": "Digital marketing",
+    "Ressources humaines": "Human resources",
+    "Coaching et mentorat": "Coaching and mentoring",
+    "Langues étrangères": "Foreign languages",
+    "Bricolage et travaux": "DIY and repairs",
+    "Jardinage": "Gardening",
+    "Cuisine": "Cooking",
+    "Animation d'ateliers": "Running workshops",
+    "Logistique": "Logistics",
+    "Photographie et vidéo": "Photography and video",
+    "Stratégie": "Strategy",
+    "Cybersécurité": "Cybersecurity",
+    "Levée de fonds": "Fundraising",
+    "Pédagogie": "Teaching",
+}
 
 # city: (postcode, department code used in RNA numbers)
 CITIES = {
@@ -625,20 +681,35 @@ def ensure_causes() -> dict[str, Cause]:
     goals = {g.number: g for g in SustainableDevelopmentGoal.objects.all()}
     causes = {c.slug: c for c in Cause.objects.filter(slug__in=CAUSES)}
     for slug, (name, description, sdgs) in CAUSES.items():
+        name_en, description_en = CAUSES_EN[slug]
         if slug not in causes:
-            cause = Cause(slug=slug, name=name, description=description)
+            cause = Cause(
+                slug=slug,
+                name=name,
+                name_en=name_en,
+                description=description,
+                description_en=description_en,
+            )
             cause.sdgs.set([goals[n] for n in sdgs if n in goals])
             cause.save()
             causes[slug] = cause
+        elif not causes[slug].name_en:  # a demo seeded before causes had English names
+            Cause.objects.filter(pk=causes[slug].pk).update(
+                name_en=name_en, description_en=description_en
+            )
     return causes
 
 
 def ensure_skills() -> dict[str, Skill]:
     skills = {s.slug: s for s in Skill.objects.all()}
-    missing = [Skill(name=name, slug=slugify(name)) for name in SKILLS]
+    missing = [Skill(name=name, name_en=SKILLS_EN[name], slug=slugify(name)) for name in SKILLS]
     missing = [s for s in missing if s.slug not in skills]
     for skill in Skill.objects.bulk_create(missing):
         skills[skill.slug] = skill
+    for name in SKILLS:  # a demo seeded before skills had English names
+        skill = skills.get(slugify(name))
+        if skill is not None and not skill.name_en:
+            Skill.objects.filter(pk=skill.pk).update(name_en=SKILLS_EN[name])
     return skills
 
 
@@ -740,7 +811,7 @@ def plan_missions(*, count: int, associations: list[AssociationPage]) -> list[Mi
     approved = [a for a in associations if a.vetting_status == "approved"] or associations
     cause_slugs = {a.pk: [c.slug for c in a.causes.all()] for a in approved}
     kind_weights = {C: 35, S: 30, V: 25, L: 10}
-    plans, slugs = [], set()
+    plans, slugs, titles, shown = [], set(), set(), set()
     for i in range(count):
         share = i / max(count, 1)
         company = None if share < 0.6 else GROUP.slug if share < 0.85 else SME.slug
@@ -755,10 +826,20 @@ def plan_missions(*, count: int, associations: list[AssociationPage]) -> list[Mi
         cause = rng.choice(cause_slugs[association.pk] or list(TEMPLATES))
         kind = rng.choices(list(kind_weights), weights=list(kind_weights.values()))[0]
         options = [t for t in TEMPLATES[cause] if t[0] == kind] or TEMPLATES[cause]
-        kind, title, summary, skills, may_be_remote = rng.choice(options)
+        # The same mission twice at one association reads as a duplicate in the catalogue:
+        # another of the cause's missions, else another association's.
+        fresh = [t for t in options if (t[1], association.slug) not in titles] or [
+            t for t in TEMPLATES[cause] if (t[1], association.slug) not in titles
+        ]
+        if not fresh:
+            association, cause, fresh = _unused_template(approved, cause_slugs, titles, rng)
+        kind, title, summary, skills, may_be_remote = rng.choice(fresh)
+        titles.add((title, association.slug))
         remote = may_be_remote and rng.random() < 0.5
         city = ABROAD.get(title) or ("" if remote else association.city)
         slug = slugify(f"{title}-{association.slug}")[:70].rstrip("-")
+        title = _distinct_title(title, city=city, association=association, taken=shown)
+        shown.add(title)
         base, n = slug, 1
         while slug in slugs:
             n += 1
@@ -781,6 +862,29 @@ def plan_missions(*, count: int, associations: list[AssociationPage]) -> list[Mi
             )
         )
     return plans
+
+
+def _distinct_title(title: str, *, city: str, association: AssociationPage, taken: set) -> str:
+    """The template's title, with its place or association when another mission has it: eight
+    cards reading "Maraude du soir" look like one mission listed eight times."""
+    for candidate in (
+        title,
+        f"{title} à {city}" if city else f"{title} à distance",
+        f"{title} avec {association.title}",
+    ):
+        if candidate not in taken:
+            return candidate
+    return f"{title} avec {association.title} ({city or 'à distance'})"
+
+
+def _unused_template(approved, cause_slugs, titles, rng):
+    """An association, one of its causes and the mission templates it does not offer yet."""
+    for association in rng.sample(approved, k=len(approved)):
+        for cause in cause_slugs[association.pk] or list(TEMPLATES):
+            fresh = [t for t in TEMPLATES[cause] if (t[1], association.slug) not in titles]
+            if fresh:
+                return association, cause, fresh
+    raise ValueError("More demo missions than templates: add templates or associations.")
 
 
 def plan_sessions(
@@ -813,8 +917,20 @@ def plan_sessions(
             else:
                 day += dt.timedelta(days=(5 - day.weekday()) % 7)  # a Saturday morning
                 start, end = _at(day, 10), _at(day, 12, 30)
+        start, end = _clear_of_holidays(start, end)
         sessions.append((start, end, rng.randint(low, high)))
     return sessions
+
+
+def _clear_of_holidays(start: dt.datetime, end: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """The session a week later while it touches a public holiday: nobody volunteers on
+    Christmas Day (a week later keeps the weekday each kind of mission is held on)."""
+    while any(
+        is_french_public_holiday(start.date() + dt.timedelta(days=n))
+        for n in range((end.date() - start.date()).days + 1)
+    ):
+        start, end = start + dt.timedelta(days=7), end + dt.timedelta(days=7)
+    return start, end
 
 
 def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:

@@ -22,7 +22,7 @@ from missions.models import (
     Skill,
 )
 from missions.services import notifications
-from missions.services.enrolment import enrol, work_time_hours
+from missions.services.enrolment import enrol, quota_of, work_time_hours
 from portal.models import Company, EmployeeProfile
 
 S = EnrolmentStatus
@@ -32,6 +32,13 @@ COMMENTS = [
     "Très bien organisé, j'y retourne au printemps.",
     "Utile et humain ; un peu court à mon goût.",
     "J'ai appris autant que j'ai donné.",
+    "On nous a tout expliqué, on s'est sentis utiles dès la première heure.",
+    "Une belle façon de connaître des collègues d'autres services.",
+    "Le rythme était soutenu mais l'ambiance excellente.",
+    "J'aurais aimé plus de temps pour échanger avec les bénéficiaires.",
+    "Mission concrète, résultat visible le soir même : très motivant.",
+    "Mes compétences ont vraiment servi, l'équipe a gagné des semaines de travail.",
+    "Accueil chaleureux ; prévoir des chaussures de marche !",
     "",
 ]
 
@@ -69,10 +76,12 @@ def seed_company(company: Company, *, rng: random.Random) -> None:
     rng.shuffle(upcoming)
     if employee is not None:
         for session in upcoming[:2]:
-            _try(employee, session)
+            if _fits_the_demo_employee(employee, session, company):
+                _try(employee, session)
     _waitlist(company, upcoming[2:], people, rng=rng, employee=employee)
-    _pending_for(manager, company, upcoming[5:], rng=rng)
-    _csr_to_do(company, people, rng=rng, now=now)
+    _pending_for(manager, company, upcoming[5:], rng=rng, employee=employee)
+    # The CSR home's demo to-do, never with the main employee (her quota stays for the tour).
+    _csr_to_do(company, [p for p in people if p != employee], rng=rng, now=now)
 
 
 def _csr_to_do(company, people, *, rng, now) -> None:
@@ -121,6 +130,25 @@ def _csr_to_do(company, people, *, rng, now) -> None:
         )
 
 
+def _fits_the_demo_employee(employee: EmployeeProfile, session: MissionSession, company) -> bool:
+    """Whether the demo's main employee may hold this session and still book a citizen day.
+
+    The README's tour has her enrol in a work-time mission: her history must leave her a whole
+    day of quota in every fiscal year, and never two sessions at the same time.
+    """
+    overlapping = Enrolment.objects.filter(
+        employee=employee, session__start__lt=session.end, session__end__gt=session.start
+    )
+    if overlapping.exists():
+        return False
+    # An attended session counts its recorded hours (up to its length), others their work time.
+    hours = work_time_hours(session=session, mission=session.mission, company=company)
+    if hours and session.end < timezone.now():
+        hours = max(hours, session.duration_hours)
+    quota = quota_of(employee=employee, moment=session.start)
+    return quota.left_hours - hours >= company.hours_per_day
+
+
 def _try(person: EmployeeProfile, session: MissionSession, *, waitlist: bool = False):
     try:
         return enrol(employee=person, session_id=session.pk, waitlist_if_full=waitlist)
@@ -137,6 +165,8 @@ def _past(company, people, *, rng, now, employee) -> None:
         chosen = rng.sample(people, k=min(len(people), rng.randint(min(3, cap), cap)))
         if employee is not None and employee not in chosen and rng.random() < 0.5:
             chosen.append(employee)
+        if employee in chosen and not _fits_the_demo_employee(employee, session, company):
+            chosen.remove(employee)
         for person in chosen:
             if Enrolment.objects.filter(employee=person, session=session).exists():
                 continue
@@ -186,13 +216,15 @@ def _waitlist(company, sessions, people, *, rng, employee) -> None:
             _try(employee, session, waitlist=True)
 
 
-def _pending_for(manager, company, sessions, *, rng) -> None:
+def _pending_for(manager, company, sessions, *, rng, employee=None) -> None:
     """Requests awaiting the demo manager (work-time missions of a company that asks approval)."""
     if manager is None:
         return
     reports = list(manager.reports.all()[:4])
     work_time = [s for s in sessions if s.mission.is_work_time]
     for person, session in zip(reports, work_time, strict=False):
+        if person == employee and not _fits_the_demo_employee(person, session, company):
+            continue
         _try(person, session)
 
 

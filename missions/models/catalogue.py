@@ -13,27 +13,57 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
-from wagtail.snippets.models import register_snippet
 
+from portal.admin_labels import LabelledInlinePanel
 from portal.inputs import single_line_errors, validate_date_in_range
 from portal.models import CachedRestrictionsMixin
+
+# The UN's names of the goals, stored in English (migration 0003) and translated by gettext.
+SDG_NAMES = [
+    gettext_noop("No poverty"),
+    gettext_noop("Zero hunger"),
+    gettext_noop("Good health and well-being"),
+    gettext_noop("Quality education"),
+    gettext_noop("Gender equality"),
+    gettext_noop("Clean water and sanitation"),
+    gettext_noop("Affordable and clean energy"),
+    gettext_noop("Decent work and economic growth"),
+    gettext_noop("Industry, innovation and infrastructure"),
+    gettext_noop("Reduced inequalities"),
+    gettext_noop("Sustainable cities and communities"),
+    gettext_noop("Responsible consumption and production"),
+    gettext_noop("Climate action"),
+    gettext_noop("Life below water"),
+    gettext_noop("Life on land"),
+    gettext_noop("Peace, justice and strong institutions"),
+    gettext_noop("Partnerships for the goals"),
+]
+
+
+def in_language(french: str, english: str) -> str:
+    """A catalogue name in the reader's language: the English one when it is set and English
+    is active, else the French one (the catalogue is written in French first)."""
+    if english and (translation.get_language() or "").startswith("en"):
+        return english
+    return french
 
 
 class SustainableDevelopmentGoal(models.Model):
     """One of the 17 UN Sustainable Development Goals (seeded by a migration)."""
 
     number = models.PositiveSmallIntegerField(_("number"), unique=True)
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(_("name"), max_length=120, help_text=_("The UN's name, in English."))
 
     class Meta:
         verbose_name = _("sustainable development goal")
@@ -41,25 +71,60 @@ class SustainableDevelopmentGoal(models.Model):
         ordering = ["number"]
 
     def __str__(self) -> str:
-        return f"SDG {self.number} · {self.name}"
+        return _("SDG %(n)s · %(name)s") % {"n": self.number, "name": self.localized_name}
+
+    @property
+    def localized_name(self) -> str:
+        return translation.gettext(self.name)
 
 
-@register_snippet
 class Cause(index.Indexed, ClusterableModel):
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    name = models.CharField(
+        _("name (French)"),
+        max_length=100,
+        unique=True,
+        help_text=_("As employees read it in French, e.g. “Aide alimentaire”."),
+    )
+    name_en = models.CharField(
+        _("name (English)"),
+        max_length=100,
+        blank=True,
+        help_text=_("Shown to people who read Cordée in English; blank: the French name."),
+    )
+    slug = models.SlugField(
+        _("slug"),
+        max_length=100,
+        unique=True,
+        help_text=_("The cause's name in the address of the filtered mission list."),
+    )
+    description = models.TextField(
+        _("description (French)"),
+        blank=True,
+        help_text=_("One sentence shown under the cause on the home page."),
+    )
+    description_en = models.TextField(
+        _("description (English)"),
+        blank=True,
+        help_text=_("The same sentence in English; blank: the French one."),
+    )
     sdgs = ParentalManyToManyField(
-        SustainableDevelopmentGoal, verbose_name=_("UN SDGs served"), blank=True
+        SustainableDevelopmentGoal,
+        verbose_name=_("UN SDGs served"),
+        blank=True,
+        help_text=_("Hours and gifts for this cause count toward these goals in the report."),
     )
 
     panels = [
-        FieldPanel("name"),
+        FieldRowPanel([FieldPanel("name"), FieldPanel("name_en")]),
         FieldPanel("slug"),
-        FieldPanel("description"),
+        FieldRowPanel([FieldPanel("description"), FieldPanel("description_en")]),
         FieldPanel("sdgs", widget=forms.CheckboxSelectMultiple),
     ]
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    search_fields = [
+        index.SearchField("name"),
+        index.SearchField("name_en"),
+        index.AutocompleteField("name"),
+    ]
 
     class Meta:
         verbose_name = _("cause")
@@ -67,16 +132,43 @@ class Cause(index.Indexed, ClusterableModel):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.localized_name
+
+    @property
+    def localized_name(self) -> str:
+        return in_language(self.name, self.name_en)
+
+    @property
+    def localized_description(self) -> str:
+        return in_language(self.description, self.description_en)
 
 
-@register_snippet
 class Skill(index.Indexed, models.Model):
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    name = models.CharField(
+        _("name (French)"),
+        max_length=100,
+        unique=True,
+        help_text=_("As employees read it in French, e.g. “Comptabilité et finance”."),
+    )
+    name_en = models.CharField(
+        _("name (English)"),
+        max_length=100,
+        blank=True,
+        help_text=_("Shown to people who read Cordée in English; blank: the French name."),
+    )
+    slug = models.SlugField(
+        _("slug"),
+        max_length=100,
+        unique=True,
+        help_text=_("The skill's name in the address of the filtered mission list."),
+    )
 
-    panels = [FieldPanel("name"), FieldPanel("slug")]
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    panels = [FieldRowPanel([FieldPanel("name"), FieldPanel("name_en")]), FieldPanel("slug")]
+    search_fields = [
+        index.SearchField("name"),
+        index.SearchField("name_en"),
+        index.AutocompleteField("name"),
+    ]
 
     class Meta:
         verbose_name = _("skill")
@@ -84,11 +176,19 @@ class Skill(index.Indexed, models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.localized_name
+
+    @property
+    def localized_name(self) -> str:
+        return in_language(self.name, self.name_en)
 
 
 class AssociationIndexPage(CachedRestrictionsMixin, Page):
-    intro = RichTextField(_("intro"), blank=True)
+    intro = RichTextField(
+        _("intro"),
+        blank=True,
+        help_text=_("A few words above the list; blank: a standard sentence."),
+    )
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     subpage_types = ["missions.AssociationPage"]
@@ -96,6 +196,7 @@ class AssociationIndexPage(CachedRestrictionsMixin, Page):
 
     class Meta:
         verbose_name = _("association index")
+        verbose_name_plural = _("association indexes")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -130,12 +231,34 @@ class AssociationPage(CachedRestrictionsMixin, Page):
 
     legal_name = models.CharField(_("legal name"), max_length=200)
     identifier_kind = models.CharField(
-        _("identifier kind"), max_length=5, choices=IdentifierKind.choices
+        _("identifier kind"),
+        max_length=5,
+        choices=IdentifierKind.choices,
+        help_text=_(
+            "RNA for an association registered at the prefecture, SIREN for one with a company "
+            "number."
+        ),
     )
-    identifier = models.CharField(_("identifier"), max_length=20)
-    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    identifier = models.CharField(
+        _("identifier"),
+        max_length=20,
+        help_text=_(
+            "The RNA (W followed by 9 digits) or SIREN (9 digits) number; spaces are ignored."
+        ),
+    )
+    summary = models.CharField(
+        _("summary"),
+        max_length=300,
+        blank=True,
+        help_text=_("One or two sentences shown on the association's card in the catalogue."),
+    )
     description = RichTextField(_("description"), blank=True)
-    causes = ParentalManyToManyField(Cause, verbose_name=_("causes"), blank=True)
+    causes = ParentalManyToManyField(
+        Cause,
+        verbose_name=_("causes"),
+        blank=True,
+        help_text=_("The causes it serves: the catalogue filters and the impact report use them."),
+    )
     logo = models.ForeignKey(
         "wagtailimages.Image",
         verbose_name=_("logo"),
@@ -144,7 +267,11 @@ class AssociationPage(CachedRestrictionsMixin, Page):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    website = models.URLField(_("website"), blank=True)
+    website = models.URLField(
+        _("website"),
+        blank=True,
+        help_text=_("The association's own site, starting with https://."),
+    )
     address = models.CharField(_("address"), max_length=255, blank=True)
     postcode = models.CharField(_("postcode"), max_length=10, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
@@ -152,13 +279,27 @@ class AssociationPage(CachedRestrictionsMixin, Page):
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     tax_receipt_eligible = models.BooleanField(
-        _("may issue tax receipts (general interest)"), default=False
+        _("may issue tax receipts (general interest)"),
+        default=False,
+        help_text=_(
+            "On when the association is of general interest (CGI art. 200 and 238 bis): gifts "
+            "then carry a tax reduction."
+        ),
     )
     helps_people_in_difficulty = models.BooleanField(
-        _("helps people in difficulty (75 % tax reduction)"), default=False
+        _("helps people in difficulty (75 % tax reduction)"),
+        default=False,
+        help_text=_(
+            "On for associations giving free meals, care or housing to people in difficulty (CGI "
+            "art. 200, 1 ter): 75 % up to the yearly ceiling."
+        ),
     )
     vetting_status = models.CharField(
-        _("vetting status"), max_length=10, choices=Vetting.choices, default=Vetting.PENDING
+        _("vetting status"),
+        max_length=10,
+        choices=Vetting.choices,
+        default=Vetting.PENDING,
+        help_text=_("Only approved associations are shown in the catalogue and may receive gifts."),
     )
 
     content_panels = [
@@ -248,7 +389,11 @@ def _is_siren(value: str) -> bool:
 class MissionIndexPage(CachedRestrictionsMixin, Page):
     """The catalogue of missions: the searchable, filterable list."""
 
-    intro = RichTextField(_("intro"), blank=True)
+    intro = RichTextField(
+        _("intro"),
+        blank=True,
+        help_text=_("A few words above the list; blank: a standard sentence."),
+    )
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     subpage_types = ["missions.CompanyMissionsPage", "missions.MissionPage"]
@@ -256,6 +401,7 @@ class MissionIndexPage(CachedRestrictionsMixin, Page):
 
     class Meta:
         verbose_name = _("mission index")
+        verbose_name_plural = _("mission indexes")
 
     # The list needs the filter form and the search: a view serves it. It is named, not
     # imported, so that models never import views (the view imports the models).
@@ -277,6 +423,7 @@ class CompanyMissionsPage(CachedRestrictionsMixin, Page):
         verbose_name=_("company"),
         on_delete=models.PROTECT,
         related_name="mission_section",
+        help_text=_("The company whose CSR officers publish the missions of this section."),
     )
 
     content_panels = [*Page.content_panels]
@@ -285,6 +432,7 @@ class CompanyMissionsPage(CachedRestrictionsMixin, Page):
 
     class Meta:
         verbose_name = _("company missions section")
+        verbose_name_plural = _("company missions sections")
 
     def serve(self, request, *args, **kwargs):
         # The list lives on the index; a section is only a place in the tree.
@@ -351,20 +499,66 @@ class MissionPage(CachedRestrictionsMixin, Page):
         verbose_name=_("association"),
         on_delete=models.PROTECT,
         related_name="missions",
+        help_text=_("The association the mission helps, from the vetted catalogue."),
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=MissionKind.choices)
-    summary = models.CharField(_("summary"), max_length=300)
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        choices=MissionKind.choices,
+        help_text=_(
+            "Citizen days, skills sponsorship and solidarity leave are on work time and count "
+            "against the quota; volunteering is on personal time."
+        ),
+    )
+    summary = models.CharField(
+        _("summary"),
+        max_length=300,
+        help_text=_("One or two sentences shown on the mission's card and in e-mails."),
+    )
     description = RichTextField(_("description"), blank=True)
-    causes = ParentalManyToManyField(Cause, verbose_name=_("causes"), blank=True)
-    skills = ParentalManyToManyField(Skill, verbose_name=_("skills wanted"), blank=True)
-    is_remote = models.BooleanField(_("remote"), default=False)
+    causes = ParentalManyToManyField(
+        Cause,
+        verbose_name=_("causes"),
+        blank=True,
+        help_text=_(
+            "The causes it serves: employees filter missions by cause and the report counts "
+            "hours by cause."
+        ),
+    )
+    skills = ParentalManyToManyField(
+        Skill,
+        verbose_name=_("skills wanted"),
+        blank=True,
+        help_text=_("The skills that help: employees filter missions by skill."),
+    )
+    is_remote = models.BooleanField(
+        _("remote"),
+        default=False,
+        help_text=_("On when it is done from home or the office, without going to a place."),
+    )
     address = models.CharField(_("address"), max_length=255, blank=True)
     postcode = models.CharField(_("postcode"), max_length=10, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
-    on_work_time = models.BooleanField(_("on work time"), default=True)
-    needs_approval = models.BooleanField(_("needs manager approval"), default=False)
+    on_work_time = models.BooleanField(
+        _("on work time"),
+        default=True,
+        help_text=_(
+            "On: the hours count against the employee's yearly quota (citizen days, skills "
+            "sponsorship, solidarity leave)."
+        ),
+    )
+    needs_approval = models.BooleanField(
+        _("needs manager approval"),
+        default=False,
+        help_text=_(
+            "On: each enrolment waits for the manager's approval, even if the company does not "
+            "ask it for every mission."
+        ),
+    )
     cancellation_cutoff_hours = models.PositiveIntegerField(
-        _("cancellation cut-off (hours before start)"), default=48
+        _("cancellation cut-off (hours before start)"),
+        default=48,
+        help_text=_("Employees may cancel up to this many hours before a session starts."),
     )
     company = models.ForeignKey(
         "portal.Company",
@@ -376,7 +570,13 @@ class MissionPage(CachedRestrictionsMixin, Page):
         help_text=_("The company that publishes it; blank for platform missions."),
     )
     visibility = models.CharField(
-        _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.COMPANY
+        _("visibility"),
+        max_length=10,
+        choices=Visibility.choices,
+        default=Visibility.COMPANY,
+        help_text=_(
+            "Private: only your company's people see it. Open: every company's people may enrol."
+        ),
     )
 
     content_panels = [
@@ -402,7 +602,9 @@ class MissionPage(CachedRestrictionsMixin, Page):
             ],
             heading=_("Rules"),
         ),
-        InlinePanel("sessions", heading=_("Sessions"), label=_("Session")),
+        LabelledInlinePanel(
+            "sessions", heading=_("Sessions"), label=_("Session"), add_label=_("Add a session")
+        ),
     ]
     search_fields = [
         *Page.search_fields,
@@ -410,8 +612,8 @@ class MissionPage(CachedRestrictionsMixin, Page):
         index.SearchField("description"),
         index.SearchField("city"),
         index.RelatedFields("association", [index.SearchField("title")]),
-        index.RelatedFields("causes", [index.SearchField("name")]),
-        index.RelatedFields("skills", [index.SearchField("name")]),
+        index.RelatedFields("causes", [index.SearchField("name"), index.SearchField("name_en")]),
+        index.RelatedFields("skills", [index.SearchField("name"), index.SearchField("name_en")]),
         index.FilterField("kind"),
         index.FilterField("company"),
         index.FilterField("visibility"),
@@ -479,6 +681,9 @@ class MissionPage(CachedRestrictionsMixin, Page):
         # enrol buttons (nor a share link to a page that may not be live).
         context["is_preview"] = bool(getattr(request, "is_preview", False))
         context["share_url"] = request.build_absolute_uri(self.url or "/")
+        # Share buttons only for missions open to everyone: a company-private mission's link
+        # leads strangers to a 404, and its title is the company's business.
+        context["shareable"] = not context["is_preview"] and self.visibility == self.Visibility.ALL
         return context
 
     def upcoming_sessions(self):
@@ -538,12 +743,24 @@ class MissionSession(Orderable):
     mission = ParentalKey(
         MissionPage, verbose_name=_("mission"), on_delete=models.CASCADE, related_name="sessions"
     )
-    start = models.DateTimeField(_("start"))
-    end = models.DateTimeField(_("end"))
+    start = models.DateTimeField(
+        _("start"),
+        help_text=_("Day and time the session starts, in the company's time zone."),
+    )
+    end = models.DateTimeField(
+        _("end"),
+        help_text=_(
+            "Day and time it ends; a session over several days counts at most one work day per day."
+        ),
+    )
     place = models.CharField(
         _("place"), max_length=255, blank=True, help_text=_("Blank: the mission's address.")
     )
-    seats = models.PositiveIntegerField(_("seats"), default=10)
+    seats = models.PositiveIntegerField(
+        _("seats"),
+        default=10,
+        help_text=_("How many people may enrol; the next ones join the waiting list."),
+    )
     series = models.ForeignKey(
         "missions.SessionSeries",
         verbose_name=_("series"),

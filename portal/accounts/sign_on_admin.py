@@ -19,6 +19,7 @@ from portal.accounts.saml import PROVIDER_ID as SAML_PROVIDER
 from portal.accounts.saml import configure_saml_sign_on
 from portal.accounts.saml_forms import SamlIdentityProviderForm
 from portal.accounts.sign_on import OIDC, configure_oidc_sign_on
+from portal.admin_labels import AddLabelMixin, with_yes_no_columns
 from portal.models import Company, CompanySignOn
 from portal.tenancy import company_of, profile_of
 
@@ -106,7 +107,12 @@ class SignOnForm(WagtailAdminModelForm):
             "discovery document is read at <issuer>/.well-known/openid-configuration."
         ),
     )
-    client_id = forms.CharField(label=_("Client ID"), max_length=191, required=False)
+    client_id = forms.CharField(
+        label=_("Client ID"),
+        max_length=191,
+        required=False,
+        help_text=_("The identifier the provider gave Cordée when you registered it there."),
+    )
     client_secret = forms.CharField(
         label=_("Client secret"),
         required=False,
@@ -250,7 +256,7 @@ class SignOnEditView(ScopedSignOnMixin, generic.EditView):
         return sign_on
 
 
-class SignOnViewSet(ModelViewSet):
+class SignOnViewSet(AddLabelMixin, ModelViewSet):
     """A company's identity provider (OpenID Connect or SAML 2.0), attribute mapping, passwords."""
 
     model = CompanySignOn
@@ -268,7 +274,8 @@ class SignOnViewSet(ModelViewSet):
     index_view_class = SignOnIndexView
     add_view_class = SignOnCreateView
     edit_view_class = SignOnEditView
-    list_display = ["label", "company", "password_sign_in"]
+    add_item_label = _("Add a company sign-on")
+    list_display = with_yes_no_columns(CompanySignOn, ["label", "company", "password_sign_in"])
     search_fields = None
     edit_handler = ObjectList(
         [

@@ -345,11 +345,12 @@ def _cause_and_sdg_breakdowns(mission_hours, association_money) -> tuple[list, l
 
     cause_hours = _allocate(mission_hours, mission_causes)
     cause_money = _allocate(association_money, association_causes)
-    names = dict(
-        Cause.objects.filter(
+    names = {
+        cause.pk: cause.localized_name
+        for cause in Cause.objects.filter(
             pk__in=(set(cause_hours) | set(cause_money)) - {UNCLASSIFIED}
-        ).values_list("pk", "name")
-    )
+        ).only("pk", "name", "name_en")
+    }
     by_cause = [
         {
             "key": str(key),
@@ -533,18 +534,26 @@ def _feedback_details(enrolments) -> tuple[list[dict], list[dict]]:
             mission=F("enrolment__session__mission__title"),
             association=F("enrolment__session__mission__association__title"),
         )
-        .order_by("-satisfaction", "-pk")[:QUOTE_LIMIT]
+        .order_by("-satisfaction", "-pk")
     )
-    quotes = [
-        {
-            "text": row["comment"].strip(),
-            "satisfaction": row["satisfaction"],
-            "kind_label": str(kinds.get(row["kind"], "")),
-            "mission": row["mission"],
-            "association": row["association"],
-        }
-        for row in quoted
-    ]
+    # The same words twice in a report read as a copy: each comment is quoted once.
+    quotes, seen = [], set()
+    for row in quoted[: QUOTE_LIMIT * 20]:
+        text = row["comment"].strip()
+        if not text or " ".join(text.casefold().split()) in seen:
+            continue
+        seen.add(" ".join(text.casefold().split()))
+        quotes.append(
+            {
+                "text": text,
+                "satisfaction": row["satisfaction"],
+                "kind_label": str(kinds.get(row["kind"], "")),
+                "mission": row["mission"],
+                "association": row["association"],
+            }
+        )
+        if len(quotes) == QUOTE_LIMIT:
+            break
     return distribution, quotes
 
 

@@ -278,3 +278,14 @@ def test_a_partly_refunded_card_gift_counts_for_what_is_kept(impact_data):
     assert (k["card_cents"], k["donations_cents"]) == (4000, 4212)
     assert k["matches_cents"] == 4112
     assert k["total_to_associations_cents"] == 8324
+
+
+def test_the_same_comment_is_quoted_once(impact_data):
+    from missions.models import Feedback
+
+    # A second attendee wrote the first one's words (demo data, copy-paste): one quote.
+    Feedback.objects.filter(consent_to_quote=True, comment="").update(
+        comment="  a day that gave meaning  to my job. "
+    )
+    metrics = company_metrics(company=impact_data.company, period=year_period(2025))
+    assert [q["text"] for q in metrics["quotes"]] == ["A day that gave meaning to my job."]
