@@ -48,3 +48,17 @@ def send_payroll_run_emails(*, run_id: int) -> int:
     from donations.services import notifications
 
     return notifications.send_payroll_run(run_id=run_id)
+
+
+@shared_task(name="donations.close_due_votes")
+def close_due_votes() -> int:
+    from donations.services import votes
+
+    return votes.close_due_votes()
+
+
+@shared_task(name="donations.compute_volunteer_grants")
+def compute_volunteer_grants() -> int:
+    from donations.services import grants
+
+    return grants.compute_all_grants()

@@ -18,6 +18,7 @@ __all__ = [
     "GracePeriodOver",
     "IllegalTransition",
     "InvalidApprovalLink",
+    "InvalidContribution",
     "InvalidHours",
     "LeftCompany",
     "NotAllowed",
@@ -172,3 +173,11 @@ class SessionCancelled(EngagementError):
 class AlreadyCancelled(EngagementError):
     def default_message(self) -> str:
         return _("This session is already cancelled.")
+
+
+class InvalidContribution(EngagementError):
+    """Self-reported hours or an association proposal that breaks a rule; `field` names where."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        self.field = field
+        super().__init__(message)

@@ -31,3 +31,10 @@ def record_attendance_after_grace() -> int:
     from missions.services import attendance
 
     return len(attendance.record_attendance_after_grace())
+
+
+@shared_task(name="missions.send_proposal_email")
+def send_proposal_email(*, proposal_id: int) -> int:
+    from missions.services import community
+
+    return community.send_proposal_decision(proposal_id=proposal_id)

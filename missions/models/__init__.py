@@ -2,6 +2,7 @@
 
 - `catalogue`: causes, skills, SDGs, associations, missions (Wagtail pages) and their sessions;
 - `association_members`: the accounts of people acting for an association;
+- `community`: self-reported hours and associations proposed by employees;
 - `engagement`: enrolments and their life cycle, feedback, calendar feeds and session series.
 """
 
@@ -20,6 +21,12 @@ from missions.models.catalogue import (
     Skill,
     SustainableDevelopmentGoal,
 )
+from missions.models.community import (
+    MAX_SELF_REPORTED_HOURS,
+    MIN_SELF_REPORTED_HOURS,
+    AssociationProposal,
+    SelfReportedHours,
+)
 from missions.models.engagement import (
     QUOTA_STATUSES,
     REOPENABLE_STATUSES,
@@ -33,6 +40,8 @@ from missions.models.engagement import (
 )
 
 __all__ = [
+    "MAX_SELF_REPORTED_HOURS",
+    "MIN_SELF_REPORTED_HOURS",
     "QUOTA_STATUSES",
     "REOPENABLE_STATUSES",
     "SEAT_HOLDING_STATUSES",
@@ -40,6 +49,7 @@ __all__ = [
     "AssociationIndexPage",
     "AssociationMembership",
     "AssociationPage",
+    "AssociationProposal",
     "CalendarFeed",
     "Cause",
     "CompanyMissionsPage",
@@ -52,6 +62,7 @@ __all__ = [
     "MissionPage",
     "MissionSession",
     "MissionSessionQuerySet",
+    "SelfReportedHours",
     "SessionSeries",
     "Skill",
     "SustainableDevelopmentGoal",
