@@ -3,7 +3,7 @@
 from django.urls import path
 
 from missions import feeds
-from missions.views import approvals, csr, employee
+from missions.views import approvals, community, community_csr, csr, employee
 
 app_name = "missions"
 
@@ -38,5 +38,16 @@ urlpatterns = [
         "engagement/csr/sessions/<id:session_id>/roster.csv",
         csr.csr_roster_csv,
         name="csr_roster_csv",
+    ),
+    # Employees' own contributions, their CSR review, and the association's approval page.
+    path("engagement/hours/", community.self_reported, name="self_reported"),
+    path("engagement/proposals/", community.proposals, name="proposals"),
+    path("engagement/csr/hours/", community_csr.csr_self_reported, name="csr_self_reported"),
+    path("engagement/csr/proposals/", community_csr.csr_proposals, name="csr_proposals"),
+    path("engagement/csr/proposals/<id:pk>/", community_csr.csr_proposal, name="csr_proposal"),
+    path(
+        "association/<id:association_id>/hours/",
+        community.association_hours,
+        name="association_hours",
     ),
 ]
