@@ -218,6 +218,15 @@ class SeriesForm(forms.Form):
     place = forms.CharField(label=gettext_lazy("Place"), max_length=255, required=False)
 
 
+class HoursField(forms.DecimalField):
+    """Hours typed with a comma or a dot, whatever the page's language."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(",", ".")
+        return super().to_python(value)
+
+
 class SelfReportedHoursForm(forms.Form):
     """Hours done on one's own with an association (the service checks the rules)."""
 
@@ -229,7 +238,7 @@ class SelfReportedHoursForm(forms.Form):
         validators=[validate_date_in_range],
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    hours = forms.DecimalField(
+    hours = HoursField(
         label=gettext_lazy("Hours"),
         min_value=Decimal("0.25"),
         max_value=Decimal(16),

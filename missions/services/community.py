@@ -108,9 +108,6 @@ def approve_self_reported(*, scope: QuerySet, ids: list[int], actor) -> int:
 
 def refuse_self_reported(*, scope: QuerySet, reasons: dict[int, str], actor) -> int:
     """Refuse the pending entries named in `reasons` (id -> reason); every one needs a reason."""
-    missing = [pk for pk, reason in reasons.items() if not " ".join((reason or "").split())]
-    if missing:
-        raise InvalidContribution(_("Give a reason for each refusal."), field="reason")
     return _decide(scope=scope, reasons=reasons, approve=False, actor=actor)
 
 
@@ -122,6 +119,9 @@ def _decide(*, scope: QuerySet, reasons: dict[int, str], approve: bool, actor) -
         .filter(pk__in=list(reasons), status=SelfReportedHours.Status.PENDING)
         .order_by("pk")
     )
+    # Only the lines really refused need a reason (an id outside the scope is ignored anyway).
+    if not approve and any(not " ".join((reasons[e.pk] or "").split()) for e in entries):
+        raise InvalidContribution(_("Give a reason for each refusal."), field="reason")
     for entry in entries:
         entry.status = (
             SelfReportedHours.Status.APPROVED if approve else SelfReportedHours.Status.REFUSED
