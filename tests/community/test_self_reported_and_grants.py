@@ -203,3 +203,29 @@ def test_an_inactive_policy_gives_nothing_and_the_beat_task_runs_every_policy(
 
     assert compute_volunteer_grants() == 1
     assert CompanyGift.objects.get(kind="grant").company == company_b
+
+
+def test_approved_declarations_count_in_the_impact_metrics(company_a, employee_a, associations):
+    from reporting.periods import Period
+    from reporting.presentation import key_messages
+    from reporting.selectors.metrics import company_metrics
+
+    _attended(employee_a, associations[0], Decimal(7))
+    _approved(employee_a, associations[0], "4")
+    _declare(employee_a, associations[1], hours="5", days_ago=3)  # pending: not counted
+    today = company_today(company_a)
+    period = Period(
+        "year",
+        today.replace(month=1, day=1),
+        today.replace(year=today.year + 1, month=1, day=1),
+        year=today.year,
+    )
+    kpis = company_metrics(company=company_a, period=period)["kpis"]
+    assert (kpis["hours"], kpis["self_reported_hours"], kpis["all_volunteering_hours"]) == (
+        7,
+        4,
+        11,
+    )
+    assert kpis["self_reported_volunteers"] == 1
+    messages = key_messages(company_metrics(company=company_a, period=period))
+    assert any("on their own" in m for m in messages)

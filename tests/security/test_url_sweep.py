@@ -170,6 +170,18 @@ RULES = [
     Rule(r"^engagement/approvals/link/", {"token": "forged_approval_token"}),
     Rule(r"^engagement/calendar/", {"token": "forged_calendar_token"}),
     Rule(r"^engagement/enrolments/", {"pk": "enrolment"}),
+    Rule(
+        r"^engagement/csr/(hours|proposals)/",
+        {"pk": "proposal"},
+        data=(("decision", "approve"), ("entry", "{self_reported}")),
+    ),
+    # The association workspace: A's people are members of no association.
+    Rule(
+        r"^association/",
+        {"association_id": "shared:association"},
+        data=(("decision", "approve"), ("entry", "{self_reported}")),
+    ),
+    Rule(r"^giving/votes/", {"pk": "vote"}, data=(("choice", "{association}"),)),
     Rule(r"^impact/export/", {"breakdown": ["=sites", "=departments", "=missions", "=money"]}),
     Rule(r"^profile/data/export/", {"pk": "data_export"}),
     Rule(r"^privacy/leavers/", {"pk": ["leaver", "profile"]}, data=(("confirm", "on"),)),
