@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from missions.models import CalendarFeed, Enrolment, EnrolmentEvent, Feedback, MissionSession
+from missions.models import (
+    AssociationProposal,
+    CalendarFeed,
+    Enrolment,
+    EnrolmentEvent,
+    Feedback,
+    MissionSession,
+    SelfReportedHours,
+)
 from missions.models.engagement import SEAT_HOLDING_STATUSES, EnrolmentStatus
 from portal.models import EmployeeProfile
 
@@ -105,6 +113,34 @@ def export(profile: EmployeeProfile) -> dict[str, list[dict]]:
         "calendar_feed": (
             [{"created_at": feed.created_at, "active": True}] if feed is not None else []
         ),
+        "self_reported_hours": [
+            {
+                "date": row.done_on,
+                "association": row.association.title,
+                "hours": row.hours,
+                "what_you_did": row.description,
+                "status": row.status,
+                "refusal_reason": row.refusal_reason,
+                "declared_at": row.created_at,
+            }
+            for row in SelfReportedHours.objects.filter(employee=profile)
+            .select_related("association")
+            .order_by("created_at", "pk")
+        ],
+        "association_proposals": [
+            {
+                "name": row.name,
+                "identifier": row.identifier,
+                "website": row.website,
+                "reason": row.reason,
+                "status": row.status,
+                "decline_reason": row.decline_reason,
+                "proposed_at": row.created_at,
+            }
+            for row in AssociationProposal.objects.filter(proposed_by=profile).order_by(
+                "created_at", "pk"
+            )
+        ],
     }
 
 
@@ -143,4 +179,11 @@ def erase(profile: EmployeeProfile) -> dict[str, int]:
         .exclude(note="")
         .update(note=""),
         "calendar_feed": CalendarFeed.objects.filter(employee=profile).delete()[0],
+        # Approved hours still count in the figures; what the person wrote goes.
+        "self_reported_texts": SelfReportedHours.objects.filter(employee=profile).update(
+            description=""
+        ),
+        "proposals": AssociationProposal.objects.filter(proposed_by=profile).update(
+            proposed_by=None, reason=""
+        ),
     }

@@ -51,6 +51,8 @@ EXPECTED_TABLES = {
     "feedback_given",
     "approvals_decided",
     "calendar_feed",
+    "self_reported_hours",
+    "association_proposals",
     # donations
     "pledges",
     "payroll_deductions",
@@ -60,6 +62,7 @@ EXPECTED_TABLES = {
     "matches",
     "statements",
     "money_audit",
+    "vote_ballots",
     # reporting
     "impact_reports_requested",
 }
