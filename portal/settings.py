@@ -486,6 +486,8 @@ CORDEE_DEMO_SEEDERS: list[str] = [
     "missions.demo.catalogue.seed",
     "missions.demo.engagement.seed",
     "donations.demo.giving.seed",
+    "missions.demo.community.seed",  # declared hours and a proposal, then grants and a vote
+    "donations.demo.community.seed",
     "reporting.demo.reports.seed",  # last: it reports on what the others seeded
 ]
 

@@ -428,7 +428,7 @@ def _build_company(name: str, slug: str, tag: str, association) -> CompanyWorld:
             person_yearly_cap_cents=10_000,
         ),
     )
-    second = make_association(title=f"Vote choice {tag[:2]}", slug=f"vote-choice-{tag}")
+    second = make_association(title=f"Vote choice {tag[:2]}", slug=f"vote-choice-{tag[:2]}")
     vote = vote_service.open_vote(
         company=company,
         title=f"{tag.title()} staff vote",
