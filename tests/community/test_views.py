@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def _client(client, profile_or_user):
     client.force_login(getattr(profile_or_user, "user", profile_or_user))
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the tests read the English messages
     return client
 
 
@@ -347,3 +348,11 @@ def test_the_votes_page_lists_open_votes_without_n_plus_one(
     with django_assert_max_num_queries(20):
         page = client.get(reverse("donations:votes"))
     assert page.content.decode().count("data-vote=") == 5
+
+
+def test_the_pages_speak_french(client, employee_a, associations):
+    client.force_login(employee_a.user)
+    page = client.get(reverse("missions:self_reported"), HTTP_ACCEPT_LANGUAGE="fr")
+    assert "Mes heures en autonomie" in page.content.decode()
+    votes_page = client.get(reverse("donations:votes"), HTTP_ACCEPT_LANGUAGE="fr")
+    assert "Votes des salariés" in votes_page.content.decode()
