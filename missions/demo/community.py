@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.db import transaction
 
+from missions.exceptions import EngagementError
 from missions.models import AssociationPage, AssociationProposal, SelfReportedHours
 from missions.services import community
 from portal.calendar import company_today
@@ -46,13 +47,16 @@ def seed_company(company: Company, associations) -> None:
         others = [p for p in people if p != employee][:3]
         for i, (days, hours, what, approved) in enumerate(DECLARATIONS):
             person = employee if i % 2 == 0 else (others[i % len(others)] if others else employee)
-            entry = community.report_hours(
-                employee=person,
-                association_id=associations[i % len(associations)].pk,
-                done_on=today - dt.timedelta(days=days),
-                hours=hours,
-                description=what,
-            )
+            try:
+                entry = community.report_hours(
+                    employee=person,
+                    association_id=associations[i % len(associations)].pk,
+                    done_on=today - dt.timedelta(days=days),
+                    hours=hours,
+                    description=what,
+                )
+            except EngagementError:  # hired after that day: the demo skips the line
+                continue
             if approved:
                 community.approve_self_reported(
                     scope=SelfReportedHours.objects.filter(pk=entry.pk), ids=[entry.pk], actor=None
