@@ -64,4 +64,9 @@ def seed_company(company: Company, associations) -> None:
             associations[i % len(associations)],
             associations[(i + 1) % len(associations)],
         )
-        votes.cast_ballot(vote_id=vote.pk, employee=voter, allocations={first.pk: 7, second.pk: 3})
+        try:
+            votes.cast_ballot(
+                vote_id=vote.pk, employee=voter, allocations={first.pk: 7, second.pk: 3}
+            )
+        except votes.VoteError:  # not (yet) employed today: no ballot
+            continue
