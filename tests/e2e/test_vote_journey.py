@@ -3,6 +3,7 @@ it, the results and the company gifts appear; the contribution pages pass axe-co
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -72,3 +73,40 @@ def test_open_vote_close_and_share_journey(page, vote_setup, axe_check):
         page.goto(path)
         assert axe_check(page) == [], path
     assert page.csp_errors == []
+
+
+def test_ballot_and_declaration_pages_in_french_on_a_phone(
+    page, live_server, vote_setup, axe_check
+):
+    from django.utils import timezone
+
+    from donations.services import votes
+    from portal.models import EmployeeProfile
+
+    company = EmployeeProfile.objects.get(user__email="eve@alpha.example").company
+    now = timezone.now()
+    vote = votes.open_vote(
+        company=company,
+        title="Budget de Noël",
+        budget_cents=10_000,
+        mode="points",
+        points=10,
+        opens_at=now - dt.timedelta(hours=1),
+        closes_at=now + dt.timedelta(days=3),
+        association_ids=[a.pk for a in vote_setup],
+    )
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, "eve@alpha.example")
+    # The language chosen on the site (its cookie) also reaches the axe-core context.
+    page.context.add_cookies([{"name": "django_language", "value": "fr", "url": live_server.url}])
+    page.goto(f"/giving/votes/{vote.pk}/")
+    assert page.get_by_role("heading", name="Votre vote").is_visible()
+    page.get_by_label("Forêts Vives").fill("6")
+    page.get_by_label("Les Restos").fill("4")
+    page.get_by_role("button", name="Voter").click()
+    page.get_by_text("Votre vote est enregistré").wait_for()
+    assert axe_check(page) == []
+    page.goto("/engagement/hours/")
+    assert page.get_by_role("heading", name="Mes heures en autonomie").is_visible()
+    assert axe_check(page) == []
+    assert votes.tally(vote) == {vote_setup[0].pk: 4, vote_setup[1].pk: 6}
