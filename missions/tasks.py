@@ -38,3 +38,10 @@ def send_proposal_email(*, proposal_id: int) -> int:
     from missions.services import community
 
     return community.send_proposal_decision(proposal_id=proposal_id)
+
+
+@shared_task(name="missions.send_refused_hours_email")
+def send_refused_hours_email(*, entry_ids: list[int]) -> int:
+    from missions.services import community
+
+    return community.send_refused_hours(entry_ids=entry_ids)

@@ -132,7 +132,37 @@ def _decide(*, scope: QuerySet, reasons: dict[int, str], approve: bool, actor) -
     SelfReportedHours.objects.bulk_update(
         entries, ["status", "refusal_reason", "decided_by", "decided_at"]
     )
+    if not approve and entries and not is_suppressed():
+        from missions import tasks
+
+        ids = [entry.pk for entry in entries]
+        transaction.on_commit(lambda: tasks.send_refused_hours_email.delay(entry_ids=ids))
     return len(entries)
+
+
+def send_refused_hours(*, entry_ids: list[int]) -> int:
+    """Tell each employee which of their declared hours were refused and why (one e-mail each)."""
+    entries = (
+        SelfReportedHours.objects.filter(pk__in=entry_ids, status=SelfReportedHours.Status.REFUSED)
+        .select_related("employee__user", "association")
+        .order_by("employee", "done_on", "pk")
+    )
+    by_employee: dict[int, list[SelfReportedHours]] = {}
+    for entry in entries:
+        by_employee.setdefault(entry.employee_id, []).append(entry)
+    sent = 0
+    for lines in by_employee.values():
+        employee = lines[0].employee
+        context = {
+            "employee": employee,
+            "entries": lines,
+            "hours_url": absolute(reverse("missions:self_reported")),
+        }
+        with translation.override(language_of(employee)):
+            text = render_to_string("emails/missions/self_reported_refused.txt", context)
+        subject, body = subject_and_body(text)
+        sent += EmailMultiAlternatives(subject, body, to=[employee.user.email]).send()
+    return sent
 
 
 # Association proposals ------------------------------------------------------------------------

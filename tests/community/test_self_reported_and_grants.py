@@ -229,3 +229,24 @@ def test_approved_declarations_count_in_the_impact_metrics(company_a, employee_a
     assert kpis["self_reported_volunteers"] == 1
     messages = key_messages(company_metrics(company=company_a, period=period))
     assert any("on their own" in m for m in messages)
+
+
+def test_each_employee_is_told_once_which_hours_were_refused_and_why(
+    employee_a, associations, mailoutbox, django_capture_on_commit_callbacks
+):
+    ben = make_employee(employee_a.company)
+    entries = [_declare(employee_a, associations[0], days_ago=d) for d in (1, 2)]
+    entries.append(_declare(ben, associations[1]))
+    scope = SelfReportedHours.objects.all()
+    with django_capture_on_commit_callbacks(execute=True):
+        community.refuse_self_reported(
+            scope=scope,
+            reasons={e.pk: f"Reason {i}" for i, e in enumerate(entries)},
+            actor=None,
+        )
+    assert sorted(m.to[0] for m in mailoutbox) == sorted([employee_a.user.email, ben.user.email])
+    ana_mail = next(m for m in mailoutbox if m.to == [employee_a.user.email])
+    assert "Reason 0" in ana_mail.body and "Reason 1" in ana_mail.body
+    with django_capture_on_commit_callbacks(execute=True):
+        community.approve_self_reported(scope=scope, ids=[e.pk for e in entries], actor=None)
+    assert len(mailoutbox) == 2  # nothing to approve any more, nobody else written to
