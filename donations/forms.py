@@ -686,3 +686,121 @@ def initial_from_campaign(campaign) -> dict:
         "employee_cap": euros(campaign.employee_cap_cents),
         "match_budget": euros(campaign.match_budget_cents),
     }
+
+
+class GrantPolicyForm(forms.Form):
+    """The year's volunteer grant policy (amounts typed in euros, kept in cents)."""
+
+    hours_per_grant = forms.IntegerField(
+        label=_("Hours per grant"),
+        min_value=1,
+        max_value=1000,
+        help_text=_("Hours an employee gives an association outside work time for each grant."),
+    )
+    amount_per_grant_cents = EurosField(label=_("Amount of a grant"))
+    yearly_budget_cents = EurosField(
+        label=_("Yearly budget"), min_value=Decimal(0), help_text=_("The most given in the year.")
+    )
+    person_yearly_cap_cents = EurosField(
+        label=_("Yearly cap per person"),
+        min_value=Decimal(0),
+        help_text=_("The most one employee's hours can earn in grants in the year."),
+    )
+    is_active = forms.BooleanField(label=_("Grants are given"), required=False, initial=True)
+
+    @staticmethod
+    def initial_from(policy) -> dict:
+        return {
+            "hours_per_grant": policy.hours_per_grant,
+            "amount_per_grant_cents": cents_to_decimal(policy.amount_per_grant_cents),
+            "yearly_budget_cents": cents_to_decimal(policy.yearly_budget_cents),
+            "person_yearly_cap_cents": cents_to_decimal(policy.person_yearly_cap_cents),
+            "is_active": policy.is_active,
+        }
+
+
+class StaffVoteForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=150)
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    budget = EurosField(label=_("Budget shared by the vote"))
+    mode = forms.ChoiceField(
+        label=_("How people vote"),
+        choices=[
+            ("one", _("One choice per person")),
+            ("points", _("Each person splits points")),
+        ],
+        widget=forms.RadioSelect,
+        initial="one",
+    )
+    points = forms.IntegerField(
+        label=_("Points per person (split mode)"),
+        min_value=2,
+        max_value=1000,
+        initial=100,
+        required=False,
+    )
+    opens_at = forms.DateTimeField(
+        label=_("Opens"),
+        validators=[validate_date_in_range],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    closes_at = forms.DateTimeField(
+        label=_("Closes"),
+        validators=[validate_date_in_range],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    associations = forms.TypedMultipleChoiceField(
+        label=_("Associations"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("At least two."),
+    )
+
+    def __init__(self, *args, associations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["associations"].choices = [(a.pk, a.title) for a in associations]
+        if not self.is_bound:
+            now = timezone.localtime().replace(second=0, microsecond=0)
+            self.initial.setdefault("opens_at", now.strftime("%Y-%m-%dT%H:%M"))
+            closes = now + dt.timedelta(days=14)
+            self.initial.setdefault("closes_at", closes.strftime("%Y-%m-%dT%H:%M"))
+
+
+class BallotForm(forms.Form):
+    """One choice (a radio list) or points per association, depending on the vote's mode."""
+
+    def __init__(self, *args, vote, associations, current: dict[int, int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.vote = vote
+        if vote.mode == "one":
+            self.fields["choice"] = forms.TypedChoiceField(
+                label=_("Your choice"),
+                coerce=int,
+                choices=[(a.pk, a.title) for a in associations],
+                widget=forms.RadioSelect,
+                initial=next(iter(current), None),
+            )
+        else:
+            for association in associations:
+                self.fields[f"points_{association.pk}"] = forms.IntegerField(
+                    label=association.title,
+                    min_value=0,
+                    max_value=vote.points,
+                    required=False,
+                    initial=current.get(association.pk, 0),
+                )
+
+    def allocations(self) -> dict[int, int]:
+        data = self.cleaned_data
+        if "choice" in data:
+            return {data["choice"]: 1}
+        return {
+            int(name.removeprefix("points_")): value or 0
+            for name, value in data.items()
+            if name.startswith("points_")
+        }

@@ -231,7 +231,24 @@ def export(profile: EmployeeProfile) -> dict[str, list[dict]]:
                 "created_at", "pk"
             )
         ],
+        "vote_ballots": _ballots(profile),
     }
+
+
+def _ballots(profile: EmployeeProfile) -> list[dict]:
+    from donations.models import BallotChoice
+
+    return [
+        {
+            "vote": row.ballot.vote.title,
+            "association": row.association.title,
+            "points": row.points,
+            "cast_at": row.ballot.updated_at,
+        }
+        for row in BallotChoice.objects.filter(ballot__employee=profile)
+        .select_related("ballot__vote", "association")
+        .order_by("ballot__created_at", "pk")
+    ]
 
 
 def erasure_blockers(profile: EmployeeProfile) -> list[str]:
@@ -298,4 +315,12 @@ def erase(profile: EmployeeProfile) -> dict[str, int]:
         "card_payment_details": PaymentAttempt.objects.filter(donor=profile)
         .filter(~Q(client_secret="") | ~Q(failure_message=""))
         .update(client_secret="", failure_message=""),
+        # A closed vote keeps its counted results; the person's choices go.
+        "vote_ballots": _delete_ballots(profile),
     }
+
+
+def _delete_ballots(profile: EmployeeProfile) -> int:
+    from donations.models import Ballot
+
+    return Ballot.objects.filter(employee=profile).delete()[1].get("donations.Ballot", 0)

@@ -78,3 +78,17 @@ def send_campaign_launch_emails(*, campaign_id: int) -> int:
     from donations.services import notifications
 
     return notifications.send_campaign_launch(campaign_id=campaign_id)
+
+
+@shared_task(name="donations.close_due_votes")
+def close_due_votes() -> int:
+    from donations.services import votes
+
+    return votes.close_due_votes()
+
+
+@shared_task(name="donations.compute_volunteer_grants")
+def compute_volunteer_grants() -> int:
+    from donations.services import grants
+
+    return grants.compute_all_grants()

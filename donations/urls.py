@@ -5,6 +5,8 @@ from django.urls import path
 from donations.views import (
     campaigns,
     campaigns_csr,
+    community,
+    community_csr,
     finance,
     giving,
     leave_days,
@@ -78,5 +80,12 @@ urlpatterns = [
     path("rules/pledge-bounds/", rules.pledge_bounds, name="rules_pledge_bounds"),
     path("refunds/", rules.refund_list, name="rules_refunds"),
     path("refunds/<id:pk>/", rules.refund_confirm, name="rules_refund"),
+    # Staff votes (employees) and their management, volunteer grants (CSR officers).
+    path("votes/", community.vote_list, name="votes"),
+    path("votes/manage/", community_csr.vote_manage, name="vote_manage"),
+    path("votes/<id:pk>/", community.vote_detail, name="vote"),
+    path("votes/<id:pk>/close/", community_csr.vote_close, name="vote_close"),
+    path("grants/", community_csr.grant_policy, name="grant_policy"),
+    path("grants/run/", community_csr.grant_run, name="grant_run"),
     path("webhooks/payments/", webhooks.payment_webhook, name="payment_webhook"),
 ]

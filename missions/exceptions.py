@@ -19,6 +19,7 @@ __all__ = [
     "GracePeriodOver",
     "IllegalTransition",
     "InvalidApprovalLink",
+    "InvalidContribution",
     "InvalidHours",
     "InvalidInvitation",
     "InvitationRefused",
@@ -238,3 +239,11 @@ class RosterNotSaved(EngagementError):
 
     def default_message(self) -> str:
         return _("Nothing was saved: correct the lines marked below.")
+
+
+class InvalidContribution(EngagementError):
+    """Self-reported hours or an association proposal that breaks a rule; `field` names where."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        self.field = field
+        super().__init__(message)

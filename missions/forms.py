@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.utils import formats
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from missions.models import Cause, MissionKind, SessionSeries, Skill
+from missions.models import AssociationPage, Cause, MissionKind, SessionSeries, Skill
 from missions.selectors.catalogue import MissionFilters, sorted_by_name
 from missions.services.series import MAX_SESSIONS
 from missions.services.sessions import REASON_MAX_LENGTH
@@ -445,3 +447,87 @@ class EmployeeSkillsForm(forms.Form):
     def __init__(self, *args, skills=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["skills"].choices = [(s.pk, s.name) for s in skills]
+
+
+class HoursField(forms.DecimalField):
+    """Hours typed with a comma or a dot, whatever the page's language."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(",", ".")
+        return super().to_python(value)
+
+
+class SelfReportedHoursForm(forms.Form):
+    """Hours done on one's own with an association (the service checks the rules)."""
+
+    association = forms.ModelChoiceField(
+        label=gettext_lazy("Association"), queryset=AssociationPage.objects.none()
+    )
+    done_on = forms.DateField(
+        label=gettext_lazy("Date"),
+        validators=[validate_date_in_range],
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    hours = HoursField(
+        label=gettext_lazy("Hours"),
+        min_value=Decimal("0.25"),
+        max_value=Decimal(16),
+        max_digits=4,
+        decimal_places=2,
+        help_text=gettext_lazy("Between a quarter of an hour and 16 hours."),
+    )
+    description = forms.CharField(
+        label=gettext_lazy("What you did"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["association"].queryset = AssociationPage.objects.accepting_gifts().order_by(
+            "title"
+        )
+
+
+class ContributionDecisionForm(forms.Form):
+    """Bulk decision on self-reported hours: the ids are read from the list's checkboxes."""
+
+    decision = forms.ChoiceField(
+        choices=[("approve", gettext_lazy("Approve")), ("refuse", gettext_lazy("Refuse"))]
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for refusing (for every selected line without its own)"),
+        max_length=300,
+        required=False,
+    )
+
+
+class ProposalForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name of the association"), max_length=200)
+    identifier_kind = forms.ChoiceField(
+        label=gettext_lazy("Identifier"),
+        choices=[("rna", gettext_lazy("RNA number")), ("siren", gettext_lazy("SIREN number"))],
+    )
+    identifier = forms.CharField(
+        label=gettext_lazy("Number"),
+        max_length=20,
+        help_text=gettext_lazy("RNA: W followed by 9 digits. SIREN: 9 digits."),
+    )
+    website = forms.URLField(label=gettext_lazy("Website (optional)"), required=False)
+    reason = forms.CharField(
+        label=gettext_lazy("Why this association?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class ProposalDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("accept", gettext_lazy("Accept")), ("decline", gettext_lazy("Decline"))]
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for declining (sent to the employee)"),
+        max_length=300,
+        required=False,
+    )

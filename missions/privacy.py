@@ -10,12 +10,14 @@ from __future__ import annotations
 from django.utils import timezone
 
 from missions.models import (
+    AssociationProposal,
     CalendarFeed,
     EmployeeSkill,
     Enrolment,
     EnrolmentEvent,
     Feedback,
     MissionSession,
+    SelfReportedHours,
     VolunteerFeedback,
 )
 from missions.models.engagement import SEAT_HOLDING_STATUSES, EnrolmentStatus
@@ -137,6 +139,34 @@ def export(profile: EmployeeProfile) -> dict[str, list[dict]]:
             .order_by("skill__name")
             .values_list("skill__name", flat=True)
         ],
+        "self_reported_hours": [
+            {
+                "date": row.done_on,
+                "association": row.association.title,
+                "hours": row.hours,
+                "what_you_did": row.description,
+                "status": row.status,
+                "refusal_reason": row.refusal_reason,
+                "declared_at": row.created_at,
+            }
+            for row in SelfReportedHours.objects.filter(employee=profile)
+            .select_related("association")
+            .order_by("created_at", "pk")
+        ],
+        "association_proposals": [
+            {
+                "name": row.name,
+                "identifier": row.identifier,
+                "website": row.website,
+                "reason": row.reason,
+                "status": row.status,
+                "decline_reason": row.decline_reason,
+                "proposed_at": row.created_at,
+            }
+            for row in AssociationProposal.objects.filter(proposed_by=profile).order_by(
+                "created_at", "pk"
+            )
+        ],
     }
 
 
@@ -179,4 +209,11 @@ def erase(profile: EmployeeProfile) -> dict[str, int]:
         .update(note=""),
         "calendar_feed": CalendarFeed.objects.filter(employee=profile).delete()[0],
         "skills_offered": EmployeeSkill.objects.filter(employee=profile).delete()[0],
+        # Approved hours still count in the figures; what the person wrote goes.
+        "self_reported_texts": SelfReportedHours.objects.filter(employee=profile).update(
+            description=""
+        ),
+        "proposals": AssociationProposal.objects.filter(proposed_by=profile).update(
+            proposed_by=None, reason=""
+        ),
     }

@@ -45,3 +45,17 @@ def send_session_message(*, message_id: int) -> int:
     from missions.services import session_messages
 
     return session_messages.send(message_id=message_id)
+
+
+@shared_task(name="missions.send_proposal_email")
+def send_proposal_email(*, proposal_id: int) -> int:
+    from missions.services import community
+
+    return community.send_proposal_decision(proposal_id=proposal_id)
+
+
+@shared_task(name="missions.send_refused_hours_email")
+def send_refused_hours_email(*, entry_ids: list[int]) -> int:
+    from missions.services import community
+
+    return community.send_refused_hours(entry_ids=entry_ids)

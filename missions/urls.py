@@ -4,7 +4,15 @@ association workspace (/association/)."""
 from django.urls import path
 
 from missions import feeds
-from missions.views import approvals, association, csr, employee, skills
+from missions.views import (
+    approvals,
+    association,
+    community,
+    community_csr,
+    csr,
+    employee,
+    skills,
+)
 
 app_name = "missions"
 
@@ -94,5 +102,16 @@ urlpatterns = [
         "association/<id:association_id>/invitations/<id:invitation_id>/revoke/",
         association.invitation_revoke,
         name="association_invitation_revoke",
+    ),
+    # Employees' own contributions, their CSR review, and the association's approval page.
+    path("engagement/hours/", community.self_reported, name="self_reported"),
+    path("engagement/proposals/", community.proposals, name="proposals"),
+    path("engagement/csr/hours/", community_csr.csr_self_reported, name="csr_self_reported"),
+    path("engagement/csr/proposals/", community_csr.csr_proposals, name="csr_proposals"),
+    path("engagement/csr/proposals/<id:pk>/", community_csr.csr_proposal, name="csr_proposal"),
+    path(
+        "association/<id:association_id>/hours/",
+        community.association_hours,
+        name="association_hours",
     ),
 ]

@@ -180,6 +180,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "missions.record_attendance_after_grace",
         "schedule": 6 * 3600,
     },
+    # Staff votes close at their end date; volunteer grants follow approved hours (idempotent).
+    "donations-close-due-votes": {"task": "donations.close_due_votes", "schedule": 15 * 60},
+    "donations-compute-volunteer-grants": {
+        "task": "donations.compute_volunteer_grants",
+        "schedule": 24 * 3600,
+    },
     # People: leave dates that have passed, accounts closed after the grace period (idempotent;
     # hourly so that each company's midnight is caught within the hour).
     "portal-apply-departures": {"task": "portal.apply_departures", "schedule": 3600},
@@ -501,6 +507,8 @@ CORDEE_MFA_PROTECTED_VIEW_MODULES = [
     "reporting.views.impact",
     "reporting.views.csr",  # the CSR home: the company's to-do and figures
     "missions.views.csr",
+    "donations.views.community_csr",
+    "missions.views.community_csr",
     # People and personal data of the whole company: the HR import, SCIM tokens, leavers.
     "portal.views.people",
     "portal.scim.views.csr",
@@ -524,6 +532,8 @@ CORDEE_DEMO_SEEDERS: list[str] = [
     "donations.demo.ledger.seed",  # after engagement and giving: values their skills hours
     "donations.demo.receipts.seed",  # after giving and ledger: last year's receipts
     "donations.demo.campaigns.seed",  # a running Christmas collection and a volunteering month
+    "missions.demo.community.seed",  # declared hours and a proposal, then grants and a vote
+    "donations.demo.community.seed",
     "reporting.demo.reports.seed",  # last: it reports on what the others seeded
 ]
 

@@ -231,6 +231,14 @@ def key_messages(metrics: dict) -> list[str]:
                 "sessions": fmt_int(k["sessions"]),
             }
         )
+    if k.get("self_reported_hours"):
+        messages.append(
+            _("%(n)s employees also gave %(hours)s on their own, approved by the associations.")
+            % {
+                "n": fmt_int(k["self_reported_volunteers"]),
+                "hours": fmt_hours(k["self_reported_hours"]),
+            }
+        )
     if k["skills_valuation_cents"]:
         messages.append(
             _("Skills sponsorship represents %(value)s of expertise given (%(hours)s).")

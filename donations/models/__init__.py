@@ -8,10 +8,12 @@
 - `leave_days`: employees' leave-day donation requests (loi 2024-344);
 - `disbursements`: what is paid to each association, and the audit log of the money;
 - `ledger`: the turnover and tax due the company enters for its mécénat ledger;
-- `receipts`: tax receipts, their numbering, the associations' receipt settings, donors' addresses.
+- `receipts`: tax receipts, their numbering, the associations' receipt settings, donors' addresses;
+- `community`: volunteer grant policies, staff votes and their ballots.
 """
 
 from donations.models.campaigns import Campaign
+from donations.models.community import Ballot, BallotChoice, GrantPolicy, StaffVote
 from donations.models.company_gifts import CompanyGift
 from donations.models.disbursements import AuditEntry, Disbursement, DisbursementBatch
 from donations.models.gifts import Donation, Match, MatchingPolicy, PaymentAttempt, StripeEvent
@@ -39,6 +41,8 @@ __all__ = [
     "CONSENT_TEXT_VERSION",
     "DELEGATION_TEXT_VERSION",
     "AuditEntry",
+    "Ballot",
+    "BallotChoice",
     "Campaign",
     "CompanyFiscalYear",
     "CompanyGift",
@@ -48,6 +52,7 @@ __all__ = [
     "Donation",
     "DonorAddress",
     "GivingSettings",
+    "GrantPolicy",
     "LeaveDayRequest",
     "Match",
     "MatchingPolicy",
@@ -60,6 +65,7 @@ __all__ = [
     "ReceiptSettings",
     "Refund",
     "RoundUpAssociation",
+    "StaffVote",
     "StripeEvent",
     "TaxReceipt",
 ]

@@ -5,7 +5,8 @@
 - `association_workspace`: their invitations and their feedback on volunteers and companies;
 - `engagement`: enrolments and their life cycle, feedback, calendar feeds and session series;
 - `session_messages`: what CSR officers wrote to a session's participants;
-- `employee_skills`: the skills an employee says they have (mission suggestions).
+- `employee_skills`: the skills an employee says they have (mission suggestions);
+- `community`: self-reported hours and associations proposed by employees.
 """
 
 from missions.models.association_members import AssociationMembership
@@ -28,6 +29,12 @@ from missions.models.catalogue import (
     Skill,
     SustainableDevelopmentGoal,
 )
+from missions.models.community import (
+    MAX_SELF_REPORTED_HOURS,
+    MIN_SELF_REPORTED_HOURS,
+    AssociationProposal,
+    SelfReportedHours,
+)
 from missions.models.employee_skills import EmployeeSkill
 from missions.models.engagement import (
     QUOTA_STATUSES,
@@ -43,6 +50,8 @@ from missions.models.engagement import (
 from missions.models.session_messages import SessionMessage
 
 __all__ = [
+    "MAX_SELF_REPORTED_HOURS",
+    "MIN_SELF_REPORTED_HOURS",
     "QUOTA_STATUSES",
     "REOPENABLE_STATUSES",
     "SEAT_HOLDING_STATUSES",
@@ -51,6 +60,7 @@ __all__ = [
     "AssociationInvitation",
     "AssociationMembership",
     "AssociationPage",
+    "AssociationProposal",
     "CalendarFeed",
     "Cause",
     "CompanyFeedback",
@@ -65,6 +75,7 @@ __all__ = [
     "MissionPage",
     "MissionSession",
     "MissionSessionQuerySet",
+    "SelfReportedHours",
     "SessionMessage",
     "SessionSeries",
     "Skill",

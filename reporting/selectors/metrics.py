@@ -36,6 +36,7 @@ from missions.models import (
     MissionPage,
     SustainableDevelopmentGoal,
 )
+from missions.selectors.community import approved_self_reported_totals
 from missions.selectors.engagement import feedback_of
 from portal.db_routing import reads_from_replica
 from portal.models import Company
@@ -184,6 +185,10 @@ def _kpis(company: Company, period: Period) -> dict:
         )
     )
     feedback = _feedback_summary(enrolments)
+    # Hours employees did on their own with an association, once approved: beside the hours of
+    # attended sessions (not inside them, whose breakdowns by kind, cause and site add up).
+    declared = approved_self_reported_totals(company, period.start, period.end)
+    self_reported = centihours(declared["hours"])
     return {
         "headcount": headcount,
         "participants": participants,
@@ -198,6 +203,9 @@ def _kpis(company: Company, period: Period) -> dict:
         "quota_days": quota_days,
         "quota_use_rate": _ratio(work_time_days, quota_days),
         "skills_hours": as_hours(skills),
+        "self_reported_hours": as_hours(self_reported),
+        "self_reported_volunteers": declared["volunteers"],
+        "all_volunteering_hours": as_hours(hours + self_reported),
         "hourly_valuation_cents": company.hourly_valuation_cents,
         "skills_valuation_cents": _skills_valuation(company, enrolments),
         "company_gifts_cents": company_gifts_total_cents(

@@ -53,6 +53,8 @@ EXPECTED_TABLES = {
     "approvals_decided",
     "calendar_feed",
     "skills_offered",
+    "self_reported_hours",
+    "association_proposals",
     # donations
     "pledges",
     "payroll_deductions",
@@ -65,6 +67,7 @@ EXPECTED_TABLES = {
     "receipt_address",
     "tax_receipts",
     "money_audit",
+    "vote_ballots",
     # reporting
     "impact_reports_requested",
 }

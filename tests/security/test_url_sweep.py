@@ -184,7 +184,15 @@ RULES = [
             "invitation_id": "association_invitation",
             "disbursement_id": "disbursement",
         },
+        # The declared-hours approval page posts entries with a decision.
+        data=(("decision", "approve"), ("entry", "{self_reported}")),
     ),
+    Rule(
+        r"^engagement/csr/(hours|proposals)/",
+        {"pk": "proposal"},
+        data=(("decision", "approve"), ("entry", "{self_reported}")),
+    ),
+    Rule(r"^giving/votes/", {"pk": "vote"}, data=(("choice", "{association}"),)),
     Rule(r"^impact/export/", {"breakdown": ["=sites", "=departments", "=missions", "=money"]}),
     Rule(r"^profile/data/export/", {"pk": "data_export"}),
     Rule(r"^privacy/leavers/", {"pk": ["leaver", "profile"]}, data=(("confirm", "on"),)),

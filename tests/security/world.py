@@ -468,6 +468,53 @@ def _build_company(name: str, slug: str, tag: str, association) -> CompanyWorld:
         pay_grade=pay_grade.pk,
         fiscal_year=fiscal_year.pk,
     )
+    # Contributions, grants and votes: a declaration, a proposal, a grant policy, a vote.
+    from donations.services import grants as grant_service
+    from donations.services import votes as vote_service
+    from missions.services import community
+
+    declared = community.report_hours(
+        employee=employee,
+        association_id=association.pk,
+        done_on=NOW.date() - dt.timedelta(days=2),
+        hours="3",
+        description=f"{tag} volunteering on my own",
+    )
+    proposal = community.propose_association(
+        employee=employee,
+        name=f"{tag.title()} proposed association",
+        identifier_kind="siren",
+        identifier=f"{sum(map(ord, tag)):09d}",
+        reason=f"{tag} reason",
+    )
+    grant_policy = grant_service.save_grant_policy(
+        company=company,
+        year=2026,
+        terms=grant_service.GrantTerms(
+            hours_per_grant=1,
+            amount_per_grant_cents=1_000,
+            yearly_budget_cents=100_000,
+            person_yearly_cap_cents=10_000,
+        ),
+    )
+    second = make_association(title=f"Vote choice {tag[:2]}", slug=f"vote-choice-{tag[:2]}")
+    vote = vote_service.open_vote(
+        company=company,
+        title=f"{tag.title()} staff vote",
+        budget_cents=10_000,
+        mode="one",
+        opens_at=NOW - dt.timedelta(days=1),
+        closes_at=NOW + dt.timedelta(days=7),
+        association_ids=[association.pk, second.pk],
+    )
+    vote_service.cast_ballot(vote_id=vote.pk, employee=employee, allocations={association.pk: 1})
+    ids.update(
+        self_reported=declared.pk,
+        proposal=proposal.pk,
+        grant_policy=grant_policy.pk,
+        vote=vote.pk,
+        association=association.pk,
+    )
     # SCIM: the company's provisioning token and the IdP's link to the employee.
     scim_token, scim_secret = create_token(company=company, label=f"{tag} identity provider")
     ScimAccount.objects.create(
@@ -568,6 +615,10 @@ WATCHED_ROWS = [
     ("wagtaildocs.document", "document"),
     ("wagtailcore.collection", "collection"),
     ("scim.scimtoken", "scim_token"),
+    ("missions.selfreportedhours", "self_reported"),
+    ("missions.associationproposal", "proposal"),
+    ("donations.grantpolicy", "grant_policy"),
+    ("donations.staffvote", "vote"),
 ]
 
 
