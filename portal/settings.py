@@ -544,7 +544,7 @@ CORDEE_HOME_PANELS: list[str] = [
     "missions.views.home.hours_panel",
     "donations.views.home.giving_panel",
     "donations.views.home.campaigns_panel",
-    # "…views.home.open_votes_panel",  (issue 14 item 6: staff votes, wired at merge)
+    "donations.views.home.open_votes_panel",
     "donations.views.home.suggested_missions_panel",
 ]
 

@@ -1,11 +1,13 @@
 """The giving panels of the employee's home page (builders named in CORDEE_HOME_PANELS): my
-gifts and my company's matches, open campaigns, and missions that fit (they need my gifts)."""
+gifts and my company's matches, open campaigns and staff votes, and missions that fit (they
+need my gifts)."""
 
 from __future__ import annotations
 
 from django.utils import timezone
 
 from donations import selectors
+from donations.selectors import community as community_reads
 from donations.selectors.giving import gift_causes
 from missions.selectors import home as mission_reads
 from missions.views.home import explain
@@ -50,4 +52,13 @@ def suggested_missions_panel(*, request, profile) -> HomePanel:
         template="missions/home/suggestions.html",
         context={"suggestions": [(s, explain(s)) for s in suggestions]},
         wide=True,
+    )
+
+
+def open_votes_panel(*, request, profile) -> HomePanel | None:
+    votes = list(community_reads.open_votes_for(profile)[:CAMPAIGNS_ON_HOME])
+    if not votes:
+        return None
+    return HomePanel(
+        key="votes", template="donations/home/votes.html", context={"votes": votes}, wide=True
     )

@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 
 from donations.selectors import giving as giving_reads
 from donations.selectors import leave_days as leave_reads
+from missions.selectors import community as community_reads
 from missions.selectors import csr as csr_reads
 from portal.calendar import company_today
 from portal.models import EmployeeProfile
@@ -157,6 +158,30 @@ def leave_days_to_decide(ctx: TodoContext) -> list[TodoItem]:
     return [TodoItem("leave_days", text, reverse("donations:leave_requests"), n)]
 
 
+def hours_to_approve(ctx: TodoContext) -> list[TodoItem]:
+    n = community_reads.pending_self_reported(ctx.officer.company).count()
+    if not n:
+        return []
+    text = ngettext(
+        "%(n)d declaration of volunteering hours waits for approval.",
+        "%(n)d declarations of volunteering hours wait for approval.",
+        n,
+    ) % {"n": n}
+    return [TodoItem("self_reported", text, reverse("missions:csr_self_reported"), n)]
+
+
+def associations_proposed(ctx: TodoContext) -> list[TodoItem]:
+    n = community_reads.pending_proposals(ctx.officer.company).count()
+    if not n:
+        return []
+    text = ngettext(
+        "%(n)d association proposed by an employee waits for vetting.",
+        "%(n)d associations proposed by employees wait for vetting.",
+        n,
+    ) % {"n": n}
+    return [TodoItem("proposals", text, reverse("missions:csr_proposals"), n)]
+
+
 TODO_PROVIDERS: list[Callable[[TodoContext], list[TodoItem]]] = [
     approvals_waiting,
     free_seats_soon,
@@ -165,6 +190,8 @@ TODO_PROVIDERS: list[Callable[[TodoContext], list[TodoItem]]] = [
     feedback_to_read,
     payroll_run_of_the_month,
     leave_days_to_decide,
+    hours_to_approve,
+    associations_proposed,
 ]
 
 
@@ -236,6 +263,16 @@ def tools() -> list[tuple[str, list[Tool]]]:
                     reverse("missions:approvals"),
                     _("Work-time requests left to the CSR team."),
                 ),
+                Tool(
+                    _("Hours to approve"),
+                    reverse("missions:csr_self_reported"),
+                    _("Volunteering hours employees declared on their own."),
+                ),
+                Tool(
+                    _("Associations proposed by employees"),
+                    reverse("missions:csr_proposals"),
+                    _("Vet them into the catalogue or decline with a reason."),
+                ),
             ],
         ),
         (
@@ -250,6 +287,16 @@ def tools() -> list[tuple[str, list[Tool]]]:
                     _("Matching rules"),
                     reverse("donations:rules_policies"),
                     _("Ratios, caps and budgets of the company's matching."),
+                ),
+                Tool(
+                    _("Volunteer grants"),
+                    reverse("donations:grant_policy"),
+                    _("Euros per hours volunteered, within a budget and a cap per person."),
+                ),
+                Tool(
+                    _("Staff votes"),
+                    reverse("donations:vote_manage"),
+                    _("Let employees share a budget between associations."),
                 ),
                 Tool(
                     _("Campaigns"),

@@ -187,3 +187,40 @@ def test_csr_home_queries_do_not_grow_with_the_sessions(
     build(5)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(reverse("csr:home")).status_code == 200
+
+
+# ---- Lines other features add to the to-do -------------------------------------------------------
+
+
+def test_declared_hours_proposals_and_leave_days_join_the_to_do_of_their_company_only(
+    csr_a, company_a, company_b, on_the_default_day
+):
+    from donations.services.leave_days import offer_leave_days
+    from missions.services.community import propose_association, report_hours
+    from tests.factories import make_association
+
+    association = make_association(tax_receipt_eligible=True)
+    for company in (company_a, company_b):
+        person = make_employee(company)
+        report_hours(
+            employee=person,
+            association_id=association.pk,
+            done_on=dt.date(2026, 11, 14),
+            hours="3",
+            description="Tri de vêtements",
+        )
+        propose_association(
+            employee=person,
+            name="Les Amis du Quartier",
+            identifier_kind="rna",
+            identifier="W751234567",
+            reason="Ils aident nos voisins.",
+        )
+        offer_leave_days(profile=person, association_id=association.pk, days=1, kind="rtt")
+    items = _keys(csr_a)
+    assert items["self_reported"].count == 1
+    assert items["self_reported"].url == reverse("missions:csr_self_reported")
+    assert items["proposals"].count == 1
+    assert items["leave_days"].count == 1
+    with translation.override("en"):
+        assert _keys(csr_a)["leave_days"].text == "1 leave-day offer waits for a decision."
