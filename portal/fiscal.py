@@ -34,6 +34,7 @@ class FiscalKey(models.TextChoices):
     )
     INDIVIDUAL_HELPING_CEILING = (
         "individual_helping_ceiling",
+        # xgettext:no-python-format
         _("Individuals: yearly ceiling of the 75 % rate"),
     )
     INDIVIDUAL_INCOME_LIMIT = (
