@@ -100,8 +100,16 @@ UNITS: dict[str, str] = {
 class FiscalParameter(models.Model):
     """One value of one rule from a date on, with the text it comes from."""
 
-    key = models.CharField(_("rule"), max_length=60, choices=FiscalKey.choices)
-    valid_from = models.DateField(_("applies from"))
+    key = models.CharField(
+        _("rule"),
+        max_length=60,
+        choices=FiscalKey.choices,
+        help_text=_("Which rate, ceiling or cap this value is for."),
+    )
+    valid_from = models.DateField(
+        _("applies from"),
+        help_text=_("The first day the value applies (a gift's date, a fiscal year's end)."),
+    )
     value = models.DecimalField(
         _("value"),
         max_digits=16,

@@ -142,13 +142,30 @@ class Company(models.Model):
         ),
     )
     # The company as the associations' receipts name it (Cerfa 16216: name, legal form, SIREN).
-    legal_name = models.CharField(_("legal name"), max_length=200, blank=True)
-    legal_form = models.CharField(_("legal form"), max_length=60, blank=True)
+    legal_name = models.CharField(
+        _("legal name"),
+        max_length=200,
+        blank=True,
+        help_text=_("As registered (Kbis), printed on the associations' receipts to the company."),
+    )
+    legal_form = models.CharField(
+        _("legal form"),
+        max_length=60,
+        blank=True,
+        help_text=_("SA, SAS, SARL…: the company receipts (Cerfa 16216) need it."),
+    )
     siren = models.CharField(
-        _("SIREN"), max_length=9, blank=True, validators=[RegexValidator(r"^\d{9}$")]
+        _("SIREN"),
+        max_length=9,
+        blank=True,
+        validators=[RegexValidator(r"^\d{9}$")],
+        help_text=_("Nine digits; the company receipts (Cerfa 16216) need it."),
     )
     registered_address = models.CharField(
-        _("registered office address"), max_length=300, blank=True
+        _("registered office address"),
+        max_length=300,
+        blank=True,
+        help_text=_("The head office's full address, as printed on the company receipts."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
