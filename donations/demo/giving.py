@@ -115,6 +115,16 @@ def seed_company(company: Company, associations, *, today: dt.date | None = None
         pass
 
 
+def _start_month(profile, first_month, offset: int):
+    # The main demo employee gives from the first month on, so that last year always holds a
+    # gift of hers (her tax receipt in the demo), whatever the day the demo is seeded.
+    return (
+        first_month
+        if profile.user.email.startswith("employee@")
+        else add_months(first_month, offset)
+    )
+
+
 @transaction.atomic
 def _create_pledges(company, pledgers, round_up, rng, first_month) -> None:
     now = timezone.now()
@@ -130,7 +140,7 @@ def _create_pledges(company, pledgers, round_up, rng, first_month) -> None:
                 fixed_amount_cents=rng.choice([200, 500, 1000]) if rule == "fixed" else None,
                 monthly_cap_cents=rng.choice([None, None, 800]) if rule != "fixed" else None,
                 currency=company.currency,
-                start_month=add_months(first_month, rng.randint(0, 3)),
+                start_month=_start_month(profile, first_month, rng.randint(0, 3)),
                 consent_text_version="2026-01",
                 consented_at=now,
             )
