@@ -107,33 +107,48 @@ def _match_under_campaign(campaign_id: int, items: list[Donation]) -> list[Match
     )
     used = _used_by_employee(campaign=campaign)
     left_budget = campaign.match_budget_cents - campaign.match_spent_cents
+    new, left_budget = _allocate_matches(
+        (d for d in items if d.pk not in already),
+        wanted_of=lambda cents: wanted_campaign_match_cents(campaign, cents),
+        cap=campaign.employee_cap_cents,
+        used=used,
+        budget=left_budget,
+        campaign=campaign,
+    )
+    if new:
+        insert_rows(Match, new)
+        campaign.match_spent_cents = campaign.match_budget_cents - left_budget
+        campaign.save(update_fields=["match_spent_cents"])
+    return new
+
+
+def _allocate_matches(donations, *, wanted_of, cap: int, used, budget: int, **owner):
+    """Match each gift as asked, within the person's cap left and the budget left (in order).
+
+    `owner` names what pays (`policy=` or `campaign=`); returns the new matches (not saved)
+    and the budget left. `used` (cents matched per donor) is updated as it goes.
+    """
     new: list[Match] = []
-    for donation in items:
-        if donation.pk in already:
-            continue
-        wanted = wanted_campaign_match_cents(campaign, donation.amount_cents)
-        amount = min(wanted, campaign.employee_cap_cents - used[donation.donor_id], left_budget)
+    for donation in donations:
+        wanted = wanted_of(donation.amount_cents)
+        amount = min(wanted, cap - used[donation.donor_id], budget)
         if amount <= 0:
             continue
         used[donation.donor_id] += amount
-        left_budget -= amount
+        budget -= amount
         new.append(
             Match(
                 donation=donation,
-                campaign=campaign,
                 company_id=donation.company_id,
                 employee_id=donation.donor_id,
                 association_id=donation.association_id,
                 amount_cents=amount,
                 currency=donation.currency,
                 is_partial=amount < wanted,
+                **owner,
             )
         )
-    if new:
-        insert_rows(Match, new)
-        campaign.match_spent_cents = campaign.match_budget_cents - left_budget
-        campaign.save(update_fields=["match_spent_cents"])
-    return new
+    return new, budget
 
 
 def _eligible(policy: MatchingPolicy, donation: Donation, scope: dict) -> bool:
@@ -234,29 +249,14 @@ def match_donations(donations: list[Donation]) -> list[Match]:
                 .values_list("employee_id", "total"),
             )
             left_budget = policy.yearly_budget_cents - policy.spent_cents
-            new: list[Match] = []
-            for donation in items:
-                if not _eligible(policy, donation, scope):
-                    continue
-                wanted = wanted_match_cents(policy, donation.amount_cents)
-                left_cap = policy.employee_yearly_cap_cents - used[donation.donor_id]
-                amount = min(wanted, left_cap, left_budget)
-                if amount <= 0:
-                    continue
-                used[donation.donor_id] += amount
-                left_budget -= amount
-                new.append(
-                    Match(
-                        donation=donation,
-                        policy=policy,
-                        company_id=donation.company_id,
-                        employee_id=donation.donor_id,
-                        association_id=donation.association_id,
-                        amount_cents=amount,
-                        currency=donation.currency,
-                        is_partial=amount < wanted,
-                    )
-                )
+            new, left_budget = _allocate_matches(
+                (d for d in items if _eligible(policy, d, scope)),
+                wanted_of=lambda cents, policy=policy: wanted_match_cents(policy, cents),
+                cap=policy.employee_yearly_cap_cents,
+                used=used,
+                budget=left_budget,
+                policy=policy,
+            )
             if new:
                 insert_rows(Match, new)
                 policy.spent_cents = policy.yearly_budget_cents - left_budget
