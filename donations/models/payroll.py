@@ -292,8 +292,13 @@ class PayrollRun(models.Model):
 class PayrollLine(models.Model):
     """One employee's net pay in a run and the deduction computed from their pledge."""
 
+    # No index of its own: payroll_line_once (run, employee) serves every lookup by run.
     run = models.ForeignKey(
-        PayrollRun, verbose_name=_("payroll run"), on_delete=models.CASCADE, related_name="lines"
+        PayrollRun,
+        verbose_name=_("payroll run"),
+        on_delete=models.CASCADE,
+        related_name="lines",
+        db_index=False,
     )
     employee = models.ForeignKey(
         "portal.EmployeeProfile",
