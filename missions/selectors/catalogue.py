@@ -121,7 +121,7 @@ def filtered_missions(*, user, filters: MissionFilters) -> QuerySet:
     return missions
 
 
-def ordered_mission_ids(*, user, filters: MissionFilters) -> QuerySet | list[int]:
+def ordered_mission_ids(*, user, filters: MissionFilters) -> list[int]:
     """Ids of the filtered list, soonest matching session first (missions without one last).
 
     Only the sort key is computed over the whole list; the card data (seats, association) is
@@ -131,7 +131,9 @@ def ordered_mission_ids(*, user, filters: MissionFilters) -> QuerySet | list[int
     if filters.is_unfiltered and page_cache.is_shared():
         return catalogue_order(user)
     missions = filtered_missions(user=user, filters=filters)
-    return _soonest_first(missions, filters).values_list("pk", flat=True)
+    # All the ids in one query rather than a count and then a page: a filtered list is
+    # usually short, and at worst as long as the catalogue, whose ids are cheap to carry.
+    return list(_soonest_first(missions, filters).values_list("pk", flat=True))
 
 
 @dataclass(frozen=True)
