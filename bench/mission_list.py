@@ -138,7 +138,7 @@ def growth(client, urls, big: list[Timing], *, requests: int, budget_s: float) -
         "exponent = log(t_big / t_small) / log(n_big / n_small): 1 grows linearly, 0 not at all"
     )
     print(f"{'':34} {f'{small_n:,} ms':>10} {f'{big_n:,} ms':>10} {'exponent':>9}")
-    worst = 0.0
+    worst = -math.inf
     for s, b in zip(small, big, strict=True):
         exponent = math.log(b.median_ms / s.median_ms) / math.log(big_n / small_n)
         if s is not small[-1]:
