@@ -46,11 +46,17 @@ def bump() -> None:
         cache.set(VERSION_KEY, 2, None)
 
 
-def cached(name: str, compute: Callable[[], Any]) -> Any:
-    """`compute()` under the current tree version (None is cached too, as a miss marker)."""
+def cached(
+    name: str, compute: Callable[[], Any], *, fresh: Callable[[Any], bool] | None = None
+) -> Any:
+    """`compute()` under the current tree version (None is cached too, as a miss marker).
+
+    `fresh(value)`, when given, may refuse a cached value (one that time made stale): it is
+    then computed again and replaces the old one.
+    """
     key = f"cordee:page-tree:{_version()}:{name}"
     found = cache.get(key, default=_MISSING)
-    if found is not _MISSING:
+    if found is not _MISSING and (fresh is None or fresh(found)):
         return found
     value = compute()
     cache.set(key, value, SHARED_TIMEOUT if is_shared() else UNSHARED_TIMEOUT)

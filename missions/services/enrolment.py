@@ -185,15 +185,30 @@ def _lock_session(session_id: int, *, lock: bool) -> MissionSession:
         raise NotVisible from None
 
 
-def _mission_for(session: MissionSession, employee: EmployeeProfile) -> MissionPage:
-    mission = MissionPage.objects.select_related("company").get(pk=session.mission_id)
+def _session_with_mission(session_id: int, employee: EmployeeProfile) -> MissionSession:
+    """The session and its mission in one read, without a lock; NotVisible if either is not
+    there for this employee."""
+    try:
+        session = MissionSession.objects.select_related("mission").get(pk=session_id)
+    except MissionSession.DoesNotExist:
+        raise NotVisible from None
+    mission = session.mission
     if not (mission.live and visible_to_company(mission, employee.company_id)):
         raise NotVisible
-    return mission
+    return session
 
 
 def seats_taken(session: MissionSession) -> int:
     return Enrolment.objects.filter(session=session, status__in=SEAT_HOLDING_STATUSES).count()
+
+
+def _check_session_open(session: MissionSession, employee: EmployeeProfile, now) -> None:
+    if session.cancelled_at is not None:
+        raise SessionCancelled
+    if session.start <= now:
+        raise SessionPast
+    if employee.leave_date and session.start >= _end_of_day(employee, employee.leave_date):
+        raise AfterLeaveDate(employee.leave_date)
 
 
 def enrol(
@@ -206,9 +221,13 @@ def enrol(
 ) -> Enrolment:
     """Enrol `employee` in a session: a seat (confirmed or pending approval) or the waitlist.
 
-    The session row is locked while its seats are counted, so concurrent requests queue on it
-    and a seat is never sold twice; the employee row is locked first so that one employee's
-    concurrent requests cannot together exceed the yearly quota.
+    The employee row is locked first, so that one employee's concurrent requests cannot
+    together exceed the yearly quota nor enrol twice; everything else that does not depend on
+    the seats (visibility, dates, an earlier enrolment, the quota, approval) is read and
+    checked before the session row is locked. The session lock is the critical section every
+    concurrent request for the session queues on: it holds the seat count, the insert of the
+    enrolment and its audit event, and the commit, and nothing else. The e-mails leave after
+    the commit (`notifications.enqueue` uses on_commit).
 
     Raises NotVisible, SessionCancelled, SessionPast, AlreadyEnrolled, QuotaExceeded, and
     SessionFull unless `waitlist_if_full` (then the employee joins the waitlist).
@@ -224,26 +243,34 @@ def enrol(
             )
         if has_left(employee):
             raise LeftCompany(leaver_message(employee))
-        session = _lock_session(session_id, lock=lock)
-        mission = _mission_for(session, employee)
-        if session.cancelled_at is not None:
-            raise SessionCancelled
-        if session.start <= now:
-            raise SessionPast
-        if employee.leave_date and session.start >= _end_of_day(employee, employee.leave_date):
-            raise AfterLeaveDate(employee.leave_date)
-        existing = Enrolment.objects.filter(employee=employee, session=session).first()
+        # Before the session lock: reads that concurrent enrolments of others cannot change.
+        session = _session_with_mission(session_id, employee)
+        mission = session.mission
+        _check_session_open(session, employee, now)
+        existing = Enrolment.objects.filter(employee=employee, session_id=session_id).first()
         if existing is not None and existing.status not in REOPENABLE_STATUSES:
             raise AlreadyEnrolled(existing)
         company = employee.company
         hours = work_time_hours(session=session, mission=mission, company=company)
         _check_quota(employee=employee, session=session, hours=hours)
+        approval = needs_approval(mission=mission, company=company)
 
+        # The critical section: from the session lock to the commit.
+        if lock:
+            locked = _lock_session(session_id, lock=True)
+            locked.mission = mission
+            # A CSR officer may have cancelled, moved or resized it meanwhile: the locked row
+            # is the truth. The checks run again on it (no query), and the quota if it moved.
+            _check_session_open(locked, employee, now)
+            if (locked.start, locked.end) != (session.start, session.end):
+                hours = work_time_hours(session=locked, mission=mission, company=company)
+                _check_quota(employee=employee, session=locked, hours=hours)
+            session = locked
         if seats_taken(session) >= session.seats:
             if not waitlist_if_full:
                 raise SessionFull
             target = Status.WAITLISTED
-        elif needs_approval(mission=mission, company=company):
+        elif approval:
             target = Status.PENDING_APPROVAL
         else:
             target = Status.CONFIRMED
@@ -253,10 +280,10 @@ def enrol(
         enrolment.decided_by, enrolment.decided_at, enrolment.decision_reason = None, None, ""
         _prepare(enrolment, target, session=session, now=now)
         try:
-            # A savepoint: without the employee lock (control runs) or across two tabs, the
-            # unique constraint is the last word on "one enrolment per employee and session".
-            with transaction.atomic():
-                enrolment.transition_to(target, actor=employee)
+            # Without the employee lock (control runs) or across two tabs, the unique
+            # constraint is the last word on "one enrolment per employee and session". No
+            # savepoint of its own: the error leaves this atomic block, which rolls back.
+            enrolment.transition_to(target, actor=employee)
         except IntegrityError:
             raise AlreadyEnrolled(None) from None
         _notify_new_status(enrolment)

@@ -30,7 +30,7 @@ def mission_list(request, *, index_page):
     else:
         results = ordered_mission_ids(user=request.user, filters=filters)
     page_obj = Paginator(results, MISSIONS_PER_PAGE).get_page(request.GET.get("page"))
-    cards = cards_for(page_obj.object_list, filters)
+    cards = cards_for(page_obj.object_list, filters, user=request.user)
     return render(
         request,
         "missions/mission_list.html",
