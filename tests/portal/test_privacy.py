@@ -44,6 +44,7 @@ EXPECTED_TABLES = {
     "email_addresses",
     "sso_accounts",
     "mfa_methods",
+    "pay",
     "privacy_log",
     # missions
     "enrolments",
@@ -55,6 +56,9 @@ EXPECTED_TABLES = {
     "skills_offered",
     "self_reported_hours",
     "association_proposals",
+    "session_messages_written",
+    "session_messages_received",
+    "series_created",
     # donations
     "pledges",
     "payroll_deductions",
@@ -70,6 +74,7 @@ EXPECTED_TABLES = {
     "vote_ballots",
     # reporting
     "impact_reports_requested",
+    "feedback_read_mark",
 }
 
 
