@@ -237,6 +237,23 @@ def export(profile: EmployeeProfile) -> dict[str, list[dict]]:
             )
         ],
         "vote_ballots": _ballots(profile),
+        # The company's gifts made of the person's time or leave days, with their valuation
+        # (from the person's own pay when the company has it).
+        "company_gifts_from_you": [
+            {
+                "kind": g.kind,
+                "association": g.association.title,
+                "given_on": g.given_on,
+                "amount_cents": g.amount_cents,
+                "currency": g.currency,
+                "status": g.status,
+                "description": g.description,
+                "valuation": g.valuation,
+            }
+            for g in CompanyGift.objects.filter(employee=profile)
+            .select_related("association")
+            .order_by("given_on", "pk")
+        ],
     }
 
 
@@ -432,3 +449,48 @@ def erase_account(user) -> dict[str, int]:
     (Livre des procédures fiscales L102 B: 6 years); they keep their link to the account,
     whose name and e-mail the portal pseudonymises."""
     return {}
+
+
+# Fields pointing to a person, and free texts, that the tables above cover (see contributors.py).
+PERSON_FIELDS = {
+    "donations.Pledge.employee": "pledges",
+    "donations.PayrollLine.employee": "payroll_deductions",
+    "donations.Donation.donor": "donations",
+    "donations.PaymentAttempt.donor": "card_payments",
+    "donations.PaymentAttempt.failure_message": "card_payments",
+    "donations.Match.employee": "matches",
+    "donations.LeaveDayRequest.employee": "leave_day_donations",
+    "donations.LeaveDayRequest.refusal_reason": "leave_day_donations",
+    "donations.DonorAddress.profile": "receipt_address",
+    "donations.DonorAddress.street": "receipt_address",
+    "donations.TaxReceipt.donor": "tax_receipts",
+    "donations.TaxReceipt.issued_by": "receipts_handled",
+    "donations.TaxReceipt.cancelled_by": "receipts_handled",
+    "donations.AuditEntry.actor": "money_audit",
+    "donations.Ballot.employee": "vote_ballots",
+    "donations.CompanyGift.employee": "company_gifts_from_you",
+    "donations.CompanyGift.description": "company_gifts_from_you",
+    "donations.Disbursement.received_by": "transfers_confirmed",
+    "donations.ReceiptSettings.delegation_accepted_by": "receipt_delegations_accepted",
+}
+NOT_EXPORTED = {
+    # An officer's act on a company record; the money audit (exported as money_audit, with
+    # by_yourself) records what they did, and the records stay with the company (tax records).
+    "donations.Campaign.created_by": "an officer's act on a company record (money_audit)",
+    "donations.StaffVote.created_by": "an officer's act on a company record (money_audit)",
+    "donations.CompanyGift.created_by": "an officer's act on a company record (money_audit)",
+    "donations.DisbursementBatch.created_by": "an officer's act on a company record (audit)",
+    "donations.PayrollRun.confirmed_by": "a payroll officer's act on the company's payroll",
+    "donations.CompanyFiscalYear.updated_by": "an officer's act on the company's fiscal year",
+    "donations.LeaveDayRequest.decided_by": (
+        "HR's decision on a colleague's request: that colleague's record (status exported)"
+    ),
+    # Free texts that are not a person's words.
+    "donations.Campaign.description": "the company's content",
+    "donations.StaffVote.description": "the company's content",
+    "donations.CompanyGift.cancelled_reason": "why the company cancelled a gift (tax record)",
+    "donations.PayrollRun.source_filename": "the payroll file's name (technical)",
+    "donations.PaymentAttempt.client_secret": "a payment provider's secret: never exported",
+    "donations.ReceiptSettings.object": "the association's legal data",
+    "donations.TaxReceipt.cancelled_reason": "the association's reason (tax record)",
+}

@@ -410,3 +410,61 @@ def erase_account(user) -> dict[str, int]:
         ),
         "company_feedback_authors": CompanyFeedback.objects.filter(author=user).update(author=None),
     }
+
+
+# Fields pointing to a person, and free texts, that the tables above cover (see contributors.py).
+PERSON_FIELDS = {
+    "missions.Enrolment.employee": "enrolments",
+    "missions.Enrolment.decision_reason": "enrolments",
+    "missions.Enrolment.decided_by": "approvals_decided",
+    "missions.Enrolment.association_confirmed_by": "attendance_confirmed",
+    "missions.EnrolmentEvent.note": "enrolment_history",
+    "missions.Feedback.comment": "feedback_given",
+    "missions.Feedback.other_skills": "feedback_given",
+    "missions.VolunteerFeedback.author": "volunteer_feedback_written",
+    "missions.VolunteerFeedback.comment": "volunteer_feedback_written",
+    "missions.CompanyFeedback.author": "company_feedback_written",
+    "missions.CompanyFeedback.comment": "company_feedback_written",
+    "missions.CalendarFeed.employee": "calendar_feed",
+    "missions.EmployeeSkill.employee": "skills_offered",
+    "missions.SelfReportedHours.employee": "self_reported_hours",
+    "missions.SelfReportedHours.description": "self_reported_hours",
+    "missions.SelfReportedHours.refusal_reason": "self_reported_hours",
+    "missions.SelfReportedHours.decided_by": "hours_decided",
+    "missions.AssociationProposal.proposed_by": "association_proposals",
+    "missions.AssociationProposal.name": "association_proposals",
+    "missions.AssociationProposal.reason": "association_proposals",
+    "missions.AssociationProposal.decline_reason": "association_proposals",
+    "missions.SessionSeries.created_by": "series_created",
+    "missions.SessionMessage.sent_by": "session_messages_written",
+    "missions.SessionMessage.body": "session_messages_written",
+    "missions.SessionMessage.recipient_ids": "session_messages_received",
+    "missions.AssociationMembership.user": "association_memberships",
+    "missions.AssociationInvitation.accepted_by": "invitations_accepted",
+    "missions.AssociationInvitation.invited_by": "invitations_sent",
+}
+NOT_EXPORTED = {
+    "missions.EnrolmentEvent.actor": (
+        "who changed someone's enrolment: that volunteer's history (exported to them); a "
+        "manager's decisions are in approvals_decided"
+    ),
+    "missions.AssociationProposal.decided_by": (
+        "who decided on someone's proposal: the proposer's record (status and reason exported)"
+    ),
+    "missions.AssociationMembership.invited_by": (
+        "who invited a member: the member's record; the inviter's act is in invitations_sent"
+    ),
+    # Free texts written by an organisation, not a person's words about themselves.
+    "missions.Cause.description": "published content",
+    "missions.Cause.description_en": "published content",
+    "missions.AssociationIndexPage.intro": "published content",
+    "missions.AssociationPage.summary": "published content",
+    "missions.AssociationPage.description": "published content",
+    "missions.AssociationPage.address": "the association's data",
+    "missions.MissionIndexPage.intro": "published content",
+    "missions.MissionPage.summary": "published content",
+    "missions.MissionPage.description": "published content",
+    "missions.MissionPage.address": "the mission's place",
+    "missions.MissionSession.place": "the session's place",
+    "missions.MissionSession.cancellation_reason": "why a session was cancelled (to everyone)",
+}

@@ -38,3 +38,12 @@ def export(profile: EmployeeProfile) -> dict[str, list[dict]]:
 def erase(profile: EmployeeProfile) -> dict[str, int]:
     # A bookmark of the officer's to-do list, nothing the company needs.
     return {"feedback_read_mark": FeedbackReadMark.objects.filter(profile=profile).delete()[0]}
+
+
+PERSON_FIELDS = {
+    "reporting.ImpactReport.requested_by": "impact_reports_requested",
+    "reporting.FeedbackReadMark.profile": "feedback_read_mark",
+}
+NOT_EXPORTED = {
+    "reporting.ImpactReport.error": "a technical error message",
+}

@@ -249,3 +249,38 @@ def erase_account(user) -> dict[str, int]:
     )
     counts["account"] = 1
     return counts
+
+
+# Fields pointing to a person, and free texts, that the tables above cover (see contributors.py).
+PERSON_FIELDS = {
+    "portal.EmployeeProfile.user": "profile",
+    "portal.EmployeeProfile.manager": "profile",
+    "portal.EmployeePay.profile": "pay",
+    "portal.PrivacyAuditEntry.subject": "privacy_log",
+    "portal.PrivacyAuditEntry.account": "privacy_log",
+}
+NOT_EXPORTED = {
+    # Officers' acts on other people's data: provenance the company keeps (who changed whose
+    # data); exporting them to the officer would disclose their colleagues' data.
+    "portal.PeopleImport.uploaded_by": "an officer's HR file upload: the company's records",
+    "portal.PeopleImport.confirmed_by": "an officer's HR file confirmation: company records",
+    "portal.EmployeePay.created_by": "who set a colleague's pay: that colleague's salary row",
+    "portal.SalaryUpload.uploaded_by": "who uploaded the salary file: colleagues' salaries",
+    "portal.PrivacyAuditEntry.actor": (
+        "who exported or erased someone's data (audit kept by law); the person's own entries "
+        "are in privacy_log, with by_yourself"
+    ),
+    "portal.PersonalDataExport.profile": (
+        "the export files themselves: listed on /profile/data/, deleted at expiry and on erasure"
+    ),
+    # Free texts that are not a person's words.
+    "portal.PeopleImport.error": "a technical error message",
+    "portal.PeopleImport.file_name": "the HR file's name (technical)",
+    "portal.SalaryUpload.file_name": "the salary file's name (technical)",
+    "portal.SeenSamlAssertion.assertion_id": "an identity provider's assertion id (replay guard)",
+    "portal.Company.registered_address": "the company's data",
+    "portal.CompanyDomain.domain": "the company's data",
+    "portal.HomePage.intro": "published web content",
+    "portal.HomePage.body": "published web content",
+    "portal.FiscalParameter.note": "a note on a legal rule",
+}
