@@ -72,6 +72,7 @@ EXPECTED_TABLES = {
     "tax_receipts",
     "money_audit",
     "vote_ballots",
+    "company_gifts_from_you",
     # reporting
     "impact_reports_requested",
     "feedback_read_mark",
