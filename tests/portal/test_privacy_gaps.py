@@ -262,9 +262,7 @@ def test_an_association_member_downloads_their_data(client, member_world):
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     tables = json.loads(archive.read("personal-data.json"))["tables"]
     assert tables["account"][0]["email"] == "maelys@asso.example"
-    assert [r["association"] for r in tables["association_memberships"]] == [
-        "Les Jardins Partagés"
-    ]
+    assert [r["association"] for r in tables["association_memberships"]] == ["Les Jardins Partagés"]
     assert [r["comment"] for r in tables["volunteer_feedback_written"]] == ["Great help, Maelys"]
     assert [r["comment"] for r in tables["company_feedback_written"]] == ["Well organised"]
     assert len(tables["attendance_confirmed"]) == 1
@@ -277,9 +275,10 @@ def test_an_association_member_downloads_their_data(client, member_world):
     entry = PrivacyAuditEntry.objects.get(account=member)
     assert (entry.action, entry.company, entry.subject) == ("export_downloaded", None, None)
     # The other member's export holds none of hers.
-    assert contributors.export_account_tables(member_world["other"])[
-        "volunteer_feedback_written"
-    ] == []
+    assert (
+        contributors.export_account_tables(member_world["other"])["volunteer_feedback_written"]
+        == []
+    )
 
 
 def test_employees_have_no_account_pages(client, employee_a):
