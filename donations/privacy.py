@@ -8,6 +8,7 @@ and is refused while money is in flight for the person.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 
 from django.db.models import Q
@@ -16,6 +17,8 @@ from django.utils.translation import gettext as _
 
 from donations.models import (
     AuditEntry,
+    CompanyGift,
+    Disbursement,
     Dispute,
     Donation,
     DonorAddress,
@@ -25,13 +28,15 @@ from donations.models import (
     PayrollLine,
     PayrollRun,
     Pledge,
+    ReceiptSettings,
     Refund,
     TaxReceipt,
 )
 from donations.services.audit import log_action
 from donations.services.pledges import next_open_month
 from donations.services.statements import yearly_statement
-from portal.models import EmployeeProfile
+from portal.calendar import company_date
+from portal.models import EmployeePay, EmployeeProfile
 
 # A card payment started this recently may still succeed: the person waits for its outcome.
 # An older one was abandoned (its webhook, if ever, still records the gift on the profile).
@@ -232,6 +237,23 @@ def export(profile: EmployeeProfile) -> dict[str, list[dict]]:
             )
         ],
         "vote_ballots": _ballots(profile),
+        # The company's gifts made of the person's time or leave days, with their valuation
+        # (from the person's own pay when the company has it).
+        "company_gifts_from_you": [
+            {
+                "kind": g.kind,
+                "association": g.association.title,
+                "given_on": g.given_on,
+                "amount_cents": g.amount_cents,
+                "currency": g.currency,
+                "status": g.status,
+                "description": g.description,
+                "valuation": g.valuation,
+            }
+            for g in CompanyGift.objects.filter(employee=profile)
+            .select_related("association")
+            .order_by("given_on", "pk")
+        ],
     }
 
 
@@ -305,8 +327,59 @@ def _withdraw_leave_offers(profile: EmployeeProfile) -> int:
     ).update(status=LeaveDayRequest.Status.WITHDRAWN, decided_at=timezone.now())
 
 
+def _days_valued_on_pay(profile: EmployeeProfile) -> set[dt.date]:
+    """The days a tax record of the company was, or will be, valued on the person's pay.
+
+    Skills sponsorship gifts are valued at the pay in force on the session's day (and the sync
+    re-values them whenever that pay changes: a deleted pay row would re-value a past gift at
+    the flat rate and cancel the one declared); a leave-day gift at the pay on the day HR
+    accepted it. Attended work-time skills enrolments count even before their gift is recorded.
+    """
+    from missions.models import Enrolment, EnrolmentStatus, MissionKind
+
+    days = set(
+        CompanyGift.objects.filter(employee=profile).values_list("given_on", flat=True).distinct()
+    )
+    days.update(
+        LeaveDayRequest.objects.filter(employee=profile, decided_on__isnull=False)
+        .values_list("decided_on", flat=True)
+        .distinct()
+    )
+    for start in Enrolment.objects.filter(
+        employee=profile,
+        status=EnrolmentStatus.ATTENDED,
+        session__mission__kind=MissionKind.SKILLS_SPONSORSHIP,
+        session__mission__on_work_time=True,
+        hours__gt=0,
+    ).values_list("session__start", flat=True):
+        days.add(company_date(profile.company, start))
+    return days
+
+
+def _erase_pay(profile: EmployeeProfile) -> int:
+    """Delete the pay rows no tax record relies on; keep the others (see docs/privacy.md).
+
+    A row is in force from its date to the next row's: it is kept when a valued day falls in
+    that span. The kept rows are the basis of skills sponsorship valuations, which the company
+    declares for its tax reduction (CGI 238 bis) and must be able to justify for 6 years
+    (Livre des procédures fiscales L102 B).
+    """
+    rows = list(EmployeePay.objects.filter(profile=profile).order_by("valid_from"))
+    if not rows:
+        return 0
+    starts = [row.valid_from for row in rows]
+    kept = set()
+    for day in _days_valued_on_pay(profile):
+        index = bisect.bisect_right(starts, day) - 1
+        if index >= 0:
+            kept.add(rows[index].pk)
+    return EmployeePay.objects.filter(profile=profile).exclude(pk__in=kept).delete()[0]
+
+
 def erase(profile: EmployeeProfile) -> dict[str, int]:
     return {
+        # portal's model, erased here: donations knows the tax records valued on it.
+        "pay_rows": _erase_pay(profile),
         "pledges_stopped": _stop_open_pledge(profile),
         "leave_offers_withdrawn": _withdraw_leave_offers(profile),
         # Issued receipts keep the address they printed (tax records); the stored one goes.
@@ -324,3 +397,100 @@ def _delete_ballots(profile: EmployeeProfile) -> int:
     from donations.models import Ballot
 
     return Ballot.objects.filter(employee=profile).delete()[1].get("donations.Ballot", 0)
+
+
+# --- accounts without an employee profile: association members ----------------------------------
+
+
+def export_account(user) -> dict[str, list[dict]]:
+    """What an association member did with money: receipts issued or cancelled, transfers
+    confirmed, the receipt delegation accepted (the donors are not named: their data)."""
+    receipts = (
+        TaxReceipt.objects.filter(Q(issued_by=user) | Q(cancelled_by=user))
+        .select_related("association")
+        .order_by("issued_at", "pk")
+    )
+    return {
+        "receipts_handled": [
+            {
+                "reference": row.reference,
+                "association": row.association.title,
+                "year": row.year,
+                "amount_cents": row.amount_cents,
+                "currency": row.currency,
+                "issued_by_you_at": row.issued_at if row.issued_by_id == user.pk else None,
+                "cancelled_by_you_at": (
+                    row.cancelled_at if row.cancelled_by_id == user.pk else None
+                ),
+            }
+            for row in receipts
+        ],
+        "transfers_confirmed": [
+            {
+                "association": row.association.title,
+                "amount_cents": row.amount_cents,
+                "confirmed_at": row.received_at,
+            }
+            for row in Disbursement.objects.filter(received_by=user)
+            .select_related("association")
+            .order_by("received_at", "pk")
+        ],
+        "receipt_delegations_accepted": [
+            {"association": row.association.title, "accepted_at": row.delegation_accepted_at}
+            for row in ReceiptSettings.objects.filter(delegation_accepted_by=user)
+            .select_related("association")
+            .order_by("pk")
+        ],
+    }
+
+
+def erase_account(user) -> dict[str, int]:
+    """Nothing is deleted: receipts, transfers and delegations are tax and money records
+    (Livre des procédures fiscales L102 B: 6 years); they keep their link to the account,
+    whose name and e-mail the portal pseudonymises."""
+    return {}
+
+
+# Fields pointing to a person, and free texts, that the tables above cover (see contributors.py).
+PERSON_FIELDS = {
+    "donations.Pledge.employee": "pledges",
+    "donations.PayrollLine.employee": "payroll_deductions",
+    "donations.Donation.donor": "donations",
+    "donations.PaymentAttempt.donor": "card_payments",
+    "donations.PaymentAttempt.failure_message": "card_payments",
+    "donations.Match.employee": "matches",
+    "donations.LeaveDayRequest.employee": "leave_day_donations",
+    "donations.LeaveDayRequest.refusal_reason": "leave_day_donations",
+    "donations.DonorAddress.profile": "receipt_address",
+    "donations.DonorAddress.street": "receipt_address",
+    "donations.TaxReceipt.donor": "tax_receipts",
+    "donations.TaxReceipt.issued_by": "receipts_handled",
+    "donations.TaxReceipt.cancelled_by": "receipts_handled",
+    "donations.AuditEntry.actor": "money_audit",
+    "donations.Ballot.employee": "vote_ballots",
+    "donations.CompanyGift.employee": "company_gifts_from_you",
+    "donations.CompanyGift.description": "company_gifts_from_you",
+    "donations.Disbursement.received_by": "transfers_confirmed",
+    "donations.ReceiptSettings.delegation_accepted_by": "receipt_delegations_accepted",
+}
+NOT_EXPORTED = {
+    # An officer's act on a company record; the money audit (exported as money_audit, with
+    # by_yourself) records what they did, and the records stay with the company (tax records).
+    "donations.Campaign.created_by": "an officer's act on a company record (money_audit)",
+    "donations.StaffVote.created_by": "an officer's act on a company record (money_audit)",
+    "donations.CompanyGift.created_by": "an officer's act on a company record (money_audit)",
+    "donations.DisbursementBatch.created_by": "an officer's act on a company record (audit)",
+    "donations.PayrollRun.confirmed_by": "a payroll officer's act on the company's payroll",
+    "donations.CompanyFiscalYear.updated_by": "an officer's act on the company's fiscal year",
+    "donations.LeaveDayRequest.decided_by": (
+        "HR's decision on a colleague's request: that colleague's record (status exported)"
+    ),
+    # Free texts that are not a person's words.
+    "donations.Campaign.description": "the company's content",
+    "donations.StaffVote.description": "the company's content",
+    "donations.CompanyGift.cancelled_reason": "why the company cancelled a gift (tax record)",
+    "donations.PayrollRun.source_filename": "the payroll file's name (technical)",
+    "donations.PaymentAttempt.client_secret": "a payment provider's secret: never exported",
+    "donations.ReceiptSettings.object": "the association's legal data",
+    "donations.TaxReceipt.cancelled_reason": "the association's reason (tax record)",
+}

@@ -7,17 +7,23 @@ removes the free texts; upcoming seats are given up so that the waitlist moves o
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils import timezone
 
 from missions.models import (
+    AssociationInvitation,
+    AssociationMembership,
     AssociationProposal,
     CalendarFeed,
+    CompanyFeedback,
     EmployeeSkill,
     Enrolment,
     EnrolmentEvent,
     Feedback,
     MissionSession,
     SelfReportedHours,
+    SessionMessage,
+    SessionSeries,
     VolunteerFeedback,
 )
 from missions.models.engagement import SEAT_HOLDING_STATUSES, EnrolmentStatus
@@ -30,6 +36,34 @@ def _session_row(enrolment: Enrolment) -> dict:
         "mission": session.mission.title,
         "session_start": session.start,
         "session_end": session.end,
+    }
+
+
+def _messages_received(profile: EmployeeProfile) -> list[SessionMessage]:
+    """Messages of the person's company to a session they were a participant of, naming them.
+
+    The recipients are a JSON list of profile ids, which SQLite cannot search: the candidates
+    (their company's messages to their sessions) are read and the list checked in Python.
+    """
+    candidates = (
+        SessionMessage.objects.filter(
+            company_id=profile.company_id,
+            session_id__in=Enrolment.objects.filter(employee=profile).values("session_id"),
+        )
+        .select_related("session__mission")
+        .order_by("created_at", "pk")
+    )
+    return [message for message in candidates if profile.pk in (message.recipient_ids or [])]
+
+
+def _message_row(message: SessionMessage) -> dict:
+    return {
+        "mission": message.session.mission.title,
+        "session_start": message.session.start,
+        "subject": message.subject,
+        "message": message.body,
+        "written_at": message.created_at,
+        "sent_at": message.sent_at,
     }
 
 
@@ -167,6 +201,27 @@ def export(profile: EmployeeProfile) -> dict[str, list[dict]]:
                 "created_at", "pk"
             )
         ],
+        # As a CSR officer: what they wrote to participants (the recipients are not named).
+        "session_messages_written": [
+            {
+                **_message_row(message),
+                "waitlisted_too": message.include_waitlisted,
+                "recipients": message.recipient_count,
+            }
+            for message in SessionMessage.objects.filter(sent_by=profile)
+            .select_related("session__mission")
+            .order_by("created_at", "pk")
+        ],
+        # As a participant: what their CSR team wrote to them (the author is not named).
+        "session_messages_received": [
+            _message_row(message) for message in _messages_received(profile)
+        ],
+        "series_created": [
+            {"series": row.pk, "mission": row.mission.title, "created_at": row.created_at}
+            for row in SessionSeries.objects.filter(created_by=profile)
+            .select_related("mission")
+            .order_by("created_at", "pk")
+        ],
     }
 
 
@@ -192,8 +247,26 @@ def _give_up_upcoming_seats(profile: EmployeeProfile) -> int:
     return given_up
 
 
+def _forget_recipient(profile: EmployeeProfile) -> int:
+    """Drop the person's id from the recipients of their company's messages (the count stays:
+    it is the message's history, and says nothing once the id is gone)."""
+    touched = 0
+    for message in _messages_received(profile):
+        locked = SessionMessage.objects.select_for_update().get(pk=message.pk)
+        locked.recipient_ids = [pk for pk in locked.recipient_ids if pk != profile.pk]
+        locked.save(update_fields=["recipient_ids"])
+        touched += 1
+    return touched
+
+
 def erase(profile: EmployeeProfile) -> dict[str, int]:
     return {
+        # Messages an officer wrote are their company's communication to other people (kept
+        # in the session's log); the author's link goes, the officer's name is not in the row.
+        "session_messages_written": SessionMessage.objects.filter(sent_by=profile).update(
+            sent_by=None
+        ),
+        "session_messages_received": _forget_recipient(profile),
         "seats_given_up": _give_up_upcoming_seats(profile),
         "feedback_texts": Feedback.objects.filter(enrolment__employee=profile).update(
             comment="", other_skills="", consent_to_quote=False
@@ -217,3 +290,181 @@ def erase(profile: EmployeeProfile) -> dict[str, int]:
             proposed_by=None, reason=""
         ),
     }
+
+
+# --- accounts without an employee profile: association members ----------------------------------
+
+
+def export_account(user) -> dict[str, list[dict]]:
+    """What an association member did in the association workspace (the volunteers and the
+    people they invited are not named: their data)."""
+    return {
+        "association_memberships": [
+            {
+                "association": row.association.title,
+                "role": row.role,
+                "active": row.is_active,
+                "since": row.created_at,
+            }
+            for row in AssociationMembership.objects.filter(user=user)
+            .select_related("association")
+            .order_by("created_at", "pk")
+        ],
+        "invitations_accepted": [
+            {
+                "association": row.association.title,
+                "email": row.email,
+                "role": row.role,
+                "sent_at": row.created_at,
+                "accepted_at": row.accepted_at,
+            }
+            for row in AssociationInvitation.objects.filter(accepted_by=user)
+            .select_related("association")
+            .order_by("created_at", "pk")
+        ],
+        "invitations_sent": [
+            {
+                "association": row.association.title,
+                "role": row.role,
+                "sent_at": row.created_at,
+                "accepted": row.accepted_at is not None,
+                "revoked": row.revoked_at is not None,
+            }
+            for row in AssociationInvitation.objects.filter(invited_by=user)
+            .select_related("association")
+            .order_by("created_at", "pk")
+        ],
+        "volunteer_feedback_written": [
+            {
+                "mission": row.enrolment.session.mission.title,
+                "session_start": row.enrolment.session.start,
+                "rating": row.rating,
+                "comment": row.comment,
+                "at": row.updated_at,
+            }
+            for row in VolunteerFeedback.objects.filter(author=user)
+            .select_related("enrolment__session__mission")
+            .order_by("updated_at", "pk")
+        ],
+        "company_feedback_written": [
+            {
+                "company": row.company.name,
+                "mission": row.mission.title,
+                "session_start": row.session.start if row.session_id else None,
+                "rating": row.rating,
+                "comment": row.comment,
+                "at": row.updated_at,
+            }
+            for row in CompanyFeedback.objects.filter(author=user)
+            .select_related("company", "mission", "session")
+            .order_by("updated_at", "pk")
+        ],
+        "attendance_confirmed": [
+            {
+                "mission": row.session.mission.title,
+                "session_start": row.session.start,
+                "confirmed_at": row.association_confirmed_at,
+            }
+            for row in Enrolment.objects.filter(association_confirmed_by=user)
+            .select_related("session__mission")
+            .order_by("association_confirmed_at", "pk")
+        ],
+        "hours_decided": [
+            {
+                "association": row.association.title,
+                "date": row.done_on,
+                "hours": row.hours,
+                "status": row.status,
+                "decided_at": row.decided_at,
+            }
+            for row in SelfReportedHours.objects.filter(decided_by=user)
+            .select_related("association")
+            .order_by("decided_at", "pk")
+        ],
+    }
+
+
+def erase_account(user) -> dict[str, int]:
+    """Access rights go; what the member wrote for the association stays, without the author.
+
+    Feedback on volunteers and companies was written in the association's name and is part of
+    the volunteers' and companies' records (they see it): it is kept, unlinked from the author.
+    Attendance confirmations and hours decisions are the proof behind skills sponsorship gifts
+    and engagement figures: they keep their link to the (pseudonymised) account.
+    """
+    from portal.privacy.people import erased_email_of
+
+    return {
+        "association_memberships": AssociationMembership.objects.filter(user=user).delete()[0],
+        # The invitations they accepted, and any other still sent to their address, hold it.
+        "invitation_emails": AssociationInvitation.objects.filter(
+            Q(accepted_by=user) | (Q(email__iexact=user.email) if user.email else Q(pk=None))
+        )
+        .exclude(email=erased_email_of(user))
+        .update(email=erased_email_of(user)),
+        "invitations_revoked": AssociationInvitation.objects.filter(
+            email=erased_email_of(user), accepted_at=None, revoked_at=None
+        ).update(revoked_at=timezone.now()),
+        "volunteer_feedback_authors": VolunteerFeedback.objects.filter(author=user).update(
+            author=None
+        ),
+        "company_feedback_authors": CompanyFeedback.objects.filter(author=user).update(author=None),
+    }
+
+
+# Fields pointing to a person, and free texts, that the tables above cover (see contributors.py).
+PERSON_FIELDS = {
+    "missions.Enrolment.employee": "enrolments",
+    "missions.Enrolment.decision_reason": "enrolments",
+    "missions.Enrolment.decided_by": "approvals_decided",
+    "missions.Enrolment.association_confirmed_by": "attendance_confirmed",
+    "missions.EnrolmentEvent.note": "enrolment_history",
+    "missions.Feedback.comment": "feedback_given",
+    "missions.Feedback.other_skills": "feedback_given",
+    "missions.VolunteerFeedback.author": "volunteer_feedback_written",
+    "missions.VolunteerFeedback.comment": "volunteer_feedback_written",
+    "missions.CompanyFeedback.author": "company_feedback_written",
+    "missions.CompanyFeedback.comment": "company_feedback_written",
+    "missions.CalendarFeed.employee": "calendar_feed",
+    "missions.EmployeeSkill.employee": "skills_offered",
+    "missions.SelfReportedHours.employee": "self_reported_hours",
+    "missions.SelfReportedHours.description": "self_reported_hours",
+    "missions.SelfReportedHours.refusal_reason": "self_reported_hours",
+    "missions.SelfReportedHours.decided_by": "hours_decided",
+    "missions.AssociationProposal.proposed_by": "association_proposals",
+    "missions.AssociationProposal.name": "association_proposals",
+    "missions.AssociationProposal.reason": "association_proposals",
+    "missions.AssociationProposal.decline_reason": "association_proposals",
+    "missions.SessionSeries.created_by": "series_created",
+    "missions.SessionMessage.sent_by": "session_messages_written",
+    "missions.SessionMessage.body": "session_messages_written",
+    "missions.SessionMessage.recipient_ids": "session_messages_received",
+    "missions.AssociationMembership.user": "association_memberships",
+    "missions.AssociationInvitation.accepted_by": "invitations_accepted",
+    "missions.AssociationInvitation.invited_by": "invitations_sent",
+}
+NOT_EXPORTED = {
+    "missions.EnrolmentEvent.actor": (
+        "who changed someone's enrolment: that volunteer's history (exported to them); a "
+        "manager's decisions are in approvals_decided"
+    ),
+    "missions.AssociationProposal.decided_by": (
+        "who decided on someone's proposal: the proposer's record (status and reason exported)"
+    ),
+    "missions.AssociationMembership.invited_by": (
+        "who invited a member: the member's record; the inviter's act is in invitations_sent"
+    ),
+    # Free texts written by an organisation, not a person's words about themselves.
+    "missions.Cause.description": "published content",
+    "missions.Cause.description_en": "published content",
+    "missions.AssociationIndexPage.intro": "published content",
+    "missions.AssociationPage.summary": "published content",
+    "missions.AssociationPage.description": "published content",
+    "missions.AssociationPage.address": "the association's data",
+    "missions.MissionIndexPage.intro": "published content",
+    "missions.MissionPage.summary": "published content",
+    "missions.MissionPage.description": "published content",
+    "missions.MissionPage.address": "the mission's place",
+    "missions.MissionSession.place": "the session's place",
+    "missions.MissionSession.cancellation_reason": "why a session was cancelled (to everyone)",
+}

@@ -641,7 +641,23 @@ class PrivacyAuditEntry(models.Model):
         RETENTION = "retention", _("End of the retention period")
 
     company = models.ForeignKey(
-        Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="+"
+        Company,
+        verbose_name=_("company"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Blank for an account without an employee profile (an association member)."),
+    )
+    # An association member has no profile: their entries point at the (pseudonymised) account.
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The account concerned when the person has no employee profile."),
     )
     subject = models.ForeignKey(
         EmployeeProfile,

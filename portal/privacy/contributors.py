@@ -9,7 +9,14 @@ Each entry is the dotted path of a module with:
   keeping what the law needs (money and tax records); returns counts of rows touched; it runs
   inside the erasure's transaction and must be idempotent;
 - optionally `erasure_blockers(profile) -> list[str]`: why the person cannot be erased right
-  now (money in flight), as sentences shown to them; an empty list lets the erasure run.
+  now (money in flight), as sentences shown to them; an empty list lets the erasure run;
+- optionally `export_account(user)` and `erase_account(user)`: the same for an account without
+  an employee profile (an association member), with the same rules.
+
+A contributor also declares which fields pointing to a person its tables cover
+(`PERSON_FIELDS`: "app.Model.field" -> table name) and which it does not export, with the
+reason (`NOT_EXPORTED`: "app.Model.field" -> why); tests/portal/test_privacy_coverage.py walks
+every model and fails on a person field that is in neither.
 """
 
 from __future__ import annotations
@@ -61,4 +68,32 @@ def erase_everywhere(profile: EmployeeProfile) -> dict[str, int]:
     return counts
 
 
-__all__ = ["contributors", "erase_everywhere", "erasure_blockers", "export_tables"]
+def export_account_tables(user) -> dict[str, list[dict]]:
+    """An account without an employee profile: every contributor's `export_account` tables."""
+    tables: dict[str, list[dict]] = {}
+    for module in contributors():
+        if export := _optional(module, "export_account"):
+            for name, rows in export(user).items():
+                if name in tables:
+                    raise ValueError(f"Two contributors export a table named {name!r}.")
+                tables[name] = list(rows)
+    return tables
+
+
+def erase_account_everywhere(user) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for module in reversed(contributors()):
+        if erase := _optional(module, "erase_account"):
+            for key, value in (erase(user) or {}).items():
+                counts[key] = counts.get(key, 0) + value
+    return counts
+
+
+__all__ = [
+    "contributors",
+    "erase_account_everywhere",
+    "erase_everywhere",
+    "erasure_blockers",
+    "export_account_tables",
+    "export_tables",
+]

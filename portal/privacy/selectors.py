@@ -41,9 +41,10 @@ def leavers_of(company: Company) -> list[Leaver]:
     """The company's people past their leave date and not erased yet, with their purge date."""
     from portal.privacy.services import months_after, retention_months
 
-    erased = PrivacyAuditEntry.objects.filter(action=PrivacyAuditEntry.Action.ERASURE).values(
-        "subject_id"
-    )
+    # Without a subject (an account's erasure) the id is NULL, and NOT IN (…, NULL) is never true.
+    erased = PrivacyAuditEntry.objects.filter(
+        action=PrivacyAuditEntry.Action.ERASURE, subject__isnull=False
+    ).values("subject_id")
     months = retention_months(company)
     profiles = (
         EmployeeProfile.objects.filter(company=company, leave_date__lt=company_today(company))

@@ -22,7 +22,7 @@ from portal.calendar import add_months, company_today
 from portal.csv_export import spreadsheet_dialect, write_rows
 from portal.models import Company, EmployeeProfile, PersonalDataExport, PrivacyAuditEntry
 from portal.privacy import contributors
-from portal.privacy.people import pseudonym_of
+from portal.privacy.people import account_pseudonym_of, pseudonym_of
 from portal.storage import private_storage
 
 logger = logging.getLogger(__name__)
@@ -78,13 +78,17 @@ def _cell(value):
 
 def write_export_zip(out, *, profile: EmployeeProfile, tables: dict[str, list[dict]]) -> None:
     """One JSON file with everything, and one CSV per table in the person's spreadsheet dialect."""
-    dialect = spreadsheet_dialect(profile.language or settings.LANGUAGE_CODE)
-    document = {
-        "generated_at": timezone.now(),
-        "person": profile.pk,
-        "company": profile.company.name,
-        "tables": tables,
-    }
+    _write_zip(
+        out,
+        head={"person": profile.pk, "company": profile.company.name},
+        tables=tables,
+        language=profile.language or settings.LANGUAGE_CODE,
+    )
+
+
+def _write_zip(out, *, head: dict, tables: dict[str, list[dict]], language: str) -> None:
+    dialect = spreadsheet_dialect(language)
+    document = {"generated_at": timezone.now(), **head, "tables": tables}
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(
             "personal-data.json",
@@ -222,6 +226,73 @@ def _log(
     )
 
 
+# --- accounts without an employee profile (association members) --------------------------------
+
+
+def has_profile(user) -> bool:
+    return EmployeeProfile.objects.filter(user=user).exists()
+
+
+def account_erasure_of(user) -> PrivacyAuditEntry | None:
+    return PrivacyAuditEntry.objects.filter(
+        account=user, subject__isnull=True, action=Action.ERASURE
+    ).first()
+
+
+def account_export_zip(*, user, language: str) -> bytes:
+    """The account's tables as a zip, built at once (a few rows; no stored file to expire).
+
+    Only for an account without an employee profile (its owner asks; NotAllowed otherwise).
+    """
+    if has_profile(user):
+        raise NotAllowed
+    tables = contributors.export_account_tables(user)
+    buffer = io.BytesIO()
+    _write_zip(buffer, head={"account": user.pk}, tables=tables, language=language)
+    _log_account(
+        user,
+        actor=user,
+        action=Action.EXPORT_DOWNLOADED,
+        details={name: len(rows) for name, rows in tables.items()},
+    )
+    return buffer.getvalue()
+
+
+def erase_account(*, user, actor) -> PrivacyAuditEntry:
+    """Pseudonymise an account without an employee profile, at its owner's request; idempotent.
+
+    What the member did for an association (receipts, transfers confirmed, attendance) stays,
+    linked to the pseudonymised account; the contributors' `erase_account` say what goes.
+    """
+    from django.contrib.auth import get_user_model
+
+    if actor is None or actor.pk != user.pk or has_profile(user):
+        raise NotAllowed
+    with transaction.atomic():
+        user = get_user_model().objects.select_for_update().get(pk=user.pk)
+        if done := account_erasure_of(user):
+            return done
+        counts = contributors.erase_account_everywhere(user)
+        return _log_account(
+            user, actor=user, action=Action.ERASURE, reason=Reason.SELF, details=counts
+        )
+
+
+def _log_account(
+    user, *, actor, action: str, reason: str = "", details: dict | None = None
+) -> PrivacyAuditEntry:
+    return PrivacyAuditEntry.objects.create(
+        company=None,
+        account=user,
+        subject=None,
+        subject_label=account_pseudonym_of(user),
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        reason=reason,
+        details=details or {},
+    )
+
+
 # --- retention ---------------------------------------------------------------------------------
 
 
@@ -251,7 +322,10 @@ class PurgeResult:
 def leavers_due(*, today: dt.date | None = None) -> list[DueLeaver]:
     """Leavers whose leave date is older than their company's retention period, not yet erased."""
     due = []
-    erased = PrivacyAuditEntry.objects.filter(action=Action.ERASURE).values("subject_id")
+    # Without a subject (an account's erasure) the id is NULL, and NOT IN (…, NULL) is never true.
+    erased = PrivacyAuditEntry.objects.filter(action=Action.ERASURE, subject__isnull=False).values(
+        "subject_id"
+    )
     for company in Company.objects.filter(employees__leave_date__isnull=False).distinct():
         day = today or company_today(company)
         months = retention_months(company)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import io
+
 from allauth.account.decorators import reauthentication_required
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -21,6 +25,8 @@ from portal.tenancy import require_csr_officer, require_profile
 
 @login_required
 def personal_data(request: HttpRequest) -> HttpResponse:
+    if not services.has_profile(request.user) and _is_association_member(request.user):
+        return redirect("portal:account_data")
     profile = require_profile(request.user)
     return render(
         request,
@@ -117,6 +123,56 @@ def erase_leaver(request: HttpRequest, pk: int) -> HttpResponse:
         "portal/erase_leaver.html",
         {"form": form, "blockers": blockers, "person": profile},
     )
+
+
+# --- accounts without an employee profile (association members) --------------------------------
+
+
+def _is_association_member(user) -> bool:
+    from missions.models import AssociationMembership
+
+    return AssociationMembership.objects.filter(user=user).exists()
+
+
+def _require_account_without_profile(user) -> None:
+    """The account pages are for association members; employees have /profile/data/ (404)."""
+    if services.has_profile(user) or not _is_association_member(user):
+        raise Http404
+
+
+@login_required
+def account_data(request: HttpRequest) -> HttpResponse:
+    _require_account_without_profile(request.user)
+    return render(request, "portal/account_data.html")
+
+
+@login_required
+@require_POST
+def download_account_data(request: HttpRequest) -> HttpResponse:
+    _require_account_without_profile(request.user)
+    content = services.account_export_zip(
+        user=request.user, language=get_language() or settings.LANGUAGE_CODE
+    )
+    return private_download(
+        io.BytesIO(content),
+        filename=f"cordee-personal-data-account-{request.user.pk}.zip",
+        content_type="application/zip",
+    )
+
+
+@login_required
+@reauthentication_required
+@require_http_methods(["GET", "POST"])
+def erase_my_account(request: HttpRequest) -> HttpResponse:
+    """After a fresh sign-in, an association member erases their own account."""
+    _require_account_without_profile(request.user)
+    form = ErasureConfirmationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.erase_account(user=request.user, actor=request.user)
+        logout(request)
+        messages.success(request, _("Your personal data has been erased. Goodbye."))
+        return redirect("/")
+    return render(request, "portal/erase_my_account.html", {"form": form})
 
 
 def _is_officer(user) -> bool:

@@ -44,6 +44,7 @@ EXPECTED_TABLES = {
     "email_addresses",
     "sso_accounts",
     "mfa_methods",
+    "pay",
     "privacy_log",
     # missions
     "enrolments",
@@ -55,6 +56,9 @@ EXPECTED_TABLES = {
     "skills_offered",
     "self_reported_hours",
     "association_proposals",
+    "session_messages_written",
+    "session_messages_received",
+    "series_created",
     # donations
     "pledges",
     "payroll_deductions",
@@ -68,8 +72,10 @@ EXPECTED_TABLES = {
     "tax_receipts",
     "money_audit",
     "vote_ballots",
+    "company_gifts_from_you",
     # reporting
     "impact_reports_requested",
+    "feedback_read_mark",
 }
 
 
