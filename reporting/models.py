@@ -189,6 +189,9 @@ class FigureMonth(models.Model):
             models.UniqueConstraint(fields=["company", "month"], name="figure_month_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.company_id} {self.month:%Y-%m} v{self.version}"
+
 
 class FigureBucket(models.Model):
     """The aggregated rows of one company over a span of days [start, end) inside one month:
@@ -208,10 +211,11 @@ class FigureBucket(models.Model):
         verbose_name = _("figure bucket")
         verbose_name_plural = _("figure buckets")
         constraints = [
-            models.UniqueConstraint(
-                fields=["company", "start", "end"], name="figure_bucket_unique"
-            )
+            models.UniqueConstraint(fields=["company", "start", "end"], name="figure_bucket_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.company_id} {self.start}..{self.end}"
 
     @property
     def is_whole_month(self) -> bool:
@@ -254,6 +258,9 @@ class GiftFigures(models.Model):
         verbose_name = _("gift figures")
         verbose_name_plural = _("gift figures")
 
+    def __str__(self) -> str:
+        return f"{self.bucket_id}: donor {self.donor_id}"
+
 
 class AssociationFigures(models.Model):
     """Counted gifts or active matches to one association in one bucket (one row for gifts,
@@ -271,6 +278,9 @@ class AssociationFigures(models.Model):
         verbose_name = _("association figures")
         verbose_name_plural = _("association figures")
 
+    def __str__(self) -> str:
+        return f"{self.bucket_id}: association {self.association_id}"
+
 
 class VolunteerFigures(models.Model):
     """Attended hours of one employee on one mission in one bucket."""
@@ -284,6 +294,9 @@ class VolunteerFigures(models.Model):
         verbose_name = _("volunteer figures")
         verbose_name_plural = _("volunteer figures")
 
+    def __str__(self) -> str:
+        return f"{self.bucket_id}: {self.employee_id} on {self.mission_id}"
+
 
 class MissionFigures(models.Model):
     """Sessions of one mission attended by the company's employees in one bucket."""
@@ -295,3 +308,6 @@ class MissionFigures(models.Model):
     class Meta:
         verbose_name = _("mission figures")
         verbose_name_plural = _("mission figures")
+
+    def __str__(self) -> str:
+        return f"{self.bucket_id}: mission {self.mission_id}"

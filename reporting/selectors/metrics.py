@@ -38,10 +38,18 @@ from missions.models import (
 )
 from missions.selectors.community import approved_self_reported_totals
 from missions.selectors.engagement import feedback_of
-from portal.db_routing import reads_from_replica
+from portal.db_routing import primary_reads, reads_from_replica
 from portal.models import Company
 from portal.people.employment import employed_during
 from portal.people.pay import skills_valuation_total_cents
+from reporting.aggregates import (
+    Buckets,
+    association_rows,
+    buckets_for,
+    gift_rows,
+    mission_rows,
+    volunteer_rows,
+)
 from reporting.periods import Period
 
 HOURS = Coalesce(
@@ -113,7 +121,8 @@ def _skills_valuation(company: Company, enrolments) -> int:
 # Headline figures
 
 
-def _kpis(company: Company, period: Period) -> dict:
+def _raw_facts(company: Company, period: Period, staff, active) -> dict:
+    """The data-dependent headline figures, from the raw rows (the reference)."""
     start, end = period.bounds(company.time_zone)
     enrolments = attended(company, start, end)
     totals = enrolments.aggregate(
@@ -129,54 +138,121 @@ def _kpis(company: Company, period: Period) -> dict:
         ),
         skills_hours=Sum(HOURS, filter=Q(session__mission__kind=MissionKind.SKILLS_SPONSORSHIP)),
     )
-    # The people employed at some point of the period, not today's directory.
-    staff = employed_during(company, period.start, period.end)
-    headcount = staff.count()
-
     donations, matches = _money_queries(company, start, end)
-    money = {"payroll": 0, "card": 0, "donations": 0, "donors": 0, "roundup_months": 0}
     agg = donations.aggregate(
         total=Sum(KEPT_GIFT),
         payroll=Sum(KEPT_GIFT, filter=PAYROLL_GIFTS),
         card=Sum(KEPT_GIFT, filter=CARD_GIFTS),
         donors=Count("donor", distinct=True),
     )
-    money.update(
-        donations=agg["total"] or 0,
-        payroll=agg["payroll"] or 0,
-        card=agg["card"] or 0,
-        donors=agg["donors"] or 0,
-    )
     # Donor-months with a payroll gift: the denominator of the average monthly round-up.
-    money["roundup_months"] = (
+    roundup_months = (
         donations.filter(PAYROLL_GIFTS)
         .annotate(month=TruncMonth("occurred_at", tzinfo=ZoneInfo(company.time_zone)))
         .values("donor", "month")
         .distinct()
         .count()
     )
-    matched = matches.aggregate(total=Sum(KEPT_MATCH))["total"] or 0
-
     # Participants: attended a session, gave, or had a pledge in force during the period.
     profile = OuterRef("pk")
-    active = pledges_in_force(company=company, start=period.start, end=period.end)
     participation = (
         Q(Exists(enrolments.filter(employee=profile)))
         | Q(Exists(donations.filter(donor=profile)))
         | Q(Exists(active.filter(employee=profile)))
     )
-    pledgers = active.values("employee").distinct().count()
-    participants = staff.filter(participation).count()
+    return {
+        "hours": centihours(totals["sum_hours"]),
+        "work_time": centihours(totals["work_time_hours"]),
+        "skills": centihours(totals["skills_hours"]),
+        "volunteers": totals["volunteers"] or 0,
+        "sessions": totals["sessions"] or 0,
+        "missions": totals["missions"] or 0,
+        "donations": agg["total"] or 0,
+        "payroll": agg["payroll"] or 0,
+        "card": agg["card"] or 0,
+        "donors": agg["donors"] or 0,
+        "roundup_months": roundup_months,
+        "matched": matches.aggregate(total=Sum(KEPT_MATCH))["total"] or 0,
+        "participants": staff.filter(participation).count(),
+        "supported": len(_supported_association_ids(enrolments, donations)),
+        # GRI 413-1 reads "operations" as the company's sites.
+        "sites_engaged": (
+            enrolments.exclude(employee__site="").values("employee__site").distinct().count()
+        ),
+    }
 
-    supported = _supported_association_ids(enrolments, donations)
-    # GRI 413-1 reads "operations" as the company's sites.
-    sites_total = staff.exclude(site="").values("site").distinct().count()
-    sites_engaged = (
-        enrolments.exclude(employee__site="").values("employee__site").distinct().count()
+
+def _aggregated_facts(company: Company, period: Period, staff, active, buckets: Buckets) -> dict:
+    """The same figures as _raw_facts, from the figure aggregates of the period's buckets."""
+    volunteers, gifts = volunteer_rows(buckets), gift_rows(buckets)
+    associations = association_rows(buckets)
+    totals = volunteers.aggregate(
+        sum_hours=Sum("centihours"),
+        volunteers=Count("employee", distinct=True),
+        missions=Count("mission", distinct=True),
+        work_time=Sum(
+            "centihours",
+            filter=Q(mission__kind__in=WORK_TIME_KINDS, mission__on_work_time=True),
+        ),
+        skills=Sum("centihours", filter=Q(mission__kind=MissionKind.SKILLS_SPONSORSHIP)),
     )
-    hours = centihours(totals["sum_hours"])
-    work_time = centihours(totals["work_time_hours"])
-    skills = centihours(totals["skills_hours"])
+    money = gifts.aggregate(
+        total=Sum("kept_cents"),
+        payroll=Sum("payroll_cents"),
+        card=Sum("card_cents"),
+        donors=Count("donor", distinct=True),
+        roundup_months=Count("pk", filter=Q(payroll_gifts__gt=0)),
+    )
+    profile = OuterRef("pk")
+    participation = (
+        Q(Exists(volunteers.filter(employee=profile)))
+        | Q(Exists(gifts.filter(donor=profile)))
+        | Q(Exists(active.filter(employee=profile)))
+    )
+    supported = set(volunteers.values_list("mission__association", flat=True).distinct())
+    supported |= set(
+        associations.filter(gifts__gt=0).values_list("association", flat=True).distinct()
+    )
+    return {
+        "hours": totals["sum_hours"] or 0,
+        "work_time": totals["work_time"] or 0,
+        "skills": totals["skills"] or 0,
+        "volunteers": totals["volunteers"] or 0,
+        "sessions": mission_rows(buckets).aggregate(n=Sum("sessions"))["n"] or 0,
+        "missions": totals["missions"] or 0,
+        "donations": money["total"] or 0,
+        "payroll": money["payroll"] or 0,
+        "card": money["card"] or 0,
+        "donors": money["donors"] or 0,
+        "roundup_months": money["roundup_months"] or 0,
+        "matched": associations.aggregate(total=Sum("matches_cents"))["total"] or 0,
+        "participants": staff.filter(participation).count(),
+        "supported": len(supported),
+        "sites_engaged": (
+            volunteers.exclude(employee__site="").values("employee__site").distinct().count()
+        ),
+    }
+
+
+def _kpis(company: Company, period: Period, buckets: Buckets | None = None) -> dict:
+    start, end = period.bounds(company.time_zone)
+    enrolments = attended(company, start, end)
+    # The people employed at some point of the period, not today's directory.
+    staff = employed_during(company, period.start, period.end)
+    headcount = staff.count()
+    active = pledges_in_force(company=company, start=period.start, end=period.end)
+    pledgers = active.values("employee").distinct().count()
+    if buckets is None:
+        facts = _raw_facts(company, period, staff, active)
+    else:
+        facts = _aggregated_facts(company, period, staff, active, buckets)
+    money = {key: facts[key] for key in ("payroll", "card", "donations", "donors")}
+    money["roundup_months"] = facts["roundup_months"]
+    matched = facts["matched"]
+    participants = facts["participants"]
+    sites_total = staff.exclude(site="").values("site").distinct().count()
+    sites_engaged = facts["sites_engaged"]
+    hours, work_time, skills = facts["hours"], facts["work_time"], facts["skills"]
     hours_per_day = Decimal(company.hours_per_day)
     work_time_days = float((Decimal(work_time) / 100 / hours_per_day).quantize(Decimal("0.1")))
     quota_days = float(
@@ -193,10 +269,10 @@ def _kpis(company: Company, period: Period) -> dict:
         "headcount": headcount,
         "participants": participants,
         "participation_rate": _ratio(participants, headcount),
-        "volunteers": totals["volunteers"] or 0,
-        "volunteer_rate": _ratio(totals["volunteers"] or 0, headcount),
-        "sessions": totals["sessions"] or 0,
-        "missions": totals["missions"] or 0,
+        "volunteers": facts["volunteers"],
+        "volunteer_rate": _ratio(facts["volunteers"], headcount),
+        "sessions": facts["sessions"],
+        "missions": facts["missions"],
         "hours": as_hours(hours),
         "work_time_hours": as_hours(work_time),
         "work_time_days": work_time_days,
@@ -224,7 +300,7 @@ def _kpis(company: Company, period: Period) -> dict:
         "average_monthly_roundup_cents": (
             money["payroll"] // money["roundup_months"] if money["roundup_months"] else 0
         ),
-        "associations_supported": len(supported),
+        "associations_supported": facts["supported"],
         "sites_total": sites_total,
         "sites_engaged": sites_engaged,
         "sites_engaged_rate": _ratio(sites_engaged, sites_total),
@@ -455,14 +531,17 @@ def _by_month(
     return rows, association_money
 
 
-def _associations(enrolments, association_money, mission_hours_by_association) -> list[dict]:
-    """Every association supported, with a short profile, biggest contribution first."""
-    volunteers = {
+def _association_volunteers(enrolments) -> dict[int, int]:
+    return {
         row["association"]: row["volunteers"]
         for row in enrolments.values(association=F("session__mission__association")).annotate(
             volunteers=Count("employee", distinct=True)
         )
     }
+
+
+def _associations(volunteers, association_money, mission_hours_by_association) -> list[dict]:
+    """Every association supported, with a short profile, biggest contribution first."""
     ids = set(association_money) | set(mission_hours_by_association)
     profiles = {
         row["pk"]: row
@@ -594,9 +673,27 @@ COMPARED = (
 
 
 @reads_from_replica
-def company_metrics(*, company: Company, period: Period) -> dict:
-    """All impact figures of `company` over `period`, with the previous period to compare."""
+def company_metrics(*, company: Company, period: Period, raw: bool = False) -> dict:
+    """All impact figures of `company` over `period`, with the previous period to compare.
+
+    Read from the figure aggregates (reporting/aggregates.py), rebuilt first for any month
+    changed since they were built; `raw=True` computes every figure from the raw rows instead
+    (the reference the aggregates are checked against).
+    """
     previous = period.previous(fiscal_start_month=company.fiscal_year_start_month)
+    if raw:
+        return _raw_metrics(company, period, previous)
+    (current_buckets, previous_buckets), built = buckets_for(
+        company, (period.start, period.end), (previous.start, previous.end)
+    )
+    if built:
+        # Rows this call has just written: a replica may not hold them yet.
+        with primary_reads():
+            return _aggregated_metrics(company, period, previous, current_buckets, previous_buckets)
+    return _aggregated_metrics(company, period, previous, current_buckets, previous_buckets)
+
+
+def _raw_metrics(company: Company, period: Period, previous: Period) -> dict:
     start, end = period.bounds(company.time_zone)
     enrolments = attended(company, start, end)
     donations = counted_gifts(company=company, start=start, end=end)
@@ -627,8 +724,167 @@ def company_metrics(*, company: Company, period: Period) -> dict:
         "by_site": _by_person_field(enrolments, donations, "site"),
         "by_department": _by_person_field(enrolments, donations, "department"),
         "by_month": month_rows,
-        "associations": _associations(enrolments, association_money, association_hours),
+        "associations": _associations(
+            _association_volunteers(enrolments), association_money, association_hours
+        ),
         "top_missions": _top_missions(enrolments),
+        "satisfaction_distribution": distribution,
+        "quotes": quotes,
+        "campaigns": campaign_results(company, start=period.start, end=period.end),
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# The same figures from the figure aggregates
+
+
+def _aggregated_hours_by_kind(volunteers) -> list[dict]:
+    rows = {
+        row["kind"]: row
+        for row in volunteers.values(kind=F("mission__kind")).annotate(
+            sum_hours=Sum("centihours"), volunteers=Count("employee", distinct=True)
+        )
+    }
+    return [
+        {
+            "key": kind.value,
+            "label": str(kind.label),
+            "hours": as_hours(rows.get(kind.value, {}).get("sum_hours") or 0),
+            "volunteers": rows.get(kind.value, {}).get("volunteers", 0),
+        }
+        for kind in MissionKind
+    ]
+
+
+def _aggregated_by_person_field(volunteers, gifts, field: str) -> list[dict]:
+    out: dict[str, dict] = defaultdict(lambda: {"hours": 0, "volunteers": 0, "donations_cents": 0})
+    for row in volunteers.values(value=F(f"employee__{field}")).annotate(
+        sum_hours=Sum("centihours"), volunteers=Count("employee", distinct=True)
+    ):
+        out[row["value"] or ""]["hours"] += row["sum_hours"] or 0
+        out[row["value"] or ""]["volunteers"] += row["volunteers"]
+    for row in gifts.values(value=F(f"donor__{field}")).annotate(total=Sum("kept_cents")):
+        out[row["value"] or ""]["donations_cents"] += row["total"] or 0
+    rows = [
+        {
+            "label": value or _("Not specified"),
+            "hours": as_hours(data["hours"]),
+            "volunteers": data["volunteers"],
+            "donations_cents": data["donations_cents"],
+        }
+        for value, data in out.items()
+    ]
+    return sorted(rows, key=lambda r: (-r["hours"], -r["donations_cents"], r["label"]))
+
+
+def _aggregated_monthly(period: Period, buckets: Buckets) -> tuple[dict, dict[int, int]]:
+    months = {
+        m.strftime("%Y-%m"): {"hours": 0, "volunteers": 0, "donations_cents": 0, "matches_cents": 0}
+        for m in period.months()
+    }
+    for row in (
+        volunteer_rows(buckets)
+        .values("bucket")
+        .annotate(sum_hours=Sum("centihours"), volunteers=Count("employee", distinct=True))
+    ):
+        months[buckets.months[row["bucket"]]]["hours"] += row["sum_hours"] or 0
+        months[buckets.months[row["bucket"]]]["volunteers"] += row["volunteers"]
+    association_money: dict[int, int] = defaultdict(int)
+    for bucket, association, gifts, matches in association_rows(buckets).values_list(
+        "bucket", "association", "gifts_cents", "matches_cents"
+    ):
+        months[buckets.months[bucket]]["donations_cents"] += gifts
+        months[buckets.months[bucket]]["matches_cents"] += matches
+        association_money[association] += gifts + matches
+    return months, association_money
+
+
+def _aggregated_top_missions(volunteers, missions) -> list[dict]:
+    kinds = dict(MissionKind.choices)
+    rows = list(
+        volunteers.values(
+            k_mission=F("mission"),
+            title=F("mission__title"),
+            kind=F("mission__kind"),
+            association=F("mission__association__title"),
+        )
+        .annotate(sum_hours=Sum("centihours"), volunteers=Count("employee", distinct=True))
+        .order_by("-sum_hours", "title")[:TOP_LIMIT]
+    )
+    sessions = dict(
+        missions.filter(mission__in=[row["k_mission"] for row in rows])
+        .values("mission")
+        .annotate(n=Sum("sessions"))
+        .values_list("mission", "n")
+    )
+    return [
+        {
+            "id": row["k_mission"],
+            "title": row["title"],
+            "kind": row["kind"],
+            "kind_label": str(kinds.get(row["kind"], row["kind"])),
+            "association": row["association"],
+            "hours": as_hours(row["sum_hours"] or 0),
+            "volunteers": row["volunteers"],
+            "sessions": sessions.get(row["k_mission"], 0),
+        }
+        for row in rows
+    ]
+
+
+def _aggregated_metrics(
+    company: Company, period: Period, previous: Period, buckets: Buckets, previous_buckets: Buckets
+) -> dict:
+    start, end = period.bounds(company.time_zone)
+    enrolments = attended(company, start, end)  # feedback only: a few rows per session
+    volunteers, gifts = volunteer_rows(buckets), gift_rows(buckets)
+
+    kpis = _kpis(company, period, buckets)
+    previous_kpis = _kpis(company, previous, previous_buckets)
+    mission_hours = {
+        row["mission"]: row["sum_hours"] or 0
+        for row in volunteers.values("mission").annotate(sum_hours=Sum("centihours"))
+    }
+    current, association_money = _aggregated_monthly(period, buckets)
+    before = list(_aggregated_monthly(previous, previous_buckets)[0].values())
+    month_rows = []
+    for i, (month, data) in enumerate(current.items()):
+        prior = before[i] if i < len(before) else {"hours": 0, "donations_cents": 0}
+        month_rows.append(
+            {
+                "month": month,
+                "hours": as_hours(data["hours"]),
+                "volunteers": data["volunteers"],
+                "donations_cents": data["donations_cents"],
+                "matches_cents": data["matches_cents"],
+                "previous_hours": as_hours(prior["hours"]),
+                "previous_donations_cents": prior["donations_cents"],
+            }
+        )
+    by_cause, by_sdg = _cause_and_sdg_breakdowns(mission_hours, association_money)
+    association_hours, association_volunteers = {}, {}
+    for row in volunteers.values(association=F("mission__association")).annotate(
+        sum_hours=Sum("centihours"), volunteers=Count("employee", distinct=True)
+    ):
+        association_hours[row["association"]] = row["sum_hours"] or 0
+        association_volunteers[row["association"]] = row["volunteers"]
+    distribution, quotes = _feedback_details(enrolments)
+    return {
+        "company": {"name": company.name, "slug": company.slug},
+        "currency": company.currency,
+        "period": period.as_dict(),
+        "previous_period": previous.as_dict(),
+        "kpis": kpis,
+        "previous": previous_kpis,
+        "changes": {name: delta(kpis[name], previous_kpis[name]) for name in COMPARED},
+        "hours_by_kind": _aggregated_hours_by_kind(volunteers),
+        "by_cause": by_cause,
+        "by_sdg": by_sdg,
+        "by_site": _aggregated_by_person_field(volunteers, gifts, "site"),
+        "by_department": _aggregated_by_person_field(volunteers, gifts, "department"),
+        "by_month": month_rows,
+        "associations": _associations(association_volunteers, association_money, association_hours),
+        "top_missions": _aggregated_top_missions(volunteers, mission_rows(buckets)),
         "satisfaction_distribution": distribution,
         "quotes": quotes,
         "campaigns": campaign_results(company, start=period.start, end=period.end),
