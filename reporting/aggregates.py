@@ -248,11 +248,11 @@ def _fill(company: Company, buckets: list[FigureBucket]) -> None:
     )
     _insert_select(
         MissionFigures._meta.db_table,
-        ["bucket_id", "mission_id", "sessions"],
+        ["bucket_id", "mission_id", "sessions", "centihours"],
         enrolments.annotate(k_bucket=bucket_of("session__start"))
         .values("k_bucket", k_mission=F("session__mission"))
-        .annotate(k_sessions=Count("session", distinct=True)),
-        ["k_bucket", "k_mission", "k_sessions"],
+        .annotate(k_sessions=Count("session", distinct=True), k_centihours=_centihours()),
+        ["k_bucket", "k_mission", "k_sessions", "k_centihours"],
     )
 
 

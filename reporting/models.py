@@ -304,6 +304,9 @@ class MissionFigures(models.Model):
     bucket = _bucket_field()
     mission = _loose_key("missions.MissionPage", _("mission"))
     sessions = models.IntegerField(_("sessions"), help_text=_("Distinct sessions attended."))
+    centihours = models.BigIntegerField(
+        _("hours (hundredths)"), default=0, help_text=_("Attended hours.")
+    )
 
     class Meta:
         verbose_name = _("mission figures")

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from contextvars import ContextVar
+from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -39,7 +41,7 @@ from missions.models import (
 from missions.selectors.community import approved_self_reported_totals
 from missions.selectors.engagement import feedback_of
 from portal.db_routing import primary_reads, reads_from_replica
-from portal.models import Company
+from portal.models import Company, EmployeeProfile
 from portal.people.employment import employed_during
 from portal.people.pay import skills_valuation_total_cents
 from reporting.aggregates import (
@@ -184,53 +186,40 @@ def _raw_facts(company: Company, period: Period, staff, active) -> dict:
 
 def _aggregated_facts(company: Company, period: Period, staff, active, buckets: Buckets) -> dict:
     """The same figures as _raw_facts, from the figure aggregates of the period's buckets."""
-    volunteers, gifts = volunteer_rows(buckets), gift_rows(buckets)
+    rows = _rows_of(company, buckets)
+    hours = work_time = skills = 0
+    for _bucket, _employee, mission, amount in rows.volunteers:
+        kind, on_work_time, _association = rows.missions[mission]
+        hours += amount
+        if kind in WORK_TIME_KINDS and on_work_time:
+            work_time += amount
+        if kind == MissionKind.SKILLS_SPONSORSHIP:
+            skills += amount
+    volunteers = {employee for _b, employee, _m, _h in rows.volunteers}
+    donors = {donor for _b, donor, *_money in rows.gifts}
     associations = association_rows(buckets)
-    totals = volunteers.aggregate(
-        sum_hours=Sum("centihours"),
-        volunteers=Count("employee", distinct=True),
-        missions=Count("mission", distinct=True),
-        work_time=Sum(
-            "centihours",
-            filter=Q(mission__kind__in=WORK_TIME_KINDS, mission__on_work_time=True),
-        ),
-        skills=Sum("centihours", filter=Q(mission__kind=MissionKind.SKILLS_SPONSORSHIP)),
-    )
-    money = gifts.aggregate(
-        total=Sum("kept_cents"),
-        payroll=Sum("payroll_cents"),
-        card=Sum("card_cents"),
-        donors=Count("donor", distinct=True),
-        roundup_months=Count("pk", filter=Q(payroll_gifts__gt=0)),
-    )
-    profile = OuterRef("pk")
-    participation = (
-        Q(Exists(volunteers.filter(employee=profile)))
-        | Q(Exists(gifts.filter(donor=profile)))
-        | Q(Exists(active.filter(employee=profile)))
-    )
-    supported = set(volunteers.values_list("mission__association", flat=True).distinct())
+    supported = {rows.missions[mission][2] for _b, _e, mission, _h in rows.volunteers}
     supported |= set(
         associations.filter(gifts__gt=0).values_list("association", flat=True).distinct()
     )
+    pledgers = set(active.values_list("employee", flat=True))
+    people = set(staff.values_list("pk", flat=True))
     return {
-        "hours": totals["sum_hours"] or 0,
-        "work_time": totals["work_time"] or 0,
-        "skills": totals["skills"] or 0,
-        "volunteers": totals["volunteers"] or 0,
+        "hours": hours,
+        "work_time": work_time,
+        "skills": skills,
+        "volunteers": len(volunteers),
         "sessions": mission_rows(buckets).aggregate(n=Sum("sessions"))["n"] or 0,
-        "missions": totals["missions"] or 0,
-        "donations": money["total"] or 0,
-        "payroll": money["payroll"] or 0,
-        "card": money["card"] or 0,
-        "donors": money["donors"] or 0,
-        "roundup_months": money["roundup_months"] or 0,
+        "missions": len({mission for _b, _e, mission, _h in rows.volunteers}),
+        "donations": sum(row[2] for row in rows.gifts),
+        "payroll": sum(row[3] for row in rows.gifts),
+        "card": sum(row[4] for row in rows.gifts),
+        "donors": len(donors),
+        "roundup_months": sum(1 for row in rows.gifts if row[5] > 0),
         "matched": associations.aggregate(total=Sum("matches_cents"))["total"] or 0,
-        "participants": staff.filter(participation).count(),
+        "participants": len(people & (volunteers | donors | pledgers)),
         "supported": len(supported),
-        "sites_engaged": (
-            volunteers.exclude(employee__site="").values("employee__site").distinct().count()
-        ),
+        "sites_engaged": len({rows.people[e][0] for e in volunteers} - {""}),
     }
 
 
@@ -736,36 +725,101 @@ def _raw_metrics(company: Company, period: Period, previous: Period) -> dict:
 
 # --------------------------------------------------------------------------------------------
 # The same figures from the figure aggregates
+#
+# Each aggregate table of the period is read once (its rows already summed per bucket, person
+# and mission), and every breakdown is combined from those rows: distinct people per kind,
+# site or association need the person, which no coarser SQL grouping keeps.
 
 
-def _aggregated_hours_by_kind(volunteers) -> list[dict]:
-    rows = {
-        row["kind"]: row
-        for row in volunteers.values(kind=F("mission__kind")).annotate(
-            sum_hours=Sum("centihours"), volunteers=Count("employee", distinct=True)
+@dataclass
+class _AggregatedRows:
+    volunteers: list  # (bucket, employee, mission, centihours)
+    gifts: list  # (bucket, donor, kept, payroll, card, payroll gifts)
+    missions: dict  # mission -> (kind, on_work_time, association)
+    people: dict  # employee -> (site, department)
+
+
+_ROWS_CACHE: ContextVar[dict | None] = ContextVar("cordee_figure_rows", default=None)
+
+
+def _rows_of(company: Company, buckets: Buckets) -> _AggregatedRows:
+    cache = _ROWS_CACHE.get()
+    key = tuple(buckets.ids)
+    if cache is not None and key in cache:
+        return cache[key]
+    volunteers = list(
+        volunteer_rows(buckets).values_list("bucket", "employee", "mission", "centihours")
+    )
+    gifts = list(
+        gift_rows(buckets).values_list(
+            "bucket", "donor", "kept_cents", "payroll_cents", "card_cents", "payroll_gifts"
         )
-    }
+    )
+    missions = {}
+    wanted = {mission for _b, _e, mission, _h in volunteers}
+    if wanted:
+        missions = {
+            pk: (kind, on_work_time, association)
+            for pk, kind, on_work_time, association in MissionPage.objects.filter(
+                pk__in=wanted
+            ).values_list("pk", "kind", "on_work_time", "association")
+        }
+    people = {}
+    wanted = {e for _b, e, _m, _h in volunteers} | {d for _b, d, *_rest in gifts}
+    if wanted:
+        people = {
+            pk: (site, department)
+            for pk, site, department in EmployeeProfile.objects.filter(company=company).values_list(
+                "pk", "site", "department"
+            )
+        }
+        if missing := wanted - set(people):  # people who moved to another company since
+            people.update(
+                (pk, (site, department))
+                for pk, site, department in EmployeeProfile.objects.filter(
+                    pk__in=missing
+                ).values_list("pk", "site", "department")
+            )
+    rows = _AggregatedRows(volunteers, gifts, missions, people)
+    if cache is not None:
+        cache[key] = rows
+    return rows
+
+
+def _hours_and_people(rows, key) -> dict:
+    """{key(row): [centihours, set of employees]} over the volunteer rows."""
+    out: dict = defaultdict(lambda: [0, set()])
+    for row in rows:
+        entry = out[key(row)]
+        entry[0] += row[3]
+        entry[1].add(row[1])
+    return out
+
+
+def _aggregated_hours_by_kind(rows: _AggregatedRows) -> list[dict]:
+    by_kind = _hours_and_people(rows.volunteers, lambda r: rows.missions[r[2]][0])
     return [
         {
             "key": kind.value,
             "label": str(kind.label),
-            "hours": as_hours(rows.get(kind.value, {}).get("sum_hours") or 0),
-            "volunteers": rows.get(kind.value, {}).get("volunteers", 0),
+            "hours": as_hours(by_kind[kind.value][0] if kind.value in by_kind else 0),
+            "volunteers": len(by_kind[kind.value][1]) if kind.value in by_kind else 0,
         }
         for kind in MissionKind
     ]
 
 
-def _aggregated_by_person_field(volunteers, gifts, field: str) -> list[dict]:
+def _aggregated_by_person_field(rows: _AggregatedRows, field: str) -> list[dict]:
+    index = 0 if field == "site" else 1
     out: dict[str, dict] = defaultdict(lambda: {"hours": 0, "volunteers": 0, "donations_cents": 0})
-    for row in volunteers.values(value=F(f"employee__{field}")).annotate(
-        sum_hours=Sum("centihours"), volunteers=Count("employee", distinct=True)
-    ):
-        out[row["value"] or ""]["hours"] += row["sum_hours"] or 0
-        out[row["value"] or ""]["volunteers"] += row["volunteers"]
-    for row in gifts.values(value=F(f"donor__{field}")).annotate(total=Sum("kept_cents")):
-        out[row["value"] or ""]["donations_cents"] += row["total"] or 0
-    rows = [
+    for value, (amount, people) in _hours_and_people(
+        rows.volunteers, lambda r: rows.people[r[1]][index]
+    ).items():
+        out[value or ""]["hours"] += amount
+        out[value or ""]["volunteers"] += len(people)
+    for _bucket, donor, kept, *_rest in rows.gifts:
+        out[rows.people[donor][index] or ""]["donations_cents"] += kept
+    result = [
         {
             "label": value or _("Not specified"),
             "hours": as_hours(data["hours"]),
@@ -774,21 +828,20 @@ def _aggregated_by_person_field(volunteers, gifts, field: str) -> list[dict]:
         }
         for value, data in out.items()
     ]
-    return sorted(rows, key=lambda r: (-r["hours"], -r["donations_cents"], r["label"]))
+    return sorted(result, key=lambda r: (-r["hours"], -r["donations_cents"], r["label"]))
 
 
-def _aggregated_monthly(period: Period, buckets: Buckets) -> tuple[dict, dict[int, int]]:
+def _aggregated_monthly(
+    company: Company, period: Period, buckets: Buckets
+) -> tuple[dict, dict[int, int]]:
     months = {
         m.strftime("%Y-%m"): {"hours": 0, "volunteers": 0, "donations_cents": 0, "matches_cents": 0}
         for m in period.months()
     }
-    for row in (
-        volunteer_rows(buckets)
-        .values("bucket")
-        .annotate(sum_hours=Sum("centihours"), volunteers=Count("employee", distinct=True))
-    ):
-        months[buckets.months[row["bucket"]]]["hours"] += row["sum_hours"] or 0
-        months[buckets.months[row["bucket"]]]["volunteers"] += row["volunteers"]
+    rows = _rows_of(company, buckets)
+    for bucket, (amount, people) in _hours_and_people(rows.volunteers, lambda r: r[0]).items():
+        months[buckets.months[bucket]]["hours"] += amount
+        months[buckets.months[bucket]]["volunteers"] += len(people)
     association_money: dict[int, int] = defaultdict(int)
     for bucket, association, gifts, matches in association_rows(buckets).values_list(
         "bucket", "association", "gifts_cents", "matches_cents"
@@ -799,24 +852,19 @@ def _aggregated_monthly(period: Period, buckets: Buckets) -> tuple[dict, dict[in
     return months, association_money
 
 
-def _aggregated_top_missions(volunteers, missions) -> list[dict]:
+def _aggregated_top_missions(rows: _AggregatedRows, missions) -> list[dict]:
     kinds = dict(MissionKind.choices)
-    rows = list(
-        volunteers.values(
+    top = (
+        missions.values(
             k_mission=F("mission"),
             title=F("mission__title"),
             kind=F("mission__kind"),
             association=F("mission__association__title"),
         )
-        .annotate(sum_hours=Sum("centihours"), volunteers=Count("employee", distinct=True))
+        .annotate(sum_hours=Sum("centihours"), sessions=Sum("sessions"))
         .order_by("-sum_hours", "title")[:TOP_LIMIT]
     )
-    sessions = dict(
-        missions.filter(mission__in=[row["k_mission"] for row in rows])
-        .values("mission")
-        .annotate(n=Sum("sessions"))
-        .values_list("mission", "n")
-    )
+    people = _hours_and_people(rows.volunteers, lambda r: r[2])
     return [
         {
             "id": row["k_mission"],
@@ -825,28 +873,36 @@ def _aggregated_top_missions(volunteers, missions) -> list[dict]:
             "kind_label": str(kinds.get(row["kind"], row["kind"])),
             "association": row["association"],
             "hours": as_hours(row["sum_hours"] or 0),
-            "volunteers": row["volunteers"],
-            "sessions": sessions.get(row["k_mission"], 0),
+            "volunteers": len(people[row["k_mission"]][1]),
+            "sessions": row["sessions"] or 0,
         }
-        for row in rows
+        for row in top
     ]
 
 
 def _aggregated_metrics(
     company: Company, period: Period, previous: Period, buckets: Buckets, previous_buckets: Buckets
 ) -> dict:
+    token = _ROWS_CACHE.set({})
+    try:
+        return _aggregated_metrics_of(company, period, previous, buckets, previous_buckets)
+    finally:
+        _ROWS_CACHE.reset(token)
+
+
+def _aggregated_metrics_of(
+    company: Company, period: Period, previous: Period, buckets: Buckets, previous_buckets: Buckets
+) -> dict:
     start, end = period.bounds(company.time_zone)
-    enrolments = attended(company, start, end)  # feedback only: a few rows per session
-    volunteers, gifts = volunteer_rows(buckets), gift_rows(buckets)
+    enrolments = attended(company, start, end)  # feedback and skills valuation only
+    rows = _rows_of(company, buckets)
 
     kpis = _kpis(company, period, buckets)
     previous_kpis = _kpis(company, previous, previous_buckets)
-    mission_hours = {
-        row["mission"]: row["sum_hours"] or 0
-        for row in volunteers.values("mission").annotate(sum_hours=Sum("centihours"))
-    }
-    current, association_money = _aggregated_monthly(period, buckets)
-    before = list(_aggregated_monthly(previous, previous_buckets)[0].values())
+    per_mission = _hours_and_people(rows.volunteers, lambda r: r[2])
+    mission_hours = {mission: amount for mission, (amount, _people) in per_mission.items()}
+    current, association_money = _aggregated_monthly(company, period, buckets)
+    before = list(_aggregated_monthly(company, previous, previous_buckets)[0].values())
     month_rows = []
     for i, (month, data) in enumerate(current.items()):
         prior = before[i] if i < len(before) else {"hours": 0, "donations_cents": 0}
@@ -862,12 +918,9 @@ def _aggregated_metrics(
             }
         )
     by_cause, by_sdg = _cause_and_sdg_breakdowns(mission_hours, association_money)
-    association_hours, association_volunteers = {}, {}
-    for row in volunteers.values(association=F("mission__association")).annotate(
-        sum_hours=Sum("centihours"), volunteers=Count("employee", distinct=True)
-    ):
-        association_hours[row["association"]] = row["sum_hours"] or 0
-        association_volunteers[row["association"]] = row["volunteers"]
+    per_association = _hours_and_people(rows.volunteers, lambda r: rows.missions[r[2]][2])
+    association_hours = {key: amount for key, (amount, _p) in per_association.items()}
+    association_volunteers = {key: len(people) for key, (_a, people) in per_association.items()}
     distribution, quotes = _feedback_details(enrolments)
     return {
         "company": {"name": company.name, "slug": company.slug},
@@ -877,14 +930,14 @@ def _aggregated_metrics(
         "kpis": kpis,
         "previous": previous_kpis,
         "changes": {name: delta(kpis[name], previous_kpis[name]) for name in COMPARED},
-        "hours_by_kind": _aggregated_hours_by_kind(volunteers),
+        "hours_by_kind": _aggregated_hours_by_kind(rows),
         "by_cause": by_cause,
         "by_sdg": by_sdg,
-        "by_site": _aggregated_by_person_field(volunteers, gifts, "site"),
-        "by_department": _aggregated_by_person_field(volunteers, gifts, "department"),
+        "by_site": _aggregated_by_person_field(rows, "site"),
+        "by_department": _aggregated_by_person_field(rows, "department"),
         "by_month": month_rows,
         "associations": _associations(association_volunteers, association_money, association_hours),
-        "top_missions": _aggregated_top_missions(volunteers, mission_rows(buckets)),
+        "top_missions": _aggregated_top_missions(rows, mission_rows(buckets)),
         "satisfaction_distribution": distribution,
         "quotes": quotes,
         "campaigns": campaign_results(company, start=period.start, end=period.end),
