@@ -9,7 +9,7 @@ sum exactly to their totals. Money is integer cents in the company's currency.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
@@ -737,6 +737,7 @@ class _AggregatedRows:
     gifts: list  # (bucket, donor, kept, payroll, card, payroll gifts)
     missions: dict  # mission -> (kind, on_work_time, association)
     people: dict  # employee -> (site, department)
+    grouped: dict | None = None  # see _groupings
 
 
 _ROWS_CACHE: ContextVar[dict | None] = ContextVar("cordee_figure_rows", default=None)
@@ -786,24 +787,49 @@ def _rows_of(company: Company, buckets: Buckets) -> _AggregatedRows:
     return rows
 
 
-def _hours_and_people(rows, key) -> dict:
-    """{key(row): [centihours, set of employees]} over the volunteer rows."""
-    out: dict = defaultdict(lambda: [0, set()])
-    for row in rows:
-        entry = out[key(row)]
-        entry[0] += row[3]
-        entry[1].add(row[1])
-    return out
+GROUPINGS = ("kind", "site", "department", "mission", "association", "bucket")
+
+
+def _groupings(rows: _AggregatedRows) -> dict[str, dict]:
+    """{grouping: {value: (centihours, distinct employees)}} of the volunteer rows, for each
+    of GROUPINGS (computed once per rows: every breakdown reads them)."""
+    if rows.grouped is not None:
+        return rows.grouped
+    volunteers, missions, people = rows.volunteers, rows.missions, rows.people
+    employees = [row[1] for row in volunteers]
+    amounts = [row[3] for row in volunteers]
+    keys = {
+        "kind": [missions[row[2]][0] for row in volunteers],
+        "site": [people[row[1]][0] for row in volunteers],
+        "department": [people[row[1]][1] for row in volunteers],
+        "mission": [row[2] for row in volunteers],
+        "association": [missions[row[2]][2] for row in volunteers],
+        "bucket": [row[0] for row in volunteers],
+    }
+    grouped: dict[str, dict] = {}
+    for name in GROUPINGS:
+        sums: dict = defaultdict(int)
+        for key, amount in zip(keys[name], amounts, strict=True):
+            sums[key] += amount
+        counts = Counter(key for key, _employee in set(zip(keys[name], employees, strict=True)))
+        grouped[name] = {key: (total, counts[key]) for key, total in sums.items()}
+    rows.grouped = grouped
+    return grouped
+
+
+def _hours_and_people(rows: _AggregatedRows, grouping: str) -> dict:
+    """{value: (centihours, distinct employees)} of the volunteer rows per `grouping`."""
+    return _groupings(rows)[grouping]
 
 
 def _aggregated_hours_by_kind(rows: _AggregatedRows) -> list[dict]:
-    by_kind = _hours_and_people(rows.volunteers, lambda r: rows.missions[r[2]][0])
+    by_kind = _hours_and_people(rows, "kind")
     return [
         {
             "key": kind.value,
             "label": str(kind.label),
             "hours": as_hours(by_kind[kind.value][0] if kind.value in by_kind else 0),
-            "volunteers": len(by_kind[kind.value][1]) if kind.value in by_kind else 0,
+            "volunteers": by_kind[kind.value][1] if kind.value in by_kind else 0,
         }
         for kind in MissionKind
     ]
@@ -812,11 +838,9 @@ def _aggregated_hours_by_kind(rows: _AggregatedRows) -> list[dict]:
 def _aggregated_by_person_field(rows: _AggregatedRows, field: str) -> list[dict]:
     index = 0 if field == "site" else 1
     out: dict[str, dict] = defaultdict(lambda: {"hours": 0, "volunteers": 0, "donations_cents": 0})
-    for value, (amount, people) in _hours_and_people(
-        rows.volunteers, lambda r: rows.people[r[1]][index]
-    ).items():
+    for value, (amount, people) in _hours_and_people(rows, field).items():
         out[value or ""]["hours"] += amount
-        out[value or ""]["volunteers"] += len(people)
+        out[value or ""]["volunteers"] += people
     for _bucket, donor, kept, *_rest in rows.gifts:
         out[rows.people[donor][index] or ""]["donations_cents"] += kept
     result = [
@@ -839,9 +863,9 @@ def _aggregated_monthly(
         for m in period.months()
     }
     rows = _rows_of(company, buckets)
-    for bucket, (amount, people) in _hours_and_people(rows.volunteers, lambda r: r[0]).items():
+    for bucket, (amount, people) in _hours_and_people(rows, "bucket").items():
         months[buckets.months[bucket]]["hours"] += amount
-        months[buckets.months[bucket]]["volunteers"] += len(people)
+        months[buckets.months[bucket]]["volunteers"] += people
     association_money: dict[int, int] = defaultdict(int)
     for bucket, association, gifts, matches in association_rows(buckets).values_list(
         "bucket", "association", "gifts_cents", "matches_cents"
@@ -864,7 +888,7 @@ def _aggregated_top_missions(rows: _AggregatedRows, missions) -> list[dict]:
         .annotate(sum_hours=Sum("centihours"), sessions=Sum("sessions"))
         .order_by("-sum_hours", "title")[:TOP_LIMIT]
     )
-    people = _hours_and_people(rows.volunteers, lambda r: r[2])
+    people = _hours_and_people(rows, "mission")
     return [
         {
             "id": row["k_mission"],
@@ -873,7 +897,7 @@ def _aggregated_top_missions(rows: _AggregatedRows, missions) -> list[dict]:
             "kind_label": str(kinds.get(row["kind"], row["kind"])),
             "association": row["association"],
             "hours": as_hours(row["sum_hours"] or 0),
-            "volunteers": len(people[row["k_mission"]][1]),
+            "volunteers": people[row["k_mission"]][1],
             "sessions": row["sessions"] or 0,
         }
         for row in top
@@ -899,7 +923,7 @@ def _aggregated_metrics_of(
 
     kpis = _kpis(company, period, buckets)
     previous_kpis = _kpis(company, previous, previous_buckets)
-    per_mission = _hours_and_people(rows.volunteers, lambda r: r[2])
+    per_mission = _hours_and_people(rows, "mission")
     mission_hours = {mission: amount for mission, (amount, _people) in per_mission.items()}
     current, association_money = _aggregated_monthly(company, period, buckets)
     before = list(_aggregated_monthly(company, previous, previous_buckets)[0].values())
@@ -918,9 +942,9 @@ def _aggregated_metrics_of(
             }
         )
     by_cause, by_sdg = _cause_and_sdg_breakdowns(mission_hours, association_money)
-    per_association = _hours_and_people(rows.volunteers, lambda r: rows.missions[r[2]][2])
+    per_association = _hours_and_people(rows, "association")
     association_hours = {key: amount for key, (amount, _p) in per_association.items()}
-    association_volunteers = {key: len(people) for key, (_a, people) in per_association.items()}
+    association_volunteers = {key: people for key, (_a, people) in per_association.items()}
     distribution, quotes = _feedback_details(enrolments)
     return {
         "company": {"name": company.name, "slug": company.slug},
