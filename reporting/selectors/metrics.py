@@ -9,6 +9,7 @@ sum exactly to their totals. Money is integer cents in the company's currency.
 from __future__ import annotations
 
 import datetime as dt
+from array import array
 from collections import Counter, defaultdict
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -195,10 +196,10 @@ def _aggregated_facts(company: Company, period: Period, staff, active, buckets: 
             work_time += amount
         if kind == MissionKind.SKILLS_SPONSORSHIP:
             skills += amount
-    volunteers = {employee for _b, employee, _m, _h in rows.volunteers}
-    donors = {donor for _b, donor, *_money in rows.gifts}
+    volunteers = set(rows.volunteers.columns[1])
+    donors = set(rows.gifts.columns[1])
     associations = association_rows(buckets)
-    supported = {rows.missions[mission][2] for _b, _e, mission, _h in rows.volunteers}
+    supported = {rows.missions[mission][2] for mission in set(rows.volunteers.columns[2])}
     supported |= set(
         associations.filter(gifts__gt=0).values_list("association", flat=True).distinct()
     )
@@ -210,12 +211,12 @@ def _aggregated_facts(company: Company, period: Period, staff, active, buckets: 
         "skills": skills,
         "volunteers": len(volunteers),
         "sessions": mission_rows(buckets).aggregate(n=Sum("sessions"))["n"] or 0,
-        "missions": len({mission for _b, _e, mission, _h in rows.volunteers}),
-        "donations": sum(row[2] for row in rows.gifts),
-        "payroll": sum(row[3] for row in rows.gifts),
-        "card": sum(row[4] for row in rows.gifts),
+        "missions": len(set(rows.volunteers.columns[2])),
+        "donations": sum(rows.gifts.columns[2]),
+        "payroll": sum(rows.gifts.columns[3]),
+        "card": sum(rows.gifts.columns[4]),
         "donors": len(donors),
-        "roundup_months": sum(1 for row in rows.gifts if row[5] > 0),
+        "roundup_months": sum(1 for count in rows.gifts.columns[5] if count > 0),
         "matched": associations.aggregate(total=Sum("matches_cents"))["total"] or 0,
         "participants": len(people & (volunteers | donors | pledgers)),
         "supported": len(supported),
@@ -733,11 +734,29 @@ def _raw_metrics(company: Company, period: Period, previous: Period) -> dict:
 
 @dataclass
 class _AggregatedRows:
-    volunteers: list  # (bucket, employee, mission, centihours)
-    gifts: list  # (bucket, donor, kept, payroll, card, payroll gifts)
+    volunteers: _Columns  # (bucket, employee, mission, centihours)
+    gifts: _Columns  # (bucket, donor, kept, payroll, card, payroll gifts)
     missions: dict  # mission -> (kind, on_work_time, association)
     people: dict  # employee -> (site, department)
     grouped: dict | None = None  # see _groupings
+
+
+class _Columns:
+    """Integer rows held as one array per column (8 bytes a value, where a list of tuples of
+    Python ints takes about 40): iterating yields the rows as tuples again."""
+
+    def __init__(self, rows, width: int):
+        self.columns = [array("q") for _i in range(width)]
+        appends = [column.append for column in self.columns]
+        for row in rows.iterator(chunk_size=5000):
+            for append, value in zip(appends, row, strict=True):
+                append(value)
+
+    def __iter__(self):
+        return zip(*self.columns, strict=True)
+
+    def __len__(self) -> int:
+        return len(self.columns[0])
 
 
 _ROWS_CACHE: ContextVar[dict | None] = ContextVar("cordee_figure_rows", default=None)
@@ -748,16 +767,17 @@ def _rows_of(company: Company, buckets: Buckets) -> _AggregatedRows:
     key = tuple(buckets.ids)
     if cache is not None and key in cache:
         return cache[key]
-    volunteers = list(
-        volunteer_rows(buckets).values_list("bucket", "employee", "mission", "centihours")
+    volunteers = _Columns(
+        volunteer_rows(buckets).values_list("bucket", "employee", "mission", "centihours"), 4
     )
-    gifts = list(
+    gifts = _Columns(
         gift_rows(buckets).values_list(
             "bucket", "donor", "kept_cents", "payroll_cents", "card_cents", "payroll_gifts"
-        )
+        ),
+        6,
     )
     missions = {}
-    wanted = {mission for _b, _e, mission, _h in volunteers}
+    wanted = set(volunteers.columns[2])
     if wanted:
         missions = {
             pk: (kind, on_work_time, association)
@@ -766,7 +786,7 @@ def _rows_of(company: Company, buckets: Buckets) -> _AggregatedRows:
             ).values_list("pk", "kind", "on_work_time", "association")
         }
     people = {}
-    wanted = {e for _b, e, _m, _h in volunteers} | {d for _b, d, *_rest in gifts}
+    wanted = set(volunteers.columns[1]) | set(gifts.columns[1])
     if wanted:
         people = {
             pk: (site, department)
@@ -795,16 +815,15 @@ def _groupings(rows: _AggregatedRows) -> dict[str, dict]:
     of GROUPINGS (computed once per rows: every breakdown reads them)."""
     if rows.grouped is not None:
         return rows.grouped
-    volunteers, missions, people = rows.volunteers, rows.missions, rows.people
-    employees = [row[1] for row in volunteers]
-    amounts = [row[3] for row in volunteers]
+    missions, people = rows.missions, rows.people
+    bucket_of, employees, mission_of, amounts = rows.volunteers.columns
     keys = {
-        "kind": [missions[row[2]][0] for row in volunteers],
-        "site": [people[row[1]][0] for row in volunteers],
-        "department": [people[row[1]][1] for row in volunteers],
-        "mission": [row[2] for row in volunteers],
-        "association": [missions[row[2]][2] for row in volunteers],
-        "bucket": [row[0] for row in volunteers],
+        "kind": [missions[m][0] for m in mission_of],
+        "site": [people[e][0] for e in employees],
+        "department": [people[e][1] for e in employees],
+        "mission": mission_of,
+        "association": [missions[m][2] for m in mission_of],
+        "bucket": bucket_of,
     }
     grouped: dict[str, dict] = {}
     for name in GROUPINGS:
@@ -841,7 +860,7 @@ def _aggregated_by_person_field(rows: _AggregatedRows, field: str) -> list[dict]
     for value, (amount, people) in _hours_and_people(rows, field).items():
         out[value or ""]["hours"] += amount
         out[value or ""]["volunteers"] += people
-    for _bucket, donor, kept, *_rest in rows.gifts:
+    for donor, kept in zip(rows.gifts.columns[1], rows.gifts.columns[2], strict=True):
         out[rows.people[donor][index] or ""]["donations_cents"] += kept
     result = [
         {
