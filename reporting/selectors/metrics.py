@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.db import connections
 from django.db.models import Avg, Count, DecimalField, Exists, F, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
@@ -747,10 +748,14 @@ class _Columns:
 
     def __init__(self, rows, width: int):
         self.columns = [array("q") for _i in range(width)]
-        appends = [column.append for column in self.columns]
-        for row in rows.iterator(chunk_size=5000):
-            for append, value in zip(appends, row, strict=True):
-                append(value)
+        # Read in chunks straight from the cursor, each chunk turned into columns at C speed:
+        # the whole result never exists as Python tuples at once.
+        sql, params = rows.query.sql_with_params()
+        with connections[rows.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            while chunk := cursor.fetchmany(10_000):
+                for column, values in zip(self.columns, zip(*chunk, strict=True), strict=True):
+                    column.extend(values)
 
     def __iter__(self):
         return zip(*self.columns, strict=True)
