@@ -4,6 +4,13 @@ Every figure comes from an aggregate query (aggregate / values().annotate()); Py
 combines a handful of aggregated rows (allocating a mission's hours across its causes, merging
 hours and money per association). Hours are carried as integer hundredths so that breakdowns
 sum exactly to their totals. Money is integer cents in the company's currency.
+
+company_metrics reads the figure aggregates (reporting/aggregates.py: gifts per donor, money per
+association, hours per employee and mission, per month or partial edge of a period) instead of
+the raw gifts, matches and enrolments; company_metrics(raw=True) computes the same dict from the
+raw rows, the reference tests/reporting/test_figure_aggregates.py holds the aggregates to.
+Feedback, skills valuation, headcount, pledges, company gifts, declared hours and campaigns are
+still read from their own (small or per-person) tables.
 """
 
 from __future__ import annotations
