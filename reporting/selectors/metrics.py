@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Avg, Count, DecimalField, Exists, F, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
@@ -757,7 +758,10 @@ class _Columns:
         self.columns = [array("q") for _i in range(width)]
         # Read in chunks straight from the cursor, each chunk turned into columns at C speed:
         # the whole result never exists as Python tuples at once.
-        sql, params = rows.query.sql_with_params()
+        try:
+            sql, params = rows.query.sql_with_params()
+        except EmptyResultSet:  # no bucket: a period without data
+            return
         with connections[rows.db].cursor() as cursor:
             cursor.execute(sql, params)
             while chunk := cursor.fetchmany(10_000):
