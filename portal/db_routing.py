@@ -59,3 +59,14 @@ class ReplicaRouter:
 
     def allow_migrate(self, db, app_label, **hints):
         return False if db == REPLICA else None
+
+
+@contextmanager
+def primary_reads() -> Iterator[None]:
+    """Read the primary even inside `replica_reads()`: for rows this request has just written
+    (a replica may not have them yet)."""
+    token = _reading_from_replica.set(False)
+    try:
+        yield
+    finally:
+        _reading_from_replica.reset(token)

@@ -160,3 +160,157 @@ class FeedbackReadMark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.profile_id} · {self.read_at:%Y-%m-%d %H:%M}"
+
+
+# --------------------------------------------------------------------------------------------
+# Aggregates the impact figures read instead of the raw gifts, matches and enrolments
+# (reporting/aggregates.py builds and reads them; database triggers keep them fresh).
+
+
+class FigureMonth(models.Model):
+    """A version counter per company and month, bumped by database triggers (migration
+    0006) whenever a gift, a match or an attended enrolment of that month changes, whatever
+    code path writes it (ORM, bulk or raw SQL). The trigger cannot read the company's time zone
+    on SQLite, so it bumps the months of the instant shifted by -14 h and +14 h: the local month
+    is always one of them."""
+
+    company = models.ForeignKey(
+        "portal.Company", verbose_name=_("company"), on_delete=models.CASCADE, related_name="+"
+    )
+    month = models.DateField(_("month"), help_text=_("First day of the month."))
+    version = models.BigIntegerField(
+        _("version"), default=0, help_text=_("Bumped by every change of the month's rows.")
+    )
+
+    class Meta:
+        verbose_name = _("figure month")
+        verbose_name_plural = _("figure months")
+        constraints = [
+            models.UniqueConstraint(fields=["company", "month"], name="figure_month_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company_id} {self.month:%Y-%m} v{self.version}"
+
+
+class FigureBucket(models.Model):
+    """The aggregated rows of one company over a span of days [start, end) inside one month:
+    a whole month, or the partial edge of a period (built on demand)."""
+
+    company = models.ForeignKey(
+        "portal.Company", verbose_name=_("company"), on_delete=models.CASCADE, related_name="+"
+    )
+    start = models.DateField(_("start"), help_text=_("First day covered."))
+    end = models.DateField(_("end (exclusive)"), help_text=_("Day after the last day covered."))
+    built_version = models.BigIntegerField(
+        _("built version"), help_text=_("The month's version the rows were built from.")
+    )
+    built_at = models.DateTimeField(_("built at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("figure bucket")
+        verbose_name_plural = _("figure buckets")
+        constraints = [
+            models.UniqueConstraint(fields=["company", "start", "end"], name="figure_bucket_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company_id} {self.start}..{self.end}"
+
+    @property
+    def is_whole_month(self) -> bool:
+        return self.start.day == 1 and self.end.day == 1 and self.end > self.start
+
+
+def _bucket_field():
+    return models.ForeignKey(
+        FigureBucket, verbose_name=_("bucket"), on_delete=models.CASCADE, related_name="+"
+    )
+
+
+def _loose_key(model: str, label):
+    """A key to another table without a database constraint: the rows are rebuilt from raw
+    ones, never the reverse."""
+    return models.ForeignKey(
+        model,
+        verbose_name=label,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+
+
+class GiftFigures(models.Model):
+    """Counted gifts of one donor in one bucket (amounts net of refunds)."""
+
+    bucket = _bucket_field()
+    donor = _loose_key("portal.EmployeeProfile", _("donor"))
+    kept_cents = models.BigIntegerField(_("kept (cents)"), help_text=_("Gifts net of refunds."))
+    payroll_cents = models.BigIntegerField(
+        _("payroll (cents)"), help_text=_("Payroll round-up and adjustments, net.")
+    )
+    card_cents = models.BigIntegerField(_("card (cents)"), help_text=_("Card gifts, net."))
+    payroll_gifts = models.IntegerField(
+        _("payroll gifts"), help_text=_("Number of payroll gifts and adjustments.")
+    )
+
+    class Meta:
+        verbose_name = _("gift figures")
+        verbose_name_plural = _("gift figures")
+
+    def __str__(self) -> str:
+        return f"{self.bucket_id}: donor {self.donor_id}"
+
+
+class AssociationFigures(models.Model):
+    """Counted gifts or active matches to one association in one bucket (one row for gifts,
+    one for matches)."""
+
+    bucket = _bucket_field()
+    association = _loose_key("missions.AssociationPage", _("association"))
+    gifts = models.IntegerField(_("gifts"), help_text=_("Number of counted gifts."))
+    gifts_cents = models.BigIntegerField(_("gifts (cents)"), help_text=_("Gifts, net."))
+    matches_cents = models.BigIntegerField(
+        _("matches (cents)"), help_text=_("Active matches, net of reversals.")
+    )
+
+    class Meta:
+        verbose_name = _("association figures")
+        verbose_name_plural = _("association figures")
+
+    def __str__(self) -> str:
+        return f"{self.bucket_id}: association {self.association_id}"
+
+
+class VolunteerFigures(models.Model):
+    """Attended hours of one employee on one mission in one bucket."""
+
+    bucket = _bucket_field()
+    employee = _loose_key("portal.EmployeeProfile", _("employee"))
+    mission = _loose_key("missions.MissionPage", _("mission"))
+    centihours = models.BigIntegerField(_("hours (hundredths)"), help_text=_("Attended hours."))
+
+    class Meta:
+        verbose_name = _("volunteer figures")
+        verbose_name_plural = _("volunteer figures")
+
+    def __str__(self) -> str:
+        return f"{self.bucket_id}: {self.employee_id} on {self.mission_id}"
+
+
+class MissionFigures(models.Model):
+    """Sessions of one mission attended by the company's employees in one bucket."""
+
+    bucket = _bucket_field()
+    mission = _loose_key("missions.MissionPage", _("mission"))
+    sessions = models.IntegerField(_("sessions"), help_text=_("Distinct sessions attended."))
+    centihours = models.BigIntegerField(
+        _("hours (hundredths)"), default=0, help_text=_("Attended hours.")
+    )
+
+    class Meta:
+        verbose_name = _("mission figures")
+        verbose_name_plural = _("mission figures")
+
+    def __str__(self) -> str:
+        return f"{self.bucket_id}: mission {self.mission_id}"

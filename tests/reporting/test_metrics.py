@@ -191,7 +191,11 @@ def test_other_companies_data_never_leaks(impact_data, company_b):
 
 
 def test_metrics_run_a_bounded_number_of_queries(impact_data, django_assert_max_num_queries):
-    # Aggregated in SQL: the count does not grow with rows (the same for 10 or 10 million).
+    # Aggregated in SQL: the count does not grow with rows (the same for 10 or 10 million). The
+    # first read builds the figure aggregates of every month: a constant number of statements
+    # more, however many months; the gifts below make July stale, rebuilt by the next read.
+    with django_assert_max_num_queries(75):
+        company_metrics(company=impact_data.company, period=year_period(2025))
     with django_assert_max_num_queries(60):
         company_metrics(company=impact_data.company, period=year_period(2025))
     for i in range(20):
@@ -201,7 +205,7 @@ def test_metrics_run_a_bounded_number_of_queries(impact_data, django_assert_max_
             10 + i,
             dt.datetime(2025, 7, 1, tzinfo=dt.UTC) + dt.timedelta(hours=i),
         )
-    with django_assert_max_num_queries(60):
+    with django_assert_max_num_queries(75):
         company_metrics(company=impact_data.company, period=year_period(2025))
 
 
