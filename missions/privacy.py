@@ -295,6 +295,11 @@ def erase(profile: EmployeeProfile) -> dict[str, int]:
 # --- accounts without an employee profile: association members ----------------------------------
 
 
+def holds_account(user) -> bool:
+    """An association member's account (portal's account data pages ask every contributor)."""
+    return AssociationMembership.objects.filter(user=user).exists()
+
+
 def export_account(user) -> dict[str, list[dict]]:
     """What an association member did in the association workspace (the volunteers and the
     people they invited are not named: their data)."""

@@ -46,4 +46,8 @@ PERSON_FIELDS = {
 }
 NOT_EXPORTED = {
     "reporting.ImpactReport.error": "a technical error message",
+    # The report's aggregates: sums rebuilt from the gifts and enrolments that the donations
+    # and missions exports already hold; they name the person only by id, for distinct counts.
+    "reporting.GiftFigures.donor": "a sum of the gifts exported as donations",
+    "reporting.VolunteerFigures.employee": "a sum of the hours exported as enrolments",
 }

@@ -8,6 +8,7 @@ import time_machine
 from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 
 from missions.services.catalogue import ensure_site_tree
 from tests.factories import CompanyFactory, make_employee
@@ -54,6 +55,15 @@ def _no_shared_state(settings):
     # allauth's rate-limit counters live in the cache: without this, sign-ups and logins of
     # earlier tests in the same worker would count against later ones.
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language (French): a test that activates English
+    without restoring it must not change what the next test in the process sees."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,9 @@ Each entry is the dotted path of a module with:
 - optionally `erasure_blockers(profile) -> list[str]`: why the person cannot be erased right
   now (money in flight), as sentences shown to them; an empty list lets the erasure run;
 - optionally `export_account(user)` and `erase_account(user)`: the same for an account without
-  an employee profile (an association member), with the same rules.
+  an employee profile (an association member), with the same rules; and `holds_account(user)
+  -> bool`: whether the app knows the account as one of those (portal imports no app, so it
+  asks).
 
 A contributor also declares which fields pointing to a person its tables cover
 (`PERSON_FIELDS`: "app.Model.field" -> table name) and which it does not export, with the
@@ -80,6 +82,13 @@ def export_account_tables(user) -> dict[str, list[dict]]:
     return tables
 
 
+def holds_account_data(user) -> bool:
+    """Whether an app knows this account (without an employee profile) as one of its people."""
+    return any(
+        holds(user) for module in contributors() if (holds := _optional(module, "holds_account"))
+    )
+
+
 def erase_account_everywhere(user) -> dict[str, int]:
     counts: dict[str, int] = {}
     for module in reversed(contributors()):
@@ -96,4 +105,5 @@ __all__ = [
     "erasure_blockers",
     "export_account_tables",
     "export_tables",
+    "holds_account_data",
 ]

@@ -129,9 +129,7 @@ def erase_leaver(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _is_association_member(user) -> bool:
-    from missions.models import AssociationMembership
-
-    return AssociationMembership.objects.filter(user=user).exists()
+    return contributors.holds_account_data(user)
 
 
 def _require_account_without_profile(user) -> None:
