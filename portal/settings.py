@@ -126,6 +126,11 @@ DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Concurrent writers (tasks, tests with threads) wait instead of failing at once.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+# Persistent connections: seconds a connection is kept between requests (0: one per request, the
+# default), checked before reuse; saves the connection setup (20-40 ms) on every request.
+if conn_max_age := env.int("DATABASE_CONN_MAX_AGE", default=0):
+    DATABASES["default"]["CONN_MAX_AGE"] = conn_max_age
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # A read replica for reporting's aggregates (portal/db_routing.py); the primary otherwise.
 if DATABASE_REPLICA_URL := env.str("DATABASE_REPLICA_URL", default=""):

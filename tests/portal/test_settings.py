@@ -50,6 +50,20 @@ def test_check_deploy_reports_no_issues_with_production_env(tmp_path):
     assert "System check identified no issues (0 silenced)." in output
 
 
+@pytest.mark.parametrize(("value", "expected"), [(None, "0 False"), ("60", "60 True")])
+def test_persistent_database_connections_are_opt_in(tmp_path, value, expected):
+    env = production_env(tmp_path, DATABASE_CONN_MAX_AGE=value)
+    result = run_manage(
+        env,
+        "shell",
+        "-c",
+        "from django.db import connection as c;"
+        " print(c.settings_dict['CONN_MAX_AGE'], c.settings_dict['CONN_HEALTH_CHECKS'])",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == expected
+
+
 def test_production_refuses_to_start_without_secret_key(tmp_path):
     env = production_env(tmp_path)
     del env["SECRET_KEY"]
