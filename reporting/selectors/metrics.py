@@ -513,6 +513,12 @@ def _by_month(
     """Month rows against the previous period, and money per association (current period)."""
     current, association_money = _monthly(company, period)
     before = list(_monthly(company, previous)[0].values())
+    return _month_rows(current, before), association_money
+
+
+def _month_rows(current: dict[str, dict], before: list[dict]) -> list[dict]:
+    """Each month of the period beside the same-rank month of the previous one (raw and
+    aggregated paths alike)."""
     rows = []
     for i, (month, data) in enumerate(current.items()):
         prior = before[i] if i < len(before) else {"hours": 0, "donations_cents": 0}
@@ -527,7 +533,7 @@ def _by_month(
                 "previous_donations_cents": prior["donations_cents"],
             }
         )
-    return rows, association_money
+    return rows
 
 
 def _association_volunteers(enrolments) -> dict[int, int]:
@@ -962,20 +968,7 @@ def _aggregated_metrics_of(
     mission_hours = {mission: amount for mission, (amount, _people) in per_mission.items()}
     current, association_money = _aggregated_monthly(company, period, buckets)
     before = list(_aggregated_monthly(company, previous, previous_buckets)[0].values())
-    month_rows = []
-    for i, (month, data) in enumerate(current.items()):
-        prior = before[i] if i < len(before) else {"hours": 0, "donations_cents": 0}
-        month_rows.append(
-            {
-                "month": month,
-                "hours": as_hours(data["hours"]),
-                "volunteers": data["volunteers"],
-                "donations_cents": data["donations_cents"],
-                "matches_cents": data["matches_cents"],
-                "previous_hours": as_hours(prior["hours"]),
-                "previous_donations_cents": prior["donations_cents"],
-            }
-        )
+    month_rows = _month_rows(current, before)
     by_cause, by_sdg = _cause_and_sdg_breakdowns(mission_hours, association_money)
     per_association = _hours_and_people(rows, "association")
     association_hours = {key: amount for key, (amount, _p) in per_association.items()}
