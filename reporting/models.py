@@ -172,10 +172,18 @@ class FigureMonth(models.Model):
     0006) whenever a gift, a match or an attended enrolment of that month changes, whatever
     code path writes it (ORM, bulk or raw SQL). The trigger cannot read the company's time zone
     on SQLite, so it bumps the months of the instant shifted by -14 h and +14 h: the local month
-    is always one of them."""
+    is always one of them.
+
+    No foreign-key constraint in the database: the triggers may write a row while a company's
+    rows are being deleted in any order (a flush, a raw clean-up), and a constraint would then
+    fail the whole transaction. A row left behind only costs a rebuild of an empty month."""
 
     company = models.ForeignKey(
-        "portal.Company", verbose_name=_("company"), on_delete=models.CASCADE, related_name="+"
+        "portal.Company",
+        verbose_name=_("company"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
     )
     month = models.DateField(_("month"), help_text=_("First day of the month."))
     version = models.BigIntegerField(

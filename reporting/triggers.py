@@ -6,6 +6,10 @@ raw rows when its month's version moved since it was built.
 A trigger bumps `reporting_figuremonth.version` for the month of the instant shifted by -14 h
 and by +14 h: SQLite cannot read the company's time zone, and every zone's local month is one of
 those two.
+
+A month row is only written for a company that exists; the month table has no foreign-key
+constraint (see FigureMonth), so rows deleted in any order (a flush, a raw clean-up) never fail a
+transaction on a month row the trigger wrote meanwhile.
 """
 
 # ruff: noqa: S608 - every name in these statements is a fixed table or column name
@@ -35,6 +39,7 @@ PG_UPSERT = f"""
     SELECT DISTINCT c.company_id,
            date_trunc('month', (c.at AT TIME ZONE 'UTC') + s.shift)::date, 1
     FROM ({{source}}) c
+    JOIN portal_company co ON co.id = c.company_id
     CROSS JOIN (VALUES (interval '-14 hours'), (interval '14 hours')) AS s(shift)
     ON CONFLICT (company_id, month) DO UPDATE SET version = {MONTH_TABLE}.version + 1;
 """
@@ -92,11 +97,12 @@ def _pg_statements() -> list[str]:
 
 
 def _sqlite_upsert(select: str) -> str:
-    """One INSERT ... SELECT per shift (the WHERE keeps SQLite's upsert parse unambiguous)."""
+    """One INSERT ... SELECT per shift (a WHERE is needed anyway: it keeps SQLite's upsert parse
+    unambiguous)."""
     return "".join(
         f" INSERT INTO {MONTH_TABLE} (company_id, month, version)"
         f" SELECT DISTINCT company_id, date(at, '{shift}', 'start of month'), 1"
-        f" FROM ({select}) WHERE true"
+        f" FROM ({select}) WHERE company_id IN (SELECT id FROM portal_company)"
         f" ON CONFLICT (company_id, month) DO UPDATE SET version = version + 1;"
         for shift in ("-14 hours", "+14 hours")
     )
