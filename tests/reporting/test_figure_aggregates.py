@@ -301,8 +301,9 @@ def test_hours_are_exact_hundredths(rich_world):
     assert Decimal(str(kpis["hours"])) == Decimal(str(kpis["hours"])).quantize(Decimal("0.01"))
 
 
-
-@pytest.mark.parametrize("company_before_gifts", [False, True], ids=["gifts first", "company first"])
+@pytest.mark.parametrize(
+    "company_before_gifts", [False, True], ids=["gifts first", "company first"]
+)
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_every_table_deleted_in_any_order_commits(impact_data, company_before_gifts):
     """A flush deletes table by table in no set order. With the month rows gone first, deleting
