@@ -18,7 +18,7 @@ DEMO_ENV := DEBUG=true
 TEST_ENV := CORDEE_TESTING=true
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: demo serve smoke-serve loadtest test test-fast test-e2e lint format bench migrate seed messages clean help
+.PHONY: demo serve smoke-serve race loadtest test test-fast test-e2e lint format bench migrate seed messages clean help
 
 help:
 	@echo "make demo   set up and serve the portal with demo data on http://127.0.0.1:8000"
@@ -67,12 +67,17 @@ serve: $(STAMP) messages
 	DEBUG=false $(PY) manage.py check --deploy --fail-level WARNING
 	rm -rf var/prometheus && mkdir -p var/prometheus
 	DEBUG=false PROMETHEUS_MULTIPROC_DIR="$(CURDIR)/var/prometheus" PATH="$(CURDIR)/$(VENV)/bin:$$PATH" \
+	  DATABASE_CONN_MAX_AGE="$${DATABASE_CONN_MAX_AGE:-60}" \
 	  exec $(VENV)/bin/honcho start --procfile Procfile --port $${PORT:-8000}
 
 # Starts `make serve` on a fresh PostgreSQL database and Redis, signs in, enrols, has the worker
 # build an impact report, and stops it (CI runs it).
 smoke-serve: $(TEST_STAMP) messages
 	$(PY) -m tools.serve_smoke
+
+# The enrolment race against make serve: 200 signed-in employees, one session of 20 seats.
+race: $(TEST_STAMP) messages
+	$(PY) -m tools.race
 
 # Load test: locust, headless, 100 users for 5 minutes against make serve on PostgreSQL + Redis
 # with the demo data (LOADTEST_USERS, LOADTEST_SECONDS); fails on any failed request.

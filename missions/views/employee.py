@@ -60,19 +60,22 @@ def _open_session(request, session_id: int) -> MissionSession:
     return session
 
 
-def _enrol_and_redirect(request, profile, session: MissionSession) -> HttpResponse:
-    """Enrol, then show the enrolment; a refusal comes back to the enrol page as a message."""
+def _enrol_and_redirect(request, profile, session_id: int) -> HttpResponse:
+    """Enrol, then show the enrolment; a refusal comes back to the enrol page as a message.
+
+    The service reads the session and checks that its mission is live and visible to the
+    employee's company (NotVisible: 404), so the view reads nothing before it."""
     try:
         enrolment = enrolment_service.enrol(
             employee=profile,
-            session_id=session.pk,
+            session_id=session_id,
             waitlist_if_full=request.POST.get("waitlist") == "1",
         )
     except NotVisible:
         raise Http404 from None
     except AlreadyEnrolled as error:
         # A double click or a second tab: show the enrolment that already exists.
-        existing = Enrolment.objects.filter(employee=profile, session=session).first()
+        existing = Enrolment.objects.filter(employee=profile, session_id=session_id).first()
         if existing is not None:
             messages.info(request, error.message)
             return redirect(NS + "enrolment", existing.pk)
@@ -83,7 +86,7 @@ def _enrol_and_redirect(request, profile, session: MissionSession) -> HttpRespon
         messages.error(request, error.message)
     else:
         return redirect(NS + "enrolment", enrolment.pk)
-    return HttpResponseRedirect(reverse(NS + "enrol", args=[session.pk]))
+    return HttpResponseRedirect(reverse(NS + "enrol", args=[session_id]))
 
 
 @login_required
@@ -91,9 +94,9 @@ def _enrol_and_redirect(request, profile, session: MissionSession) -> HttpRespon
 def enrol(request, session_id: int):
     """GET: what enrolling means (seat, approval, quota); POST: enrol, then the confirmation."""
     profile = require_profile(request.user)
-    session = _open_session(request, session_id)
     if request.method == "POST":
-        return _enrol_and_redirect(request, profile, session)
+        return _enrol_and_redirect(request, profile, session_id)
+    session = _open_session(request, session_id)
     mission = session.mission
     context = {
         "session": session,

@@ -152,3 +152,32 @@ def test_an_unpublished_missions_session_is_404(client, employee_a, company_a):
     session.mission.unpublish()
     client.force_login(employee_a.user)
     assert client.get(reverse("missions:enrol", args=[session.pk])).status_code == 404
+
+
+def test_enrolling_leaves_the_session_reads_to_the_service(client, employee_a, company_a):
+    """The POST leaves every read of the session to the service (one read with its mission, one
+    under the lock): session, user, then the service's statements, and nothing else."""
+    session = open_session(company_a)
+    client.force_login(employee_a.user)
+    url = reverse("missions:enrol", args=[session.pk])
+    client.get(url)  # the site and other per-process caches are warm, as in production
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(url)
+    assert response.status_code == 302
+    session_reads = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if q["sql"].startswith("SELECT") and 'FROM "missions_missionsession"' in q["sql"]
+    ]
+    assert len(session_reads) == 2, session_reads  # with its mission, then under the lock
+    assert len(ctx.captured_queries) <= 14, [q["sql"][:80] for q in ctx.captured_queries]
+
+
+def test_posting_an_unknown_session_id_is_404_and_writes_nothing(client, employee_a):
+    client.force_login(employee_a.user)
+    response = client.post(reverse("missions:enrol", args=[987654]))
+    assert response.status_code == 404
+    assert not Enrolment.objects.exists()
