@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import datetime as dt
 import secrets
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -202,6 +204,50 @@ def seats_taken(session: MissionSession) -> int:
     return Enrolment.objects.filter(session=session, status__in=SEAT_HOLDING_STATUSES).count()
 
 
+def _lock_session_and_count(session: MissionSession) -> tuple[MissionSession, int]:
+    """Lock the session row, read again what a CSR officer may change (dates, seats,
+    cancellation), and count the seats taken; returns a copy of `session` with the locked
+    values, and the count.
+
+    The count is a statement of its own that runs once the lock is granted: under READ
+    COMMITTED it takes a fresh snapshot, so it sees every enrolment the previous holder
+    committed. On PostgreSQL both statements travel in one round trip (psycopg's pipeline
+    mode), which keeps the lock one round trip shorter."""
+    lock = (
+        MissionSession.objects.select_for_update()
+        .filter(pk=session.pk)
+        .values_list("start", "end", "cancelled_at", "seats")
+        .query.get_compiler(connection=connection)
+    )
+    lock_sql, lock_params = lock.as_sql()
+    count_sql, count_params = (
+        Enrolment.objects.filter(session_id=session.pk, status__in=SEAT_HOLDING_STATUSES)
+        .values_list("pk")
+        .query.sql_with_params()
+    )
+    count_sql = f"SELECT COUNT(*) FROM ({count_sql}) seats"  # noqa: S608 - compiled by the ORM
+    pipeline = (
+        connection.connection.pipeline
+        if connection.vendor == "postgresql"
+        else contextlib.nullcontext
+    )
+    connection.ensure_connection()
+    with pipeline(), connection.cursor() as lock_cursor, connection.cursor() as count_cursor:
+        lock_cursor.execute(lock_sql, lock_params)
+        count_cursor.execute(count_sql, count_params)
+        with connection.wrap_database_errors:
+            row = lock_cursor.fetchone()
+            taken = count_cursor.fetchone()[0]
+    if row is None:
+        raise NotVisible
+    converters = lock.get_converters([column for column, _sql, _alias in lock.select])
+    if converters:  # the database's values as the ORM gives them (aware datetimes)
+        (row,) = lock.apply_converters([row], converters)
+    locked = copy.copy(session)
+    locked.start, locked.end, locked.cancelled_at, locked.seats = row
+    return locked, taken
+
+
 def _check_session_open(session: MissionSession, employee: EmployeeProfile, now) -> None:
     if session.cancelled_at is not None:
         raise SessionCancelled
@@ -257,8 +303,7 @@ def enrol(
 
         # The critical section: from the session lock to the commit.
         if lock:
-            locked = _lock_session(session_id, lock=True)
-            locked.mission = mission
+            locked, taken = _lock_session_and_count(session)
             # A CSR officer may have cancelled, moved or resized it meanwhile: the locked row
             # is the truth. The checks run again on it (no query), and the quota if it moved.
             _check_session_open(locked, employee, now)
@@ -266,7 +311,9 @@ def enrol(
                 hours = work_time_hours(session=locked, mission=mission, company=company)
                 _check_quota(employee=employee, session=locked, hours=hours)
             session = locked
-        if seats_taken(session) >= session.seats:
+        else:
+            taken = seats_taken(session)
+        if taken >= session.seats:
             if not waitlist_if_full:
                 raise SessionFull
             target = Status.WAITLISTED

@@ -27,13 +27,13 @@ def just_before_the_lock(monkeypatch):
     """Run `change(session_id)` when enrol() takes the session lock, right before it."""
 
     def install(change):
-        original = enrolment_service._lock_session
+        original = enrolment_service._lock_session_and_count
 
-        def lock_session(session_id, *, lock):
-            change(session_id)
-            return original(session_id, lock=lock)
+        def lock_session(session):
+            change(session.pk)
+            return original(session)
 
-        monkeypatch.setattr(enrolment_service, "_lock_session", lock_session)
+        monkeypatch.setattr(enrolment_service, "_lock_session_and_count", lock_session)
 
     return install
 
@@ -99,24 +99,56 @@ def _statement(sql: str) -> tuple[str, str]:
 def test_under_the_lock_only_the_count_the_insert_and_its_audit(company_a, monkeypatch):
     session = open_session(company_a, kind=MissionKind.VOLUNTEERING, on_work_time=False)
     person = make_employee(company_a)
-    original, marks = enrolment_service._lock_session, []
+    original, marks = enrolment_service._lock_session_and_count, []
     with CaptureQueriesContext(connection) as queries:
 
-        def lock_session(session_id, *, lock):
-            locked = original(session_id, lock=lock)
+        def lock_session(session):
+            marks.append(len(queries.captured_queries))
+            locked = original(session)
             marks.append(len(queries.captured_queries))
             return locked
 
-        monkeypatch.setattr(enrolment_service, "_lock_session", lock_session)
+        monkeypatch.setattr(enrolment_service, "_lock_session_and_count", lock_session)
         enrolment_service.enrol(employee=person, session_id=session.pk)
-    assert len(marks) == 1
+    assert len(marks) == 2
+    locking = [q["sql"] for q in queries.captured_queries[marks[0] : marks[1]]]
+    assert len(locking) == 2, locking
+    assert _statement(locking[0]) == ("SELECT", "missions_missionsession")  # FOR UPDATE on PG
+    # The seats taken, counted once the lock is granted.
+    assert locking[1].startswith("SELECT COUNT(*)") and '"missions_enrolment"' in locking[1]
+    if connection.vendor == "postgresql":
+        assert "FOR UPDATE" in queries.captured_queries[marks[0]]["sql"]
     under_the_lock = [
         _statement(q["sql"])
-        for q in queries.captured_queries[marks[0] :]
+        for q in queries.captured_queries[marks[1] :]
         if not q["sql"].upper().startswith(("RELEASE SAVEPOINT", "COMMIT"))
     ]
     assert under_the_lock == [
-        ("SELECT", "missions_enrolment"),  # the seats taken
         ("INSERT", "missions_enrolment"),
         ("INSERT", "missions_enrolmentevent"),
     ]
+    assert Enrolment.objects.get(employee=person).status == S.CONFIRMED
+
+
+def test_a_session_deleted_meanwhile_is_not_visible(company_a, just_before_the_lock):
+    from missions.exceptions import NotVisible
+
+    session = open_session(company_a, kind=MissionKind.VOLUNTEERING, on_work_time=False)
+    person = make_employee(company_a)
+    just_before_the_lock(lambda session_id: MissionSession.objects.filter(pk=session_id).delete())
+    with pytest.raises(NotVisible):
+        enrolment_service.enrol(employee=person, session_id=session.pk)
+    assert not Enrolment.objects.exists()
+
+
+def test_seats_reduced_meanwhile_send_the_next_one_to_the_waitlist(company_a, just_before_the_lock):
+    session = open_session(company_a, seats=3, kind=MissionKind.VOLUNTEERING, on_work_time=False)
+    first, second = make_employee(company_a), make_employee(company_a)
+    enrolment_service.enrol(employee=first, session_id=session.pk)
+    just_before_the_lock(
+        lambda session_id: MissionSession.objects.filter(pk=session_id).update(seats=1)
+    )
+    enrolment = enrolment_service.enrol(
+        employee=second, session_id=session.pk, waitlist_if_full=True
+    )
+    assert enrolment.status == S.WAITLISTED
