@@ -46,7 +46,7 @@ def log(message: str) -> None:
     _log("race", message)
 
 
-def prepare() -> tuple[int, list[str]]:
+def prepare() -> tuple[int, list[tuple[str, str]]]:
     """ATTEMPTS employees of the company with the demo password, and a fresh session of SEATS
     seats outside work time (no quota, no approval) visible to them."""
     import datetime as dt

@@ -232,12 +232,18 @@ def _lock_session_and_count(session: MissionSession) -> tuple[MissionSession, in
         else contextlib.nullcontext
     )
     connection.ensure_connection()
-    with pipeline(), connection.cursor() as lock_cursor, connection.cursor() as count_cursor:
+    # A pipeline reports a failed statement when it syncs (a fetch or its end): Django's error
+    # classes wrap the whole block.
+    with (
+        connection.wrap_database_errors,
+        pipeline(),
+        connection.cursor() as lock_cursor,
+        connection.cursor() as count_cursor,
+    ):
         lock_cursor.execute(lock_sql, lock_params)
         count_cursor.execute(count_sql, count_params)
-        with connection.wrap_database_errors:
-            row = lock_cursor.fetchone()
-            taken = count_cursor.fetchone()[0]
+        row = lock_cursor.fetchone()
+        taken = count_cursor.fetchone()[0]
     if row is None:
         raise NotVisible
     converters = lock.get_converters([column for column, _sql, _alias in lock.select])
