@@ -148,7 +148,9 @@ def _generate(size: Size) -> None:
             slug=BARE_SLUG,
             legal_name="Association témoin",
             identifier_kind="rna",
-            identifier="W000000001",
+            # Apart from the generated ones (W1000…) and the test factories' (W0000…), which
+            # the enrolment bench uses in the same database.
+            identifier="W999999999",
             vetting_status="approved",
         )
     )
