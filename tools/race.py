@@ -19,13 +19,9 @@ import statistics
 import sys
 import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections import Counter
 
 from tools.topology import (
-    PASSWORD,
     Browser,
     TopologyFailure,
     django_setup,
@@ -47,12 +43,11 @@ def log(message: str) -> None:
 
 
 def prepare() -> tuple[int, list[tuple[str, str]]]:
-    """ATTEMPTS employees of the company with the demo password, and a fresh session of SEATS
-    seats outside work time (no quota, no approval) visible to them."""
+    """ATTEMPTS employees of the company, each with a signed-in session, and a fresh session of
+    SEATS seats outside work time (no quota, no approval) visible to them."""
     import datetime as dt
 
     from django.contrib.auth import get_user_model
-    from django.contrib.auth.hashers import make_password
     from django.utils import timezone
 
     from missions.models import MissionKind
@@ -61,11 +56,10 @@ def prepare() -> tuple[int, list[tuple[str, str]]]:
 
     company = Company.objects.get(slug=COMPANY)
     domain = company.domains.values_list("domain", flat=True).first()
-    hashed = make_password(PASSWORD)
     user_model = get_user_model()
     emails = [f"race{i}@{domain}" for i in range(ATTEMPTS)]
     users = user_model.objects.bulk_create(
-        user_model(username=email, email=email, password=hashed) for email in emails
+        user_model(username=email, email=email) for email in emails
     )
     EmployeeProfile.objects.bulk_create(EmployeeProfile(user=u, company=company) for u in users)
     from allauth.account.models import EmailAddress
@@ -97,22 +91,6 @@ def _signed_in_session(user) -> str:
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     return session.session_key
-
-
-def _post_without_following(browser: Browser, path: str, fields: dict) -> tuple[int, str]:
-    """One POST on a connection of its own; the answer's status and Location (not followed)."""
-    request = urllib.request.Request(
-        browser.base + path, data=urllib.parse.urlencode(fields).encode(), method="POST"
-    )
-    request.add_header("X-Forwarded-Proto", "https")
-    request.add_header("Cookie", "; ".join(f"{k}={v}" for k, v in browser.cookies.items()))
-    request.add_header("Referer", browser.base.replace("http://", "https://") + "/")
-    request.add_header("Origin", browser.base.replace("http://", "https://"))
-    try:
-        response = browser.opener.open(request, timeout=120)
-        return response.status, response.headers.get("Location", "")
-    except urllib.error.HTTPError as error:
-        return error.code, error.headers.get("Location", "")
 
 
 def _cpu_seconds_by_role(root_pid: int) -> dict[str, float]:
@@ -170,7 +148,7 @@ def race(topology, session_id: int, emails: list[tuple[str, str]]) -> bool:
         action, fields = form
         barrier.wait(timeout=120)
         sent = time.perf_counter()
-        status, location = _post_without_following(browser, action, fields)
+        status, location, _page = browser.post(action, fields, follow=False)
         with lock:
             answers.append((status, location, sent, time.perf_counter()))
 

@@ -194,7 +194,11 @@ class Browser:
         self.cookies: dict[str, str] = {}
         self.opener = urllib.request.build_opener(_NoRedirect)
 
-    def request(self, method: str, path: str, data: dict | None = None, *, headers=None):
+    def request(
+        self, method: str, path: str, data: dict | None = None, *, headers=None, follow=True
+    ):
+        """(status, final URL, body); with follow=False a redirect is returned as it came, its
+        Location in place of the URL."""
         url = path if path.startswith("http") else self.base + path
         for _hop in range(10):
             body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
@@ -217,6 +221,8 @@ class Browser:
                 cookie, _, rest = value.partition("=")
                 self.cookies[cookie.strip()] = rest.split(";", 1)[0]
             if status in (301, 302, 303, 307, 308):
+                if not follow:
+                    return status, answer["Location"], content
                 url = urllib.parse.urljoin(url, answer["Location"]).replace("https://", "http://")
                 if status in (301, 302, 303):
                     method, data = "GET", None

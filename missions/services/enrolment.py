@@ -226,12 +226,12 @@ def _lock_session_and_count(session: MissionSession) -> tuple[MissionSession, in
         .query.sql_with_params()
     )
     count_sql = f"SELECT COUNT(*) FROM ({count_sql}) seats"  # noqa: S608 - compiled by the ORM
+    # Inside enrol()'s transaction: the connection is open.
     pipeline = (
         connection.connection.pipeline
         if connection.vendor == "postgresql"
         else contextlib.nullcontext
     )
-    connection.ensure_connection()
     # A pipeline reports a failed statement when it syncs (a fetch or its end): Django's error
     # classes wrap the whole block.
     with (

@@ -6,6 +6,8 @@ import datetime as dt
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from missions.models import Enrolment, EnrolmentStatus
@@ -161,9 +163,6 @@ def test_enrolling_leaves_the_session_reads_to_the_service(client, employee_a, c
     client.force_login(employee_a.user)
     url = reverse("missions:enrol", args=[session.pk])
     client.get(url)  # the site and other per-process caches are warm, as in production
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as ctx:
         response = client.post(url)
     assert response.status_code == 302
